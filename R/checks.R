@@ -1,0 +1,73 @@
+# Argument checks shared by every verb. Messages say which argument, what was
+# expected, what was supplied and, for data problems, which rows.
+
+# Format row labels for a message: at most `max` of them, then "and k more".
+format_rows <- function(rows, max = 6L) {
+  rows <- as.character(rows)
+  k <- length(rows)
+  shown <- paste(utils::head(rows, max), collapse = ", ")
+  if (k > max) shown <- paste0(shown, " and ", k - max, " more")
+  paste0(if (k == 1L) "row " else "rows ", shown)
+}
+
+# Stop with a message built from pieces; `call. = FALSE` keeps it readable.
+abort <- function(...) stop(paste0(...), call. = FALSE)
+
+check_conf_level <- function(conf.level, arg = "conf.level") {
+  if (!is.numeric(conf.level) || length(conf.level) != 1L || is.na(conf.level) ||
+      conf.level <= 0 || conf.level >= 1) {
+    abort("`", arg, "` must be a single number strictly between 0 and 1; got ",
+          deparse1(conf.level), ".")
+  }
+  invisible(conf.level)
+}
+
+check_flag <- function(x, arg) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    abort("`", arg, "` must be TRUE or FALSE; got ", deparse1(x), ".")
+  }
+  invisible(x)
+}
+
+check_times_arg <- function(times, arg = "times") {
+  if (!is.numeric(times) || length(times) == 0L || anyNA(times) || any(!is.finite(times))) {
+    abort("`", arg, "` must be a non-empty numeric vector of finite times; got ",
+          deparse1(utils::head(times, 6)), ".")
+  }
+  if (any(times < 0)) abort("`", arg, "` must not contain negative times; got ",
+                            deparse1(times[times < 0]), ".")
+  invisible(times)
+}
+
+# Validate the canonical survival input (see surv-input.R). `x$row_label(i)`
+# gives the data's label of observation i, for messages.
+check_surv_data <- function(x) {
+  rows <- x$row_label
+  bad <- function(cond) which(cond)
+  i <- bad(!is.finite(x$time))
+  if (length(i)) abort("`formula`: the (stop) time must be finite; ", format_rows(rows(i)),
+                       " ha", if (length(i) == 1L) "s " else "ve ",
+                       "infinite or non-numeric times (", deparse1(utils::head(x$time[i], 6)), ").")
+  i <- bad(x$time < 0)
+  if (length(i)) abort("`formula`: times must not be negative; ", format_rows(rows(i)),
+                       " (", deparse1(utils::head(x$time[i], 6)), ").")
+  if (!is.null(x$entry)) {
+    i <- bad(!is.finite(x$entry))
+    if (length(i)) abort("`formula`: the start time must be finite; ", format_rows(rows(i)), ".")
+    i <- bad(x$entry < 0)
+    if (length(i)) abort("`formula`: start times must not be negative; ", format_rows(rows(i)),
+                         " (", deparse1(utils::head(x$entry[i], 6)), ").")
+    i <- bad(x$entry >= x$time)
+    if (length(i)) abort("`formula`: the start time must be before the stop time; ",
+                         format_rows(rows(i)), " (start ", deparse1(utils::head(x$entry[i], 6)),
+                         ", stop ", deparse1(utils::head(x$time[i], 6)), ").")
+  }
+  if (!is.null(x$weights)) {
+    i <- bad(!is.finite(x$weights))
+    if (length(i)) abort("`weights` must be finite; ", format_rows(rows(i)), ".")
+    i <- bad(x$weights < 0)
+    if (length(i)) abort("`weights` must not be negative; ", format_rows(rows(i)),
+                         " (", deparse1(utils::head(x$weights[i], 6)), ").")
+  }
+  invisible(x)
+}

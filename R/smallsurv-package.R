@@ -1,0 +1,20 @@
+#' smallsurv: survival, competing-risk and follow-up analysis for small cohorts
+#'
+#' Kaplan-Meier estimates with survival::survfit()'s conventions computed by
+#' a C++ engine, confidence intervals stated by name (see [ci_methods()]),
+#' estimates at chosen times that never extrapolate ([at_times()]) and
+#' KMunicate-style plots. Start with [km()] and the "Getting started"
+#' vignette.
+#'
+#' @keywords internal
+#' @useDynLib smallsurv, .registration = TRUE
+#' @importFrom Rcpp sourceCpp
+"_PACKAGE"
+
+#' @importFrom generics tidy
+#' @export
+generics::tidy
+
+#' @importFrom generics glance
+#' @export
+generics::glance

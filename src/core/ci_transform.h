@@ -1,0 +1,39 @@
+// ci_transform.h -- Greenwood-type pointwise intervals for a probability p
+// with a standard error, on a transformed scale g:  g^{-1}(g(p) -+ z se_g).
+//
+// Inputs : p (estimate), se (its standard error: of -log p when logse, of p
+//          itself otherwise), optional se_low (a different se for the lower
+//          limit only: survival's conf.lower = "peto"/"modified"), z.
+// Outputs: lower, upper.
+// Edge rules are survival::survfit's (survfit_confint), so results agree to
+// the last digit:
+//   * logse = false: se is turned into the se of log p as se / p (0 if se = 0);
+//   * plain : p -+ z p se, truncated to [0, 1] (NaN propagates, as pmax/pmin);
+//   * log   : p exp(-+ z se), upper capped at 1; NA when p = 0;
+//   * log-log (Kalbfleisch & Prentice 1980): exp(-exp(log(-log p) -+ z se / log p));
+//             NA when p = 0 or p = 1;
+//   * logit (Meeker & Escobar 1998): expit(logit p -+ z se / (1 - p)); NA at p = 0;
+//   * arcsin (Nair 1984; Borgan & Liestol 1990): sin^2(asin sqrt p -+ z se/2
+//             sqrt(p / (1 - p))), clamped to [0, pi/2]; NA at p = 0;
+//   * at p = 1 (before the first event, se = 0): plain and log give (1, 1),
+//     log-log gives NA, logit and arcsin give NaN (0 * Inf) -- survival's
+//     arithmetic reproduced exactly, NaN cases included;
+//   * se_low (when given) replaces se in the lower limit: the scale factor
+//     se_low / se is applied on the transformed scale (1 where se_low = 0).
+// NA results are signalled as quiet NaN; the R layer turns them into NA
+// except for "plain", where survival itself returns NaN.
+#ifndef SMALLSURV_CI_TRANSFORM_H
+#define SMALLSURV_CI_TRANSFORM_H
+
+#include <cstddef>
+
+namespace smallsurv {
+
+enum class Transform { plain, log, loglog, logit, arcsin };
+
+void ci_transform(Transform type, const double* p, const double* se, const double* se_low,
+                  std::size_t n, bool logse, double z, double* lower, double* upper);
+
+}  // namespace smallsurv
+
+#endif

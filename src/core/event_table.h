@@ -1,0 +1,94 @@
+// event_table.h -- the one sorted event table shared by every estimator.
+//
+// Inputs  : n observations (stop time, status, optional entry time for
+//           left truncation / counting-process data, optional case weight,
+//           optional 0-based stratum code).  status 0 = censored, 1..ncause =
+//           an event of that cause.  Nothing needs to be sorted.
+// Outputs : per stratum, one row per distinct stop time (event *or*
+//           censoring, as survival::survfit), with the weighted number at
+//           risk just before that time, weighted events (per cause) and
+//           weighted censorings at that time; the number of observations per
+//           stratum; and, per observation, the rows where it enters and
+//           leaves the risk set (used by influence/IJ variances).
+// Conventions (survival's):
+//   * at risk at t  <=>  entry < t <= stop  (entry = -inf without truncation);
+//   * events and censorings at the same time: the censored still count in
+//     n.risk of that time (events are processed first);
+//   * near-tied times are merged first when `timefix` is on, with the rule of
+//     survival::aeqSurv(): over the sorted distinct values of all time
+//     columns, a value within sqrt(DBL_EPSILON) of its predecessor (absolute,
+//     or relative to the mean absolute distinct value) is replaced by the
+//     first value of its run.  The merge is global (across strata).
+// Complexity: O(n) radix passes for the sort (O(n log n) comparison sort for
+// small n), O(n) for everything else.
+#ifndef SMALLSURV_EVENT_TABLE_H
+#define SMALLSURV_EVENT_TABLE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace smallsurv {
+
+// A typed error for invalid input reaching the core (R validates first; this
+// is the last line of defence and becomes an R error in the glue layer).
+class input_error : public std::invalid_argument {
+ public:
+  explicit input_error(const std::string& what) : std::invalid_argument(what) {}
+};
+
+struct SurvInput {
+  std::size_t n = 0;
+  const double* stop = nullptr;    // required
+  const int* status = nullptr;     // required, 0..ncause
+  const double* entry = nullptr;   // optional (nullptr: right-censored data)
+  const double* weight = nullptr;  // optional (nullptr: all 1)
+  const int* strata = nullptr;     // optional 0-based codes (nullptr: one stratum)
+  int nstrata = 1;
+  int ncause = 1;
+  bool timefix = true;
+};
+
+struct EventTable {
+  int nstrata = 1;
+  int ncause = 1;
+  bool has_entry = false;
+  bool has_weight = false;
+  // rows [offset[s], offset[s + 1]) belong to stratum s
+  std::vector<std::size_t> offset;
+  std::vector<std::size_t> n_obs;  // observations per stratum (unweighted)
+  std::vector<double> time;        // distinct stop times (after timefix)
+  std::vector<double> n_risk;      // weighted number at risk just before time
+  std::vector<double> n_event;     // weighted events, all causes together
+  std::vector<double> n_censor;    // weighted censorings
+  // weighted events by cause, row-major (row * ncause + cause - 1);
+  // filled only when ncause > 1
+  std::vector<double> n_event_cause;
+  // per observation (input order): global row of its stop time, and the
+  // first global row at which it is at risk (> stop_row when it never is)
+  std::vector<std::size_t> stop_row;
+  std::vector<std::size_t> first_row;
+  std::vector<int> obs_status;  // status of each observation (input order)
+
+  std::size_t nrow() const { return time.size(); }
+};
+
+// Build the table.  `keep_obs_rows` fills stop_row/first_row/obs_status (needed by the
+// influence-based variances only; they cost two vectors of n).
+EventTable build_event_table(const SurvInput& in, bool keep_obs_rows);
+
+// Stable order of the n keys by (stratum, value); exposed for reuse (tests,
+// follow-up measures).  strata may be nullptr.
+std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
+                                        std::size_t n, int nstrata);
+
+// survival::aeqSurv()'s rule applied to already sorted values: returns the
+// replacement value of every element of `sorted_union` (sorted distinct
+// values of all time columns).
+std::vector<double> timefix_cuts(const std::vector<double>& sorted_union);
+
+}  // namespace smallsurv
+
+#endif
