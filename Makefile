@@ -1,0 +1,55 @@
+# smallsurv: the two commands of the README's Quick start, and helpers.
+#   make demo   install every dependency and the package, render the
+#               getting-started analysis of the example cohort, print its path
+#   make check  R CMD build + R CMD check --as-cran (tests, vignettes);
+#               fails on any ERROR or WARNING
+PKG      := smallsurv
+VERSION  := $(shell sed -n 's/^Version: //p' DESCRIPTION)
+TARBALL  := $(PKG)_$(VERSION).tar.gz
+CHECKDIR := check
+DEMODIR  := demo-output
+
+.PHONY: all deps document build install check demo bench sanitize clean
+
+all: check
+
+deps:
+	Rscript tools/install-deps.R
+
+# developers only: regenerate RcppExports and man/ + NAMESPACE with roxygen2
+document: deps
+	Rscript -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
+
+build: deps
+	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
+	R CMD build --no-manual . && mv $(TARBALL) $(CHECKDIR)/
+
+install: deps
+	R CMD INSTALL --preclean .
+
+check: build
+	cd $(CHECKDIR) && _R_CHECK_CRAN_INCOMING_REMOTE_=false _R_CHECK_FORCE_SUGGESTS_=true \
+	  NOT_CRAN=true R CMD check --as-cran --no-manual $(TARBALL); \
+	  status=$$?; \
+	  log=$(PKG).Rcheck/00check.log; \
+	  out=$(PKG).Rcheck/tests/testthat.Rout; [ -f $$out ] || out=$$out.fail; \
+	  if [ -f $$out ]; then \
+	    sed -n 's/.*\[ FAIL \([0-9]*\) | WARN \([0-9]*\) | SKIP \([0-9]*\) | PASS \([0-9]*\) \].*/testthat: \4 passed, \1 failed, \3 skipped/p' $$out | tail -n 1; \
+	  fi; \
+	  grep -A3 -E '^\* checking .*\.\.\. (NOTE|WARNING|ERROR)' $$log || true; \
+	  grep '^Status:' $$log || { echo "no Status line"; exit 1; }; \
+	  if [ $$status -ne 0 ] || grep '^Status:' $$log | grep -qE 'ERROR|WARNING'; then exit 1; fi
+
+demo: install
+	mkdir -p $(DEMODIR)
+	Rscript -e 'out <- rmarkdown::render("vignettes/getting-started.Rmd", output_format = rmarkdown::html_document(toc = TRUE), output_dir = "$(DEMODIR)", quiet = TRUE); cat("\nReport written to:", normalizePath(out), "\n")'
+
+bench: install
+	Rscript bench/km.R
+
+# C++ core alone under AddressSanitizer/UBSan (no R involved)
+sanitize:
+	$(MAKE) -C tools/core-tests
+
+clean:
+	rm -rf $(CHECKDIR) $(DEMODIR) src/*.o src/*.so src/core/*.o

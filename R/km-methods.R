@@ -1,0 +1,193 @@
+# Methods for smallsurv_km fits. They add to survival's methods (which keep
+# working because the class inherits from "survfit"); summary() and
+# quantile() are deliberately left to survival: other packages call them.
+
+# Per-stratum row ranges of a survfit-like object.
+fit_strata <- function(x) {
+  if (is.null(x$strata)) {
+    return(list(names = NA_character_, from = 1L, to = length(x$time)))
+  }
+  to <- cumsum(x$strata)
+  list(names = names(x$strata), from = to - x$strata + 1L, to = to)
+}
+
+ci_header <- function(x) {
+  ci <- x$ci
+  if (identical(ci$conf.type, "none")) return("Confidence interval: none")
+  paste0("Confidence interval: ", format(100 * ci$conf.level), "% pointwise, ",
+         ci$label, " (conf.type = \"", ci$conf.type, "\")",
+         if (!identical(ci$conf.type, "log")) "; survival::survfit's default is \"log\"" else "",
+         "\nVariance: ", if (identical(ci$variance, "robust")) {
+           "infinitesimal jackknife (robust; non-integer weights)"
+         } else "Greenwood")
+}
+
+#' Print a Kaplan-Meier fit
+#'
+#' Prints a header naming the estimator, the confidence-interval method and
+#' level (and that smallsurv's default differs from survfit's) and the
+#' variance, then survival's table of `n`, events, median and its confidence
+#' limits (the median CI inverts the pointwise band, as
+#' `survival::quantile.survfit()` does; `NA` means the limit is not reached).
+#'
+#' @param x A fit from [km()].
+#' @param ... Passed to survival's `print.survfit()`.
+#' @return `x`, invisibly.
+#' @family Kaplan-Meier
+#' @export
+print.smallsurv_km <- function(x, ...) {
+  cat("Kaplan-Meier estimate (smallsurv)\n")
+  cat(ci_header(x), "\n", sep = "")
+  if (!is.null(x$na.action)) {
+    cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
+        " removed by na.action (missing values)\n", sep = "")
+  }
+  y <- x
+  y$na.action <- NULL  # counted above
+  class(y) <- "survfit"
+  print(y, ...)
+  cat("NA confidence limits of the median are not reached by the pointwise band.\n")
+  invisible(x)
+}
+
+#' Estimates at chosen times, never extrapolated
+#'
+#' smallsurv's own table of Kaplan-Meier estimates at chosen times: the
+#' estimate, its confidence interval and standard error, the number at risk
+#' and the cumulative numbers of events and censorings (the KMunicate
+#' quantities), and the interval method. A time after the last follow-up of
+#' its stratum gives `NA` with the reason in `note`: the curve is unknown
+#' there. Estimates resting on fewer than `min.risk` subjects at risk are
+#' flagged in `note`.
+#'
+#' Conventions: the estimate at `t` is the curve at the last observed time
+#' `<= t` (right-continuous), as `summary(fit, times = )`; before any event
+#' the estimate is 1 with interval (1, 1) and standard error 0; `n.risk` is
+#' the number at risk at `t` (subjects with time `>= t`, as survival's
+#' summary counts them); `n.event` and `n.censor` are cumulative up to and
+#' including `t`; `std.error` is the standard error of the estimate on the
+#' probability scale.
+#'
+#' @param fit A fit from [km()].
+#' @param times Non-negative times at which to report.
+#' @param min.risk Flag estimates with fewer subjects at risk than this.
+#' @return A data frame with columns `strata` (when the fit has strata),
+#'   `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
+#'   `n.event`, `n.censor`, `conf.type`, `conf.level` and `note`.
+#' @family Kaplan-Meier
+#' @examples
+#' fit <- km(survival::Surv(os_time, os_status) ~ 1, data = rrall)
+#' at_times(fit, c(0, 3, 6, 12, 24))
+#' @export
+at_times <- function(fit, times, min.risk = 5) {
+  if (!inherits(fit, "smallsurv_km")) {
+    abort("`fit` must be a fit from km(); got an object of class ",
+          paste(class(fit), collapse = "/"), ".")
+  }
+  check_times_arg(times)
+  if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
+    abort("`min.risk` must be a single non-negative number; got ", deparse1(min.risk), ".")
+  }
+  st <- fit_strata(fit)
+  se_surv <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
+  has_ci <- !is.null(fit$lower)
+  out <- lapply(seq_along(st$from), function(k) {
+    rows <- seq.int(st$from[k], st$to[k])
+    tt <- fit$time[rows]
+    idx <- findInterval(times, tt)  # last row with time <= t (0: before all rows)
+    nt <- length(times)
+    last <- tt[length(tt)]
+    row <- rows[pmax(idx, 1L)]
+    before <- idx == 0L
+    after <- times > last
+    est <- ifelse(before, 1, fit$surv[row])
+    se <- ifelse(before, 0, se_surv[row])
+    lo <- if (has_ci) ifelse(before, 1, fit$lower[row]) else rep(NA_real_, nt)
+    hi <- if (has_ci) ifelse(before, 1, fit$upper[row]) else rep(NA_real_, nt)
+    no_event <- !is.na(est) & est == 1 & !is.na(se) & se == 0
+    if (has_ci) {
+      lo[no_event] <- 1
+      hi[no_event] <- 1
+    }
+    se[is.nan(se)] <- NA_real_
+    # at risk at t: rows with time >= t
+    first_ge <- findInterval(times, tt, left.open = TRUE) + 1L
+    nrisk <- ifelse(first_ge > length(tt), 0, fit$n.risk[rows][pmin(first_ge, length(tt))])
+    cev <- c(0, cumsum(fit$n.event[rows]))[idx + 1L]
+    ccen <- c(0, cumsum(fit$n.censor[rows]))[idx + 1L]
+    note <- rep("", nt)
+    note[no_event & !after] <- "no event yet"
+    few <- !after & nrisk < min.risk
+    note[few] <- paste0("only ", format(nrisk[few]), " at risk")
+    note[after] <- paste0("after last follow-up (", format(last), ")")
+    est[after] <- NA_real_
+    se[after] <- NA_real_
+    lo[after] <- NA_real_
+    hi[after] <- NA_real_
+    data.frame(strata = rep(st$names[k], nt), time = times, estimate = est, std.error = se,
+               conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev, n.censor = ccen,
+               conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
+               stringsAsFactors = FALSE)
+  })
+  out <- do.call(rbind, out)
+  if (is.null(fit$strata)) out$strata <- NULL
+  rownames(out) <- NULL
+  out
+}
+
+#' Tidy and glance at a Kaplan-Meier fit
+#'
+#' `tidy()` gives one row per time of the fit with broom's column names;
+#' `glance()` one row per curve with the number of subjects and events and
+#' the median with its confidence limits.
+#'
+#' Unlike `broom::tidy.survfit()`, whose `std.error` is survfit's standard
+#' error of the cumulative hazard, `std.error` here is the standard error of
+#' `estimate` (the survival probability).
+#'
+#' @param x A fit from [km()].
+#' @param ... Unused.
+#' @return A data frame. `tidy()`: `strata` (when present), `time`,
+#'   `n.risk`, `n.event`, `n.censor`, `estimate`, `std.error`, `conf.low`,
+#'   `conf.high`. `glance()`: `strata` (when present), `n`, `events`,
+#'   `median`, `conf.low`, `conf.high`, `conf.type`, `conf.level`.
+#' @family Kaplan-Meier
+#' @examples
+#' fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
+#' head(tidy(fit))
+#' glance(fit)
+#' @name km-tidiers
+NULL
+
+#' @rdname km-tidiers
+#' @export
+tidy.smallsurv_km <- function(x, ...) {
+  st <- fit_strata(x)
+  se <- if (isTRUE(x$logse)) x$surv * x$std.err else x$std.err
+  se[is.nan(se)] <- NA_real_
+  out <- data.frame(strata = rep(st$names, st$to - st$from + 1L), time = x$time,
+                    n.risk = x$n.risk, n.event = x$n.event, n.censor = x$n.censor,
+                    estimate = x$surv, std.error = se,
+                    conf.low = if (is.null(x$lower)) NA_real_ else x$lower,
+                    conf.high = if (is.null(x$upper)) NA_real_ else x$upper,
+                    stringsAsFactors = FALSE)
+  if (is.null(x$strata)) out$strata <- NULL
+  out
+}
+
+#' @rdname km-tidiers
+#' @export
+glance.smallsurv_km <- function(x, ...) {
+  st <- fit_strata(x)
+  y <- x
+  class(y) <- "survfit"
+  q <- stats::quantile(y, probs = 0.5, conf.int = !is.null(x$lower))
+  vec <- function(v) if (is.null(v)) rep(NA_real_, length(st$from)) else as.vector(v)
+  ev <- vapply(seq_along(st$from), function(k) sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))
+  out <- data.frame(strata = st$names, n = as.vector(x$n), events = ev,
+                    median = vec(if (is.list(q)) q$quantile else q),
+                    conf.low = vec(if (is.list(q)) q$lower), conf.high = vec(if (is.list(q)) q$upper),
+                    conf.type = x$conf.type, conf.level = x$conf.int, stringsAsFactors = FALSE)
+  if (is.null(x$strata)) out$strata <- NULL
+  out
+}

@@ -1,0 +1,124 @@
+# Base-graphics Kaplan-Meier plot with a KMunicate-style table under the
+# time axis (numbers at risk, cumulative events, cumulative censored).
+
+#' Plot a Kaplan-Meier fit with a numbers-at-risk table
+#'
+#' Draws the curves as step functions with their pointwise confidence bands
+#' shaded and censoring marked, names the interval method in
+#' the top margin, and writes under the time axis, for each curve, the
+#' number at risk, the cumulative number of events and the cumulative number
+#' censored at `times` (the KMunicate layout; Morris et al. 2019).
+#'
+#' @param x A fit from [km()].
+#' @param conf.int Draw the pointwise confidence band.
+#' @param mark.time Mark censoring times.
+#' @param risk.table Draw the table under the axis.
+#' @param times Times for the axis ticks and the table (default: `pretty()`
+#'   over the follow-up).
+#' @param col,lty Colours and line types, one per curve.
+#' @param xlab,ylab Axis labels.
+#' @param legend Draw a legend when there are several curves.
+#' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
+#' @return Invisibly, the table drawn under the axis (a data frame with
+#'   `strata`, `time`, `n.risk`, `n.event`, `n.censor`).
+#' @references Morris TP, Jarvis CI, Cragg W, Phillips PPJ, Choodari-Oskooei
+#'   B, Sydes MR (2019). Proposals on Kaplan-Meier plots in medical research
+#'   and a survey of stakeholder views: KMunicate. *BMJ Open* 9:e030215.
+#'   \doi{10.1136/bmjopen-2019-030215}
+#' @family Kaplan-Meier
+#' @examples
+#' fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
+#' plot(fit, xlab = "Months since enrolment", ylab = "Event-free survival")
+#' @export
+plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
+                              times = NULL, col = NULL, lty = 1,
+                              xlab = "Time", ylab = "Survival probability",
+                              legend = TRUE, ...) {
+  st <- fit_strata(x)
+  ncurve <- length(st$from)
+  if (is.null(col)) col <- if (ncurve == 1L) "black" else grDevices::hcl.colors(max(ncurve, 2L), "Dark 2")[seq_len(ncurve)]
+  col <- rep_len(col, ncurve)
+  lty <- rep_len(lty, ncurve)
+  xmax <- max(x$time)
+  if (is.null(times)) times <- pretty(c(0, xmax))
+  times <- times[times <= xmax * 1.04]
+  check_times_arg(times)
+  tab <- if (risk.table) at_times(x, times, min.risk = 0) else NULL
+  if (!is.null(tab) && is.null(tab$strata)) tab$strata <- NA_character_
+
+  if (risk.table) {
+    nlines <- 3L * ncurve + (if (ncurve > 1L) ncurve else 0L)
+    old <- graphics::par(mar = c(4.1 + 1.0 * nlines + 1, 7.5, 3.1, 1.1))
+    on.exit(graphics::par(old), add = TRUE)
+  }
+  xlim <- c(0, max(times, xmax))
+  graphics::plot(NA, xlim = xlim, ylim = c(0, 1), xlab = "", ylab = ylab, xaxt = "n",
+                 xaxs = "r", ...)
+  for (k in seq_len(ncurve)) draw_km_curve(x, st$from[k]:st$to[k], col[k], lty[k],
+                                          conf.int && !is.null(x$lower), mark.time)
+  graphics::axis(1, at = times)
+  graphics::mtext(xlab, side = 1, line = 2.2)
+  if (!identical(x$conf.type, "none") && conf.int) {
+    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
+                    side = 3, line = 0.5, adj = 1, cex = 0.8)
+  }
+  if (legend && ncurve > 1L) {
+    graphics::legend("topright", legend = st$names, col = col, lty = lty, lwd = 2, bty = "n")
+  }
+  if (risk.table) draw_risk_table(tab, st$names, times, col)
+  invisible(if (is.null(tab)) NULL else tab[c("strata", "time", "n.risk", "n.event", "n.censor")])
+}
+
+# One curve: shaded band (one rectangle per step, where the limits are
+# defined; before the first event it is the point estimate 1), the step
+# function from time 0, and censoring marks. Nothing is drawn past the last
+# follow-up time of the curve.
+draw_km_curve <- function(x, rows, col, lty, band, mark.time) {
+  tt <- c(0, x$time[rows])
+  ss <- c(1, x$surv[rows])
+  if (band) {
+    lo <- c(1, x$lower[rows])
+    hi <- c(1, x$upper[rows])
+    flat <- ss == 1 & is.na(lo)  # no event yet: log-log & co. are undefined
+    lo[flat] <- 1
+    hi[flat] <- 1
+    m <- length(tt)
+    ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]))
+    if (length(ok)) {
+      graphics::rect(tt[ok], lo[ok], tt[ok + 1L], hi[ok],
+                     col = grDevices::adjustcolor(col, alpha.f = 0.18), border = NA)
+    }
+  }
+  graphics::lines(tt, ss, type = "s", col = col, lty = lty, lwd = 2)
+  if (mark.time) {
+    cens <- rows[x$n.censor[rows] > 0]
+    graphics::points(x$time[cens], x$surv[cens], pch = 3, col = col, cex = 0.8)
+  }
+}
+
+# Write the at-risk / events / censored rows in the bottom margin.
+draw_risk_table <- function(tab, strata_names, times, col) {
+  line <- 3.6
+  xleft <- graphics::par("usr")[1]
+  for (k in seq_along(strata_names)) {
+    s <- strata_names[k]
+    rows <- if (is.na(s)) tab else tab[!is.na(tab$strata) & tab$strata == s, ]
+    if (!is.na(s)) {
+      graphics::mtext(s, side = 1, line = line, at = xleft, adj = 1, col = col[k], font = 2,
+                      cex = 0.8)
+      line <- line + 1
+    }
+    for (what in c("n.risk", "n.event", "n.censor")) {
+      label <- c(n.risk = "At risk", n.event = "Events", n.censor = "Censored")[[what]]
+      graphics::mtext(label, side = 1, line = line, at = xleft, adj = 1.1, cex = 0.8)
+      graphics::mtext(format_count(rows[[what]]), side = 1, line = line, at = times,
+                      cex = 0.8, col = col[k])
+      line <- line + 1
+    }
+  }
+}
+
+# Counts print as integers, weighted counts with one decimal.
+format_count <- function(v) {
+  if (all(v == round(v))) format(round(v), trim = TRUE) else formatC(v, format = "f", digits = 1)
+}

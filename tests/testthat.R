@@ -1,0 +1,4 @@
+library(testthat)
+library(smallsurv)
+
+test_check("smallsurv")
