@@ -2,10 +2,10 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
-    .Call('_smallsurv_km_fit_cpp', PACKAGE = 'smallsurv', stop, status, entry, weights, strata, nstrata, timefix, robust)
+    .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }
 
-ci_transform_cpp <- function(type, p, se, se_low, logse, z) {
-    .Call('_smallsurv_ci_transform_cpp', PACKAGE = 'smallsurv', type, p, se, se_low, logse, z)
+ci_transform_cpp <- function(type, p, se, se_low, logse, z, nan_to_na) {
+    .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z, nan_to_na)
 }
 

@@ -74,13 +74,9 @@ transform_ci <- function(type) {
   force(type)
   function(fit, input, conf.level, se.low = NULL, ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
-    ci <- ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z)
-    if (type != "plain") {
-      # survival returns NA (not NaN) for undefined limits of these transforms
-      ci$lower[is.nan(ci$lower)] <- NA_real_
-      ci$upper[is.nan(ci$upper)] <- NA_real_
-    }
-    ci
+    # survival returns NA (not NaN) for undefined limits, except for "plain"
+    ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z,
+                     nan_to_na = type != "plain")
   }
 }
 

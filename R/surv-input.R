@@ -166,7 +166,7 @@ surv_input_frame <- function(mcall, formula, env) {
     abort("`weights` must be numeric; got ", class(weights)[1], ".")
   }
   vars <- attr(terms, "term.labels")
-  strata <- if (length(vars)) survival::strata(mf[vars]) else NULL
+  strata <- if (length(vars)) make_strata(mf[vars]) else NULL
   new_surv_input(unname(time), unname(status), if (!is.null(entry)) unname(entry),
                  weights, strata, attr(mf, "na.action"), row_label)
 }
@@ -206,7 +206,7 @@ surv_input_fast <- function(mcall, formula, data, env) {
   args <- as.list(lhs)[-1L]
   if (!length(args) || !all(vapply(args, is_col, logical(1)))) return(NULL)
   if (!is.null(names(args)) && !all(names(args) %in% c("", "time", "time2", "event"))) return(NULL)
-  rhs_vars <- rhs_symbols(formula[[3L]])
+  rhs_vars <- unique(rhs_symbols(formula[[3L]]))
   if (is.null(rhs_vars) || !all(rhs_vars %in% cols)) return(NULL)
   wexpr <- mcall$weights
   if (!is.null(wexpr) && !is_col(wexpr)) return(NULL)
@@ -242,7 +242,7 @@ surv_input_fast <- function(mcall, formula, data, env) {
   if (length(rhs_vars)) {
     sdata <- data[rhs_vars]
     if (!is.null(keep)) sdata <- sdata[keep, , drop = FALSE]
-    strata <- survival::strata(sdata)
+    strata <- make_strata(sdata)
   }
   rn <- .row_names_info(data, type = 0L)
   row_label <- function(i) {
@@ -250,6 +250,22 @@ surv_input_fast <- function(mcall, formula, data, env) {
     if (is.integer(rn) && length(rn) == 2L && is.na(rn[1L])) as.character(j) else row.names(data)[j]
   }
   new_surv_input(a$time, a$status, a$entry, weights, strata, na.action, row_label)
+}
+
+# Curves = combinations of the variables, labelled as survfit labels them
+# (survival::strata() on the model-frame columns: "x=a" or "x=a, y=b", unused
+# combinations dropped). One variable, the common case, takes a direct route
+# with the same result (tested against strata()).
+make_strata <- function(df) {
+  if (ncol(df) != 1L) return(survival::strata(df))
+  x <- df[[1L]]
+  f <- if (is.null(levels(x))) factor(x) else x
+  codes <- unclass(f)
+  lev <- levels(f)
+  used <- which(tabulate(codes, length(lev)) > 0L)
+  remap <- integer(length(lev))
+  remap[used] <- seq_along(used)
+  structure(remap[codes], levels = paste(names(df), lev[used], sep = "="), class = "factor")
 }
 
 # Variables of a right-hand side made only of `1` and `+`-joined names;

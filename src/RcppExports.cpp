@@ -28,8 +28,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // ci_transform_cpp
-Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z);
-RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP) {
+Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z, bool nan_to_na);
+RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP, SEXP nan_to_naSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
@@ -38,14 +38,15 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type se_low(se_lowSEXP);
     Rcpp::traits::input_parameter< bool >::type logse(logseSEXP);
     Rcpp::traits::input_parameter< double >::type z(zSEXP);
-    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z));
+    Rcpp::traits::input_parameter< bool >::type nan_to_na(nan_to_naSEXP);
+    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z, nan_to_na));
     return rcpp_result_gen;
 END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
-    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 6},
+    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {NULL, NULL, 0}
 };
 

@@ -2,6 +2,8 @@
 // C++ exceptions are turned into R errors by Rcpp's generated wrappers.
 #include <Rcpp.h>
 
+#include <cmath>
+#include <string>
 #include <vector>
 
 #include "core/ci_transform.h"
@@ -74,9 +76,12 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::NumericVector status,
 }
 
 // Transformed Greenwood-type intervals (survival's survfit_confint rules).
+// `nan_to_na`: report undefined limits as NA (survival does, except for
+// "plain", where its arithmetic yields NaN).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se,
-                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z) {
+                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z,
+                            bool nan_to_na) {
   using smallsurv::Transform;
   Transform t;
   if (type == "plain") t = Transform::plain;
@@ -95,5 +100,11 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   }
   smallsurv::ci_transform(t, p.begin(), se.begin(), slp, p.size(), logse, z, lo.begin(),
                           up.begin());
+  if (nan_to_na) {
+    for (R_xlen_t i = 0; i < lo.size(); ++i) {
+      if (std::isnan(lo[i])) lo[i] = NA_REAL;
+      if (std::isnan(up[i])) up[i] = NA_REAL;
+    }
+  }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }

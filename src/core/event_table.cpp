@@ -45,22 +45,35 @@ std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
     });
     return idx;
   }
-  // LSD radix sort on the 64-bit order key, 16 bits a pass; a pass whose
-  // digit is the same for every key is skipped (common for the top digits).
+  // LSD radix sort on the 64-bit order key, 8 bits a pass (8 passes; the
+  // 256-bucket histograms stay in L1 and the scatter writes stay in few
+  // streams -- measured fastest against 11- and 16-bit digits at n = 1e6).
+  // All histograms are counted in one
+  // read pass; a pass whose digit is the same for every key is skipped
+  // (common for the top digits).
+  constexpr int kBits = 8, kPasses = 8;
+  constexpr std::size_t kBuckets = std::size_t(1) << kBits;
   std::vector<std::uint64_t> key(n), key2(n);
-  for (std::size_t i = 0; i < n; ++i) key[i] = order_key(value[i]);
+  std::vector<std::size_t> count(kPasses * kBuckets, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = order_key(value[i]);
+    key[i] = k;
+    for (int p = 0; p < kPasses; ++p) ++count[p * kBuckets + ((k >> (p * kBits)) & (kBuckets - 1))];
+  }
   std::vector<std::uint32_t> idx2(n);
-  std::vector<std::size_t> count(65537);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (std::size_t i = 0; i < n; ++i) ++count[((key[i] >> shift) & 0xFFFF) + 1];
-    bool trivial = false;
-    for (std::size_t b = 1; b < count.size(); ++b)
-      if (count[b] == n) { trivial = true; break; }
-    if (trivial) continue;
-    for (std::size_t b = 0; b < 65536; ++b) count[b + 1] += count[b];
+  for (int p = 0; p < kPasses; ++p) {
+    std::size_t* c = &count[p * kBuckets];
+    const std::uint64_t digit0 = (key[0] >> (p * kBits)) & (kBuckets - 1);
+    if (c[digit0] == n) continue;  // trivial pass
+    std::size_t sum = 0;
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      const std::size_t v = c[b];
+      c[b] = sum;
+      sum += v;
+    }
+    const int shift = p * kBits;
     for (std::size_t i = 0; i < n; ++i) {
-      std::size_t pos = count[(key[i] >> shift) & 0xFFFF]++;
+      const std::size_t pos = c[(key[i] >> shift) & (kBuckets - 1)]++;
       key2[pos] = key[i];
       idx2[pos] = idx[i];
     }
@@ -94,6 +107,35 @@ std::vector<double> timefix_cuts(const std::vector<double>& y) {
   return out;
 }
 
+// aeqSurv's rule in place on sorted values (with repeats): the same result
+// as timefix_cuts() on the distinct values, without storing them.
+void timefix_sorted(std::vector<double>& v) {
+  const std::size_t n = v.size();
+  if (n < 2) return;
+  long double s = 0;
+  std::size_t m = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (k == 0 || v[k] != v[k - 1]) { s += std::fabs(v[k]); ++m; }
+  if (m < 2) return;
+  s /= static_cast<long double>(m);
+  long double t = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (k == 0 || v[k] != v[k - 1]) t += (std::fabs(v[k]) - s);
+  s += t / static_cast<long double>(m);
+  const double mean_abs = static_cast<double>(s);
+  const double tol = std::sqrt(DBL_EPSILON);
+  double prev = v[0], cut = v[0];
+  for (std::size_t k = 1; k < n; ++k) {
+    const double x = v[k];
+    if (x != prev) {
+      const double dy = x - prev;
+      if (!((dy <= tol) || (dy / mean_abs <= tol))) cut = x;
+      prev = x;
+    }
+    v[k] = cut;
+  }
+}
+
 EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
   const std::size_t n = in.n;
   if (n == 0) throw input_error("no observations");
@@ -119,57 +161,72 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
   tab.has_entry = in.entry != nullptr;
   tab.has_weight = in.weight != nullptr;
 
-  std::vector<double> stop(in.stop, in.stop + n);
-  std::vector<double> entry;
-  if (in.entry) entry.assign(in.entry, in.entry + n);
-
-  // 1. global time order (timefix is global, across strata)
-  std::vector<std::uint32_t> ord = stable_order(stop.data(), nullptr, n, 1);
+  // 1. global time order (timefix is global, across strata), and the data
+  //    gathered into that order once: everything after this reads linearly.
+  std::vector<std::uint32_t> ord = stable_order(in.stop, nullptr, n, 1);
+  std::vector<double> ts(n);
+  for (std::size_t k = 0; k < n; ++k) ts[k] = in.stop[ord[k]];
   std::vector<std::uint32_t> eord;
-  if (in.entry) eord = stable_order(entry.data(), nullptr, n, 1);
+  std::vector<double> es;  // entry times in entry order
+  if (in.entry) {
+    eord = stable_order(in.entry, nullptr, n, 1);
+    es.resize(n);
+    for (std::size_t k = 0; k < n; ++k) es[k] = in.entry[eord[k]];
+  }
 
-  // 2. merge near-ties (survival::aeqSurv)
+  // 2. merge near-ties (survival::aeqSurv) on the sorted values
   if (in.timefix) {
-    std::vector<double> uniq;
-    uniq.reserve(in.entry ? 2 * n : n);
-    std::size_t a = 0, b = 0;
-    const std::size_t nb = in.entry ? n : 0;
-    while (a < n || b < nb) {
-      double v;
-      if (b >= nb || (a < n && stop[ord[a]] <= entry[eord[b]])) v = stop[ord[a++]];
-      else v = entry[eord[b++]];
-      if (uniq.empty() || v != uniq.back()) uniq.push_back(v);
-    }
-    std::vector<double> cut = timefix_cuts(uniq);
-    if (cut != uniq) {
-      std::size_t p = 0;
-      for (std::size_t k = 0; k < n; ++k) {
-        double& v = stop[ord[k]];
-        while (uniq[p] != v) ++p;
-        v = cut[p];
+    if (!in.entry) {
+      timefix_sorted(ts);
+    } else {
+      // the distinct values of both columns decide the merge
+      std::vector<double> uniq;
+      uniq.reserve(2 * n);
+      std::size_t a = 0, b = 0;
+      while (a < n || b < n) {
+        const double v = (b >= n || (a < n && ts[a] <= es[b])) ? ts[a++] : es[b++];
+        if (uniq.empty() || v != uniq.back()) uniq.push_back(v);
       }
-      if (in.entry) {
-        p = 0;
-        for (std::size_t k = 0; k < n; ++k) {
-          double& v = entry[eord[k]];
-          while (uniq[p] != v) ++p;
-          v = cut[p];
+      const std::vector<double> cut = timefix_cuts(uniq);
+      if (cut != uniq) {
+        for (std::vector<double>* col : {&ts, &es}) {
+          std::size_t p = 0;
+          for (double& v : *col) {
+            while (uniq[p] != v) ++p;
+            v = cut[p];
+          }
         }
-        for (std::size_t i = 0; i < n; ++i)
-          if (!(entry[i] < stop[i]))
+        std::vector<double> stop_fixed(n);
+        for (std::size_t k = 0; k < n; ++k) stop_fixed[ord[k]] = ts[k];
+        for (std::size_t k = 0; k < n; ++k)
+          if (!(es[k] < stop_fixed[eord[k]]))
             throw input_error("after merging near-tied times (timefix), the interval at row " +
-                              std::to_string(i + 1) + " has length 0");
+                              std::to_string(eord[k] + 1) + " has length 0");
       }
     }
   }
 
   // 3. order within strata (stable: the time order is kept)
   if (in.strata && nstrata > 1) {
-    counting_pass_strata(ord, in.strata, nstrata);
-    if (in.entry) counting_pass_strata(eord, in.strata, nstrata);
+    std::vector<std::size_t> start(static_cast<std::size_t>(nstrata) + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++start[static_cast<std::size_t>(in.strata[i]) + 1];
+    for (int q = 0; q < nstrata; ++q) start[q + 1] += start[q];
+    auto regroup = [&](std::vector<std::uint32_t>& o, std::vector<double>& v) {
+      std::vector<std::size_t> pos(start.begin(), start.end() - 1);
+      std::vector<std::uint32_t> o2(n);
+      std::vector<double> v2(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t at = pos[in.strata[o[k]]]++;
+        o2[at] = o[k];
+        v2[at] = v[k];
+      }
+      o.swap(o2);
+      v.swap(v2);
+    };
+    regroup(ord, ts);
+    if (in.entry) regroup(eord, es);
   }
 
-  auto w = [&](std::size_t i) { return in.weight ? in.weight[i] : 1.0; };
   auto stratum = [&](std::size_t i) { return in.strata ? in.strata[i] : 0; };
 
   // 4. rows: distinct stop times within each stratum
@@ -181,49 +238,60 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
     tab.obs_status.assign(in.status, in.status + n);
   }
   const bool by_cause = in.ncause > 1;
+  tab.time.reserve(n);
+  tab.n_event.reserve(n);
+  tab.n_censor.reserve(n);
   int cur_s = -1;
+  double cur_t = 0.0, ev = 0.0, ce = 0.0;
+  auto close_row = [&]() {
+    if (cur_s < 0) return;
+    tab.n_event.push_back(ev);
+    tab.n_censor.push_back(ce);
+  };
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = ord[k];
+    const std::uint32_t i = ord[k];
     const int s = stratum(i);
-    const double t = stop[i];
-    if (s != cur_s || t != tab.time.back()) {
+    const double t = ts[k];
+    if (s != cur_s || t != cur_t) {
+      close_row();
       if (s != cur_s) {
         for (int q = cur_s + 1; q <= s; ++q) tab.offset[q] = tab.time.size();
         cur_s = s;
       }
+      cur_t = t;
       tab.time.push_back(t);
-      tab.n_event.push_back(0.0);
-      tab.n_censor.push_back(0.0);
+      ev = ce = 0.0;
       if (by_cause) tab.n_event_cause.resize(tab.n_event_cause.size() + in.ncause, 0.0);
     }
-    const std::size_t r = tab.time.size() - 1;
     ++tab.n_obs[s];
-    const double wi = w(i);
-    if (in.status[i] > 0) {
-      tab.n_event[r] += wi;
-      if (by_cause) tab.n_event_cause[r * in.ncause + in.status[i] - 1] += wi;
+    const double wi = in.weight ? in.weight[i] : 1.0;
+    const int st = in.status[i];
+    if (st > 0) {
+      ev += wi;
+      if (by_cause) tab.n_event_cause[(tab.time.size() - 1) * in.ncause + st - 1] += wi;
     } else {
-      tab.n_censor[r] += wi;
+      ce += wi;
     }
-    if (keep_obs_rows) tab.stop_row[i] = r;
+    if (keep_obs_rows) tab.stop_row[i] = tab.time.size() - 1;
   }
+  close_row();
   for (int q = cur_s + 1; q <= nstrata; ++q) tab.offset[q] = tab.time.size();
 
   // 5. number at risk: weight with stop >= t minus weight with entry >= t
   const std::size_t nrow = tab.time.size();
-  tab.n_risk.assign(nrow, 0.0);
+  tab.n_risk.resize(nrow);
   std::size_t ek_end = n;  // entries are walked backwards, stratum by stratum
   for (int s = nstrata - 1; s >= 0; --s) {
     const std::size_t lo = tab.offset[s], hi = tab.offset[s + 1];
-    double leaving = 0.0;  // weight with stop >= time[r]
-    double entering = 0.0; // weight with entry >= time[r]
+    double leaving = 0.0;   // weight with stop >= time[r]
+    double entering = 0.0;  // weight with entry >= time[r]
     std::size_t ek = ek_end;
-    std::size_t ek_lo = ek_end - (in.entry ? tab.n_obs[s] : 0);
+    const std::size_t ek_lo = ek_end - (in.entry ? tab.n_obs[s] : 0);
     for (std::size_t r = hi; r-- > lo;) {
       leaving += tab.n_event[r] + tab.n_censor[r];
       if (in.entry) {
-        while (ek > ek_lo && entry[eord[ek - 1]] >= tab.time[r]) {
-          entering += w(eord[ek - 1]);
+        while (ek > ek_lo && es[ek - 1] >= tab.time[r]) {
+          entering += in.weight ? in.weight[eord[ek - 1]] : 1.0;
           --ek;
         }
       }
@@ -242,9 +310,8 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
         std::size_t r = tab.offset[s];
         const std::size_t hi = tab.offset[s + 1];
         for (std::size_t c = 0; c < tab.n_obs[s]; ++c, ++k) {
-          const std::size_t i = eord[k];
-          while (r < hi && tab.time[r] <= entry[i]) ++r;
-          tab.first_row[i] = r;
+          while (r < hi && tab.time[r] <= es[k]) ++r;
+          tab.first_row[eord[k]] = r;
         }
       }
     }

@@ -89,6 +89,9 @@ std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
 // values of all time columns).
 std::vector<double> timefix_cuts(const std::vector<double>& sorted_union);
 
+// The same rule in place on sorted values that may repeat.
+void timefix_sorted(std::vector<double>& sorted_values);
+
 }  // namespace smallsurv
 
 #endif
