@@ -19,6 +19,7 @@ deps:
 # developers only: regenerate RcppExports and man/ + NAMESPACE with roxygen2
 document: deps
 	Rscript -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
+	rm -f src/*.o src/*.so src/core/*.o  # pkgload's debug build objects
 
 build: deps
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
