@@ -5,7 +5,7 @@ km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, r
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }
 
-ci_transform_cpp <- function(type, p, se, se_low, logse, z, nan_to_na) {
-    .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z, nan_to_na)
+ci_transform_cpp <- function(type, p, se, se_low, logse, z) {
+    .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z)
 }
 

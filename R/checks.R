@@ -71,3 +71,21 @@ check_surv_data <- function(x) {
   }
   invisible(x)
 }
+
+# Arguments in `...` that nothing uses are errors, with a pointer for the
+# names other packages use.
+check_dots <- function(dots, verb) {
+  if (!length(dots)) return(invisible())
+  nm <- names(dots)
+  if (is.null(nm)) nm <- rep("", length(dots))
+  nm[nm == ""] <- "<unnamed>"
+  hints <- c(conf.int = "use `conf.level`", error = "the variance follows survfit's rules",
+             type = "km() always computes the Kaplan-Meier estimate",
+             ctype = "not supported", stype = "not supported", id = "not supported by km()",
+             cluster = "not supported by km()")
+  msg <- vapply(nm, function(k) {
+    if (k %in% names(hints)) paste0("`", k, "` (", hints[[k]], ")") else paste0("`", k, "`")
+  }, character(1))
+  abort(verb, "(): unused argument", if (length(nm) > 1L) "s" else "", ": ",
+        paste(msg, collapse = ", "), ".")
+}

@@ -74,9 +74,8 @@ transform_ci <- function(type) {
   force(type)
   function(fit, input, conf.level, se.low = NULL, ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
-    # survival returns NA (not NaN) for undefined limits, except for "plain"
-    ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z,
-                     nan_to_na = type != "plain")
+    # NA where survival sets NA by rule, NaN where its arithmetic gives NaN
+    ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z)
   }
 }
 

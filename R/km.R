@@ -51,7 +51,9 @@
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
 #' @param robust Use the infinitesimal-jackknife variance. `NULL` (default)
 #'   follows survfit: `TRUE` exactly when some weight is not an integer.
-#' @param ... Further arguments passed to the confidence-interval method.
+#' @param ... Reserved for arguments of confidence-interval methods; any
+#'   argument given here that no method uses is an error (so that, e.g.,
+#'   survfit's `conf.int =` is not silently ignored).
 #' @return An object of class `c("smallsurv_km", "survfit")` with survfit's
 #'   components (`n`, `time`, `n.risk`, `n.event`, `n.censor`, `surv`,
 #'   `std.err`, `cumhaz`, `std.chaz`, `strata`, `type`, `logse`, `conf.int`,
@@ -76,6 +78,7 @@
 km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
                conf.level = 0.95, timefix = TRUE, robust = NULL, ...) {
   mcall <- match.call()
+  check_dots(list(...), "km")
   method <- ci_method(conf.type)
   check_conf_level(conf.level)
   check_flag(timefix, "timefix")

@@ -7,7 +7,10 @@
 #' shaded and censoring marked, names the interval method in
 #' the top margin, and writes under the time axis, for each curve, the
 #' number at risk, the cumulative number of events and the cumulative number
-#' censored at `times` (the KMunicate layout; Morris et al. 2019).
+#' censored at `times` (the KMunicate layout; Morris et al. 2019). With more
+#' than three curves the table keeps only the numbers at risk; when the
+#' device is too small for the table, a warning says so and the curves are
+#' drawn without it.
 #'
 #' @param x A fit from [km()].
 #' @param conf.int Draw the pointwise confidence band.
@@ -46,10 +49,22 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   tab <- if (risk.table) at_times(x, times, min.risk = 0) else NULL
   if (!is.null(tab) && is.null(tab$strata)) tab$strata <- NA_character_
 
+  # up to 3 curves: at risk, events and censored per curve (KMunicate);
+  # more curves: the numbers at risk only, one line per curve
+  compact <- ncurve > 3L
   if (risk.table) {
-    nlines <- 3L * ncurve + (if (ncurve > 1L) ncurve else 0L)
-    old <- graphics::par(mar = c(4.1 + 1.0 * nlines + 1, 7.5, 3.1, 1.1))
-    on.exit(graphics::par(old), add = TRUE)
+    nlines <- if (compact) ncurve + 1L else 3L * ncurve + (if (ncurve > 1L) ncurve else 0L)
+    mar_bottom <- 4.1 + nlines + 1
+    avail <- graphics::par("din")[2] / graphics::par("csi")  # device height in lines
+    if (mar_bottom + 3.1 + 5 > avail) {
+      warning("the device is too small for the numbers-at-risk table of ", ncurve,
+              " curves; drawing the curves without it (enlarge the device or use ",
+              "`risk.table = FALSE`).", call. = FALSE)
+      risk.table <- FALSE
+    } else {
+      old <- graphics::par(mar = c(mar_bottom, if (compact) 9.5 else 7.5, 3.1, 1.1))
+      on.exit(graphics::par(old), add = TRUE)
+    }
   }
   xlim <- c(0, max(times, xmax))
   graphics::plot(NA, xlim = xlim, ylim = c(0, 1), xlab = "", ylab = ylab, xaxt = "n",
@@ -65,7 +80,7 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   if (legend && ncurve > 1L) {
     graphics::legend("topright", legend = st$names, col = col, lty = lty, lwd = 2, bty = "n")
   }
-  if (risk.table) draw_risk_table(tab, st$names, times, col)
+  if (risk.table) draw_risk_table(tab, st$names, times, col, compact)
   invisible(if (is.null(tab)) NULL else tab[c("strata", "time", "n.risk", "n.event", "n.censor")])
 }
 
@@ -97,9 +112,21 @@ draw_km_curve <- function(x, rows, col, lty, band, mark.time) {
 }
 
 # Write the at-risk / events / censored rows in the bottom margin.
-draw_risk_table <- function(tab, strata_names, times, col) {
+draw_risk_table <- function(tab, strata_names, times, col, compact = FALSE) {
   line <- 3.6
   xleft <- graphics::par("usr")[1]
+  if (compact) {
+    graphics::mtext("At risk", side = 1, line = line, at = xleft, adj = 1.1, font = 2, cex = 0.8)
+    for (k in seq_along(strata_names)) {
+      line <- line + 1
+      rows <- tab[!is.na(tab$strata) & tab$strata == strata_names[k], ]
+      graphics::mtext(strata_names[k], side = 1, line = line, at = xleft, adj = 1.05,
+                      col = col[k], cex = 0.75)
+      graphics::mtext(format_count(rows$n.risk), side = 1, line = line, at = times,
+                      cex = 0.8, col = col[k])
+    }
+    return(invisible(NULL))
+  }
   for (k in seq_along(strata_names)) {
     s <- strata_names[k]
     rows <- if (is.na(s)) tab else tab[!is.na(tab$strata) & tab$strata == s, ]

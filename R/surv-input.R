@@ -55,8 +55,11 @@ surv_status <- function(status, row_label) {
     abort("`formula`: the status in `Surv()` must be 0/1 or TRUE/FALSE; got ",
           class(status)[1], ".")
   }
-  # survival::Surv()'s 1/2 coding (1 = censored, 2 = event) when the maximum is 2
-  if (length(status) && max(status) == 2) status <- status - 1
+  # survival::Surv()'s 1/2 coding (1 = censored, 2 = event), when every value
+  # is 1 or 2 and some is 2
+  if (length(status) && all(status == 1 | status == 2) && any(status == 2)) {
+    status <- status - 1
+  }
   bad <- which(status != 0 & status != 1)
   if (length(bad)) {
     abort("`formula`: the status must be 0/1 (or TRUE/FALSE, or 1/2 as in `Surv()`); ",
@@ -113,8 +116,16 @@ raw_surv <- function(time, time2, event, type, origin) {
   }
   if (is.factor(a$status) || is.character(a$status)) surv_status(a$status, identity)
   m <- do.call(cbind, lapply(a, as.numeric))
-  class(m) <- c("smallsurv_rawsurv", class(m))
+  # recognised by these column names (a class would be lost when model.frame
+  # subsets the rows)
+  colnames(m) <- paste0(raw_surv_prefix, colnames(m))
   m
+}
+
+raw_surv_prefix <- ".smallsurv_raw_"
+
+is_raw_surv <- function(y) {
+  is.matrix(y) && !is.null(colnames(y)) && all(startsWith(colnames(y), raw_surv_prefix))
 }
 
 # ---- general route: model.frame() --------------------------------------------
@@ -152,11 +163,11 @@ surv_input_frame <- function(mcall, formula, env) {
       abort("`formula`: only right-censored or counting-process data are supported; got a ",
             ytype, "-censored Surv object.")
     }
-  } else if (inherits(y, "smallsurv_rawsurv")) {
-    cn <- colnames(y)
-    entry <- if ("entry" %in% cn) y[, "entry"] else NULL
-    time <- y[, "time"]
-    status <- y[, "status"]
+  } else if (is_raw_surv(y)) {
+    cn <- sub(raw_surv_prefix, "", colnames(y), fixed = TRUE)
+    entry <- if ("entry" %in% cn) y[, cn == "entry"] else NULL
+    time <- y[, cn == "time"]
+    status <- y[, cn == "status"]
   } else {
     abort("`formula`: the left-hand side must be `Surv(time, status)` or ",
           "`Surv(start, stop, status)`; got ", deparse1(formula[[2L]]), ".")

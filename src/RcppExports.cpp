@@ -11,12 +11,12 @@ Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
 // km_fit_cpp
-Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::NumericVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
+Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
 RcppExport SEXP _smallsurv_km_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP robustSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type entry(entrySEXP);
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
@@ -28,8 +28,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // ci_transform_cpp
-Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z, bool nan_to_na);
-RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP, SEXP nan_to_naSEXP) {
+Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z);
+RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
@@ -38,15 +38,14 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type se_low(se_lowSEXP);
     Rcpp::traits::input_parameter< bool >::type logse(logseSEXP);
     Rcpp::traits::input_parameter< double >::type z(zSEXP);
-    Rcpp::traits::input_parameter< bool >::type nan_to_na(nan_to_naSEXP);
-    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z, nan_to_na));
+    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z));
     return rcpp_result_gen;
 END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
-    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
+    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 6},
     {NULL, NULL, 0}
 };
 

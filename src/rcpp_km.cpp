@@ -12,13 +12,6 @@
 
 namespace {
 
-// status (double 0/1 as in Surv) to the core's int codes
-std::vector<int> as_status(const Rcpp::NumericVector& status) {
-  std::vector<int> out(status.size());
-  for (R_xlen_t i = 0; i < status.size(); ++i) out[i] = static_cast<int>(status[i]);
-  return out;
-}
-
 // 1-based factor codes to 0-based
 std::vector<int> as_codes(const Rcpp::IntegerVector& strata) {
   std::vector<int> out(strata.size());
@@ -31,16 +24,16 @@ std::vector<int> as_codes(const Rcpp::IntegerVector& strata) {
 // Kaplan-Meier fit on canonical input (validated in R).  Returns survfit's
 // per-row components plus the row and observation counts per stratum.
 // [[Rcpp::export(rng = false)]]
-Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::NumericVector status,
+Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
                       Rcpp::Nullable<Rcpp::NumericVector> entry,
                       Rcpp::Nullable<Rcpp::NumericVector> weights,
                       Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix,
                       bool robust) {
-  const std::vector<int> st = as_status(status);
+  if (status.size() != stop.size()) Rcpp::stop("stop and status differ in length");
   smallsurv::SurvInput in;
   in.n = stop.size();
   in.stop = stop.begin();
-  in.status = st.data();
+  in.status = status.begin();
   Rcpp::NumericVector en, wt;
   if (entry.isNotNull()) {
     en = Rcpp::NumericVector(entry);
@@ -58,7 +51,11 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::NumericVector status,
   }
   in.timefix = timefix;
   const smallsurv::EventTable tab = smallsurv::build_event_table(in, robust);
-  const smallsurv::KmResult km = smallsurv::kaplan_meier(tab, robust, in.weight);
+  const R_xlen_t nrow = static_cast<R_xlen_t>(tab.nrow());
+  Rcpp::NumericVector surv(nrow), cumhaz(nrow), std_err(nrow), std_chaz(nrow);
+  const bool logse = smallsurv::kaplan_meier(
+      tab, robust, in.weight,
+      smallsurv::KmOutput{surv.begin(), cumhaz.begin(), std_err.begin(), std_chaz.begin()});
 
   Rcpp::IntegerVector rows(tab.nstrata), nobs(tab.nstrata);
   for (int s = 0; s < tab.nstrata; ++s) {
@@ -69,19 +66,18 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::NumericVector status,
       Rcpp::Named("time") = Rcpp::wrap(tab.time), Rcpp::Named("n.risk") = Rcpp::wrap(tab.n_risk),
       Rcpp::Named("n.event") = Rcpp::wrap(tab.n_event),
       Rcpp::Named("n.censor") = Rcpp::wrap(tab.n_censor),
-      Rcpp::Named("surv") = Rcpp::wrap(km.surv), Rcpp::Named("std.err") = Rcpp::wrap(km.std_err),
-      Rcpp::Named("cumhaz") = Rcpp::wrap(km.cumhaz),
-      Rcpp::Named("std.chaz") = Rcpp::wrap(km.std_chaz), Rcpp::Named("logse") = km.logse,
+      Rcpp::Named("surv") = surv, Rcpp::Named("std.err") = std_err,
+      Rcpp::Named("cumhaz") = cumhaz, Rcpp::Named("std.chaz") = std_chaz,
+      Rcpp::Named("logse") = logse,
       Rcpp::Named("rows") = rows, Rcpp::Named("n") = nobs);
 }
 
 // Transformed Greenwood-type intervals (survival's survfit_confint rules).
-// `nan_to_na`: report undefined limits as NA (survival does, except for
-// "plain", where its arithmetic yields NaN).
+// Limits survival sets to NA by rule are NA here too; NaN from its
+// arithmetic stays NaN (see core/ci_transform.h).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se,
-                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z,
-                            bool nan_to_na) {
+                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z) {
   using smallsurv::Transform;
   Transform t;
   if (type == "plain") t = Transform::plain;
@@ -100,11 +96,8 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   }
   smallsurv::ci_transform(t, p.begin(), se.begin(), slp, p.size(), logse, z, lo.begin(),
                           up.begin());
-  if (nan_to_na) {
-    for (R_xlen_t i = 0; i < lo.size(); ++i) {
-      if (std::isnan(lo[i])) lo[i] = NA_REAL;
-      if (std::isnan(up[i])) up[i] = NA_REAL;
-    }
+  for (R_xlen_t i = 0; i < lo.size(); ++i) {
+    if (smallsurv::ci_undefined(t, p[i])) lo[i] = up[i] = NA_REAL;
   }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }

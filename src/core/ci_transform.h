@@ -20,8 +20,10 @@
 //     arithmetic reproduced exactly, NaN cases included;
 //   * se_low (when given) replaces se in the lower limit: the scale factor
 //     se_low / se is applied on the transformed scale (1 where se_low = 0).
-// NA results are signalled as quiet NaN; the R layer turns them into NA
-// except for "plain", where survival itself returns NaN.
+// Undefined limits are quiet NaN.  survival distinguishes two kinds, and so
+// does the glue: limits it sets to NA by rule (ci_undefined() below) and
+// NaN that falls out of its arithmetic (plain at S = 0 with se = Inf,
+// logit and arcsin at S = 1).
 #ifndef SMALLSURV_CI_TRANSFORM_H
 #define SMALLSURV_CI_TRANSFORM_H
 
@@ -30,6 +32,16 @@
 namespace smallsurv {
 
 enum class Transform { plain, log, loglog, logit, arcsin };
+
+// survival's rule-based NA: log, logit and arcsin at p = 0; log-log at p = 0
+// or p = 1; never for plain.
+inline bool ci_undefined(Transform type, double p) {
+  switch (type) {
+    case Transform::plain: return false;
+    case Transform::loglog: return p == 0.0 || p == 1.0;
+    default: return p == 0.0;
+  }
+}
 
 void ci_transform(Transform type, const double* p, const double* se, const double* se_low,
                   std::size_t n, bool logse, double z, double* lower, double* upper);

@@ -229,7 +229,7 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
 
   auto stratum = [&](std::size_t i) { return in.strata ? in.strata[i] : 0; };
 
-  // 4. rows: distinct stop times within each stratum
+  // 4. rows: distinct stop times within each stratum (structure only)
   tab.offset.assign(static_cast<std::size_t>(nstrata) + 1, 0);
   tab.n_obs.assign(nstrata, 0);
   if (keep_obs_rows) {
@@ -237,67 +237,68 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
     tab.first_row.assign(n, 0);
     tab.obs_status.assign(in.status, in.status + n);
   }
-  const bool by_cause = in.ncause > 1;
+  std::vector<std::uint32_t> row_of(n);  // row of the k-th sorted observation
   tab.time.reserve(n);
-  tab.n_event.reserve(n);
-  tab.n_censor.reserve(n);
   int cur_s = -1;
-  double cur_t = 0.0, ev = 0.0, ce = 0.0;
-  auto close_row = [&]() {
-    if (cur_s < 0) return;
-    tab.n_event.push_back(ev);
-    tab.n_censor.push_back(ce);
-  };
+  double cur_t = 0.0;
   for (std::size_t k = 0; k < n; ++k) {
     const std::uint32_t i = ord[k];
     const int s = stratum(i);
     const double t = ts[k];
     if (s != cur_s || t != cur_t) {
-      close_row();
       if (s != cur_s) {
         for (int q = cur_s + 1; q <= s; ++q) tab.offset[q] = tab.time.size();
         cur_s = s;
       }
       cur_t = t;
       tab.time.push_back(t);
-      ev = ce = 0.0;
-      if (by_cause) tab.n_event_cause.resize(tab.n_event_cause.size() + in.ncause, 0.0);
     }
     ++tab.n_obs[s];
-    const double wi = in.weight ? in.weight[i] : 1.0;
-    const int st = in.status[i];
-    if (st > 0) {
-      ev += wi;
-      if (by_cause) tab.n_event_cause[(tab.time.size() - 1) * in.ncause + st - 1] += wi;
-    } else {
-      ce += wi;
-    }
+    row_of[k] = static_cast<std::uint32_t>(tab.time.size() - 1);
     if (keep_obs_rows) tab.stop_row[i] = tab.time.size() - 1;
   }
-  close_row();
   for (int q = cur_s + 1; q <= nstrata; ++q) tab.offset[q] = tab.time.size();
 
-  // 5. number at risk: weight with stop >= t minus weight with entry >= t
+  // 5. weighted counts, accumulated as survival's survfitkm does so that the
+  //    rounding agrees to the last bit (it matters when the last subject at
+  //    risk has the event and n - d should be exactly 0): walking the times
+  //    backwards, one running sum adds the weight of each observation with
+  //    stop >= t (in reverse sorted order) and then subtracts the weight of
+  //    each entry >= t; events and censorings are summed in the same order.
   const std::size_t nrow = tab.time.size();
-  tab.n_risk.resize(nrow);
-  std::size_t ek_end = n;  // entries are walked backwards, stratum by stratum
+  const bool by_cause = in.ncause > 1;
+  tab.n_risk.assign(nrow, 0.0);
+  tab.n_event.assign(nrow, 0.0);
+  tab.n_censor.assign(nrow, 0.0);
+  if (by_cause) tab.n_event_cause.assign(nrow * in.ncause, 0.0);
+  std::size_t k = n;      // sorted observations, walked backwards
+  std::size_t ek = n;     // sorted entries, walked backwards
   for (int s = nstrata - 1; s >= 0; --s) {
-    const std::size_t lo = tab.offset[s], hi = tab.offset[s + 1];
-    double leaving = 0.0;   // weight with stop >= time[r]
-    double entering = 0.0;  // weight with entry >= time[r]
-    std::size_t ek = ek_end;
-    const std::size_t ek_lo = ek_end - (in.entry ? tab.n_obs[s] : 0);
-    for (std::size_t r = hi; r-- > lo;) {
-      leaving += tab.n_event[r] + tab.n_censor[r];
-      if (in.entry) {
-        while (ek > ek_lo && es[ek - 1] >= tab.time[r]) {
-          entering += in.weight ? in.weight[eord[ek - 1]] : 1.0;
-          --ek;
+    double at_risk = 0.0;
+    const std::size_t ek_lo = ek - (in.entry ? tab.n_obs[s] : 0);
+    for (std::size_t r = tab.offset[s + 1]; r-- > tab.offset[s];) {
+      double ev = 0.0, ce = 0.0;
+      for (; k > 0 && row_of[k - 1] == r; --k) {
+        const std::uint32_t i = ord[k - 1];
+        const double wi = in.weight ? in.weight[i] : 1.0;
+        at_risk += wi;
+        const int st = in.status[i];
+        if (st > 0) {
+          ev += wi;
+          if (by_cause) tab.n_event_cause[r * in.ncause + st - 1] += wi;
+        } else {
+          ce += wi;
         }
       }
-      tab.n_risk[r] = leaving - entering;
+      if (in.entry) {
+        for (; ek > ek_lo && es[ek - 1] >= tab.time[r]; --ek)
+          at_risk -= in.weight ? in.weight[eord[ek - 1]] : 1.0;
+      }
+      tab.n_risk[r] = at_risk;
+      tab.n_event[r] = ev;
+      tab.n_censor[r] = ce;
     }
-    if (in.entry) ek_end = ek_lo;
+    ek = ek_lo;
   }
 
   // 6. first row at which each observation is at risk (time > entry)

@@ -2,6 +2,7 @@
 #include "km.h"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace smallsurv {
@@ -11,11 +12,17 @@ namespace {
 // Sum over observations of squared IJ influences, for every row, given the
 // per-row hazard-increment c_j (what an at-risk observation loses) and the
 // per-row jump a_j (what an observation with an event at row j gains).
-// Influence of obs i at row j (unweighted part):
-//   0                                        j <  first_i
-//   -(C_j - C_{first_i - 1})                 first_i <= j < stop_i
-//   -(C_{stop_i} - C_{first_i - 1}) + dN_i a_{stop_i}    j >= stop_i
-// with C the running sum of c within the stratum.
+// Influence of obs i at row j (unweighted part), with b_i = C_{first_i - 1}:
+//   0                                  j <  first_i
+//   -(C_j - b_i)                       first_i <= j < stop_i
+//   -(C_{stop_i} - b_i) + dN_i a_stop  j >= stop_i          ("finished")
+// with C the running sum of c within the stratum.  The active part
+// sum w_i^2 (C_j - b_i)^2 is kept as moments about a moving centre equal to
+// C_j: m0 = sum w^2, m1 = sum w^2 (b - centre), m2 = sum w^2 (b - centre)^2.
+// Moving the centre forward by delta adds only non-negative terms
+// (m2 += -2 delta m1 + m0 delta^2 with m1 <= 0), so nothing cancels; an
+// entrant joins with b equal to the centre.  The variance changes only at
+// rows with events (survfit's convention, which this reproduces exactly).
 std::vector<double> ij_sum_squares(const EventTable& tab, const std::vector<double>& c,
                                    const std::vector<double>& a, const double* w,
                                    const std::vector<int>& status) {
@@ -30,32 +37,61 @@ std::vector<double> ij_sum_squares(const EventTable& tab, const std::vector<doub
       C[r] = run;
     }
   }
-  // moments of the active observations, added at first row, removed at stop
-  std::vector<double> d0(nrow + 1, 0.0), d1(nrow + 1, 0.0), d2(nrow + 1, 0.0);
-  std::vector<double> done(nrow + 1, 0.0);
+  // observations bucketed by the row where they enter and where they leave
+  std::vector<std::size_t> enter_start(nrow + 1, 0), leave_start(nrow + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const double wi = w ? w[i] : 1.0;
-    const double w2 = wi * wi;
-    const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
-    if (f > s) continue;  // never at risk (cannot happen for valid input)
-    const double base = Cprev[f];
-    if (f < s) {
-      d0[f] += w2; d1[f] += w2 * base; d2[f] += w2 * base * base;
-      d0[s] -= w2; d1[s] -= w2 * base; d2[s] -= w2 * base * base;
+    if (tab.first_row[i] > tab.stop_row[i]) continue;  // never at risk
+    ++enter_start[tab.first_row[i] + 1];
+    ++leave_start[tab.stop_row[i] + 1];
+  }
+  for (std::size_t r = 0; r < nrow; ++r) {
+    enter_start[r + 1] += enter_start[r];
+    leave_start[r + 1] += leave_start[r];
+  }
+  std::vector<std::uint32_t> enter(enter_start[nrow]), leave(leave_start[nrow]);
+  {
+    std::vector<std::size_t> pe(enter_start.begin(), enter_start.end() - 1);
+    std::vector<std::size_t> pl(leave_start.begin(), leave_start.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (tab.first_row[i] > tab.stop_row[i]) continue;
+      enter[pe[tab.first_row[i]]++] = static_cast<std::uint32_t>(i);
+      leave[pl[tab.stop_row[i]]++] = static_cast<std::uint32_t>(i);
     }
-    double fin = -(C[s] - base);
-    if (status[i] > 0) fin += a[s];
-    if (std::isfinite(fin)) done[s] += w2 * fin * fin;
   }
   std::vector<double> v(nrow);
   for (int s = 0; s < tab.nstrata; ++s) {
-    double m0 = 0, m1 = 0, m2 = 0, fin = 0;
+    double m0 = 0, m1 = 0, m2 = 0, fin = 0, centre = 0, last = 0;
+    std::size_t active = 0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
-      m0 += d0[r]; m1 += d1[r]; m2 += d2[r]; fin += done[r];
-      const double Cj = C[r];
-      double act = m0 * Cj * Cj - 2.0 * Cj * m1 + m2;
-      if (act < 0) act = 0;  // rounding
-      v[r] = act + fin;
+      // entrants at this row: b = C_{r-1} = centre
+      for (std::size_t q = enter_start[r]; q < enter_start[r + 1]; ++q) {
+        const double wi = w ? w[enter[q]] : 1.0;
+        m0 += wi * wi;
+        ++active;
+      }
+      // move the centre to C_r
+      const double delta = C[r] - centre;
+      if (delta != 0.0) {
+        m2 += -2.0 * delta * m1 + m0 * delta * delta;
+        m1 -= m0 * delta;
+        centre = C[r];
+      }
+      // leavers: from the active moments to the finished sum
+      for (std::size_t q = leave_start[r]; q < leave_start[r + 1]; ++q) {
+        const std::uint32_t i = leave[q];
+        const double wi = w ? w[i] : 1.0, w2 = wi * wi;
+        const double dev = Cprev[tab.first_row[i]] - C[r];  // b - centre
+        m0 -= w2;
+        m1 -= w2 * dev;
+        m2 -= w2 * dev * dev;
+        --active;
+        double f = dev;  // -(C_r - b)
+        if (status[i] > 0) f += a[r];
+        if (std::isfinite(f)) fin += w2 * f * f;
+      }
+      if (active == 0) m0 = m1 = m2 = 0.0;  // no residue from the subtractions
+      if (tab.n_event[r] > 0) last = (m2 > 0 ? m2 : 0.0) + fin;
+      v[r] = last;
     }
   }
   return v;
@@ -70,24 +106,36 @@ KmResult kaplan_meier(const EventTable& tab, bool robust, const double* weights)
   res.cumhaz.resize(nrow);
   res.std_err.resize(nrow);
   res.std_chaz.resize(nrow);
-  res.logse = !robust;
+  res.logse = kaplan_meier(tab, robust, weights,
+                           KmOutput{res.surv.data(), res.cumhaz.data(), res.std_err.data(),
+                                    res.std_chaz.data()});
+  return res;
+}
+
+bool kaplan_meier(const EventTable& tab, bool robust, const double* weights, KmOutput res) {
+  const std::size_t nrow = tab.nrow();
   for (int s = 0; s < tab.nstrata; ++s) {
-    double S = 1.0, H = 0.0, gw = 0.0, vh = 0.0;
+    double S = 1.0, H = 0.0, gw = 0.0, vh = 0.0, se = 0.0, sh = 0.0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
-      const double d = tab.n_event[r], nr = tab.n_risk[r];
-      if (d > 0) {
+      const double d = tab.n_event[r];
+      if (d > 0) {  // rows with censorings only leave every quantity as it was
+        // the operations and their order are survival's (survfitkm.c), so
+        // the results agree to the last bit
+        const double nr = tab.n_risk[r];
         S *= (nr - d) / nr;
+        gw += d / (nr * (nr - d));  // Greenwood; Inf when nr == d, as survival
         H += d / nr;
-        gw += d / (nr * (nr - d));  // Inf when nr == d, as survival
         vh += d / (nr * nr);
+        se = std::sqrt(gw);
+        sh = std::sqrt(vh);
       }
       res.surv[r] = S;
       res.cumhaz[r] = H;
-      res.std_err[r] = std::sqrt(gw);
-      res.std_chaz[r] = std::sqrt(vh);
+      res.std_err[r] = se;
+      res.std_chaz[r] = sh;
     }
   }
-  if (!robust) return res;
+  if (!robust) return true;
   if (tab.stop_row.size() == 0)
     throw std::logic_error("robust variance needs the per-observation rows of the event table");
 
@@ -111,7 +159,7 @@ KmResult kaplan_meier(const EventTable& tab, bool robust, const double* weights)
     res.std_err[r] = res.surv[r] > 0 ? res.surv[r] * std::sqrt(vs[r]) : 0.0;
     res.std_chaz[r] = std::sqrt(vh[r]);
   }
-  return res;
+  return false;
 }
 
 }  // namespace smallsurv

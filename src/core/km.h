@@ -34,7 +34,19 @@ struct KmResult {
   bool logse = true;
 };
 
-// weights: nullptr means all 1 (only used when robust)
+// Caller-owned output arrays, each of length tab.nrow() (lets the glue
+// write straight into R vectors).
+struct KmOutput {
+  double* surv;
+  double* cumhaz;
+  double* std_err;
+  double* std_chaz;
+};
+
+// weights: nullptr means all 1 (only used when robust).  Returns logse.
+bool kaplan_meier(const EventTable& tab, bool robust, const double* weights, KmOutput out);
+
+// Convenience form owning its output.
 KmResult kaplan_meier(const EventTable& tab, bool robust, const double* weights);
 
 }  // namespace smallsurv
