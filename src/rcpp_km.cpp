@@ -50,7 +50,14 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
     in.nstrata = nstrata;
   }
   in.timefix = timefix;
-  const smallsurv::EventTable tab = smallsurv::build_event_table(in, robust);
+  // the four per-row columns are written straight into R vectors
+  std::vector<Rcpp::NumericVector> cols;
+  cols.reserve(4);
+  const smallsurv::ColumnAllocator alloc = [&cols](std::size_t nrow) {
+    cols.emplace_back(static_cast<R_xlen_t>(nrow));
+    return cols.back().begin();
+  };
+  const smallsurv::EventTable tab = smallsurv::build_event_table(in, robust, &alloc);
   const R_xlen_t nrow = static_cast<R_xlen_t>(tab.nrow());
   Rcpp::NumericVector surv(nrow), cumhaz(nrow), std_err(nrow), std_chaz(nrow);
   const bool logse = smallsurv::kaplan_meier(
@@ -63,9 +70,8 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
     nobs[s] = static_cast<int>(tab.n_obs[s]);
   }
   return Rcpp::List::create(
-      Rcpp::Named("time") = Rcpp::wrap(tab.time), Rcpp::Named("n.risk") = Rcpp::wrap(tab.n_risk),
-      Rcpp::Named("n.event") = Rcpp::wrap(tab.n_event),
-      Rcpp::Named("n.censor") = Rcpp::wrap(tab.n_censor),
+      Rcpp::Named("time") = cols[0], Rcpp::Named("n.risk") = cols[1],
+      Rcpp::Named("n.event") = cols[2], Rcpp::Named("n.censor") = cols[3],
       Rcpp::Named("surv") = surv, Rcpp::Named("std.err") = std_err,
       Rcpp::Named("cumhaz") = cumhaz, Rcpp::Named("std.chaz") = std_chaz,
       Rcpp::Named("logse") = logse,

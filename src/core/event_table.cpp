@@ -22,21 +22,21 @@ inline std::uint64_t order_key(double x) {
 constexpr std::size_t kRadixMin = 2048;  // below this a comparison sort wins
 
 // Stable counting sort of idx by small integer codes.
-void counting_pass_strata(std::vector<std::uint32_t>& idx, const int* strata,
+void counting_pass_strata(index_vector& idx, const int* strata,
                           int nstrata) {
   std::vector<std::size_t> count(static_cast<std::size_t>(nstrata) + 1, 0);
   for (std::uint32_t i : idx) ++count[static_cast<std::size_t>(strata[i]) + 1];
   for (int s = 0; s < nstrata; ++s) count[s + 1] += count[s];
-  std::vector<std::uint32_t> out(idx.size());
+  index_vector out(idx.size());
   for (std::uint32_t i : idx) out[count[strata[i]]++] = i;
   idx.swap(out);
 }
 
 }  // namespace
 
-std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
+index_vector stable_order(const double* value, const int* strata,
                                         std::size_t n, int nstrata) {
-  std::vector<std::uint32_t> idx(n);
+  index_vector idx(n);
   std::iota(idx.begin(), idx.end(), 0u);
   if (n < kRadixMin) {
     std::stable_sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -53,14 +53,14 @@ std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
   // (common for the top digits).
   constexpr int kBits = 8, kPasses = 8;
   constexpr std::size_t kBuckets = std::size_t(1) << kBits;
-  std::vector<std::uint64_t> key(n), key2(n);
+  big_vector<std::uint64_t> key(n), key2(n);
   std::vector<std::size_t> count(kPasses * kBuckets, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t k = order_key(value[i]);
     key[i] = k;
     for (int p = 0; p < kPasses; ++p) ++count[p * kBuckets + ((k >> (p * kBits)) & (kBuckets - 1))];
   }
-  std::vector<std::uint32_t> idx2(n);
+  index_vector idx2(n);
   for (int p = 0; p < kPasses; ++p) {
     std::size_t* c = &count[p * kBuckets];
     const std::uint64_t digit0 = (key[0] >> (p * kBits)) & (kBuckets - 1);
@@ -109,8 +109,7 @@ std::vector<double> timefix_cuts(const std::vector<double>& y) {
 
 // aeqSurv's rule in place on sorted values (with repeats): the same result
 // as timefix_cuts() on the distinct values, without storing them.
-void timefix_sorted(std::vector<double>& v) {
-  const std::size_t n = v.size();
+void timefix_sorted(double* v, std::size_t n) {
   if (n < 2) return;
   long double s = 0;
   std::size_t m = 0;
@@ -136,7 +135,8 @@ void timefix_sorted(std::vector<double>& v) {
   }
 }
 
-EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
+EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
+                             const ColumnAllocator* alloc) {
   const std::size_t n = in.n;
   if (n == 0) throw input_error("no observations");
   if (n >= 0xFFFFFFFFULL) throw input_error("too many observations");
@@ -163,11 +163,11 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
 
   // 1. global time order (timefix is global, across strata), and the data
   //    gathered into that order once: everything after this reads linearly.
-  std::vector<std::uint32_t> ord = stable_order(in.stop, nullptr, n, 1);
-  std::vector<double> ts(n);
+  index_vector ord = stable_order(in.stop, nullptr, n, 1);
+  big_vector<double> ts(n);
   for (std::size_t k = 0; k < n; ++k) ts[k] = in.stop[ord[k]];
-  std::vector<std::uint32_t> eord;
-  std::vector<double> es;  // entry times in entry order
+  index_vector eord;
+  big_vector<double> es;  // entry times in entry order
   if (in.entry) {
     eord = stable_order(in.entry, nullptr, n, 1);
     es.resize(n);
@@ -177,7 +177,7 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
   // 2. merge near-ties (survival::aeqSurv) on the sorted values
   if (in.timefix) {
     if (!in.entry) {
-      timefix_sorted(ts);
+      timefix_sorted(ts.data(), n);
     } else {
       // the distinct values of both columns decide the merge
       std::vector<double> uniq;
@@ -189,7 +189,7 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
       }
       const std::vector<double> cut = timefix_cuts(uniq);
       if (cut != uniq) {
-        for (std::vector<double>* col : {&ts, &es}) {
+        for (big_vector<double>* col : {&ts, &es}) {
           std::size_t p = 0;
           for (double& v : *col) {
             while (uniq[p] != v) ++p;
@@ -211,10 +211,10 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
     std::vector<std::size_t> start(static_cast<std::size_t>(nstrata) + 1, 0);
     for (std::size_t i = 0; i < n; ++i) ++start[static_cast<std::size_t>(in.strata[i]) + 1];
     for (int q = 0; q < nstrata; ++q) start[q + 1] += start[q];
-    auto regroup = [&](std::vector<std::uint32_t>& o, std::vector<double>& v) {
+    auto regroup = [&](index_vector& o, big_vector<double>& v) {
       std::vector<std::size_t> pos(start.begin(), start.end() - 1);
-      std::vector<std::uint32_t> o2(n);
-      std::vector<double> v2(n);
+      index_vector o2(n);
+      big_vector<double> v2(n);
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t at = pos[in.strata[o[k]]]++;
         o2[at] = o[k];
@@ -237,48 +237,51 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
     tab.first_row.assign(n, 0);
     tab.obs_status.assign(in.status, in.status + n);
   }
-  std::vector<std::uint32_t> row_of(n);  // row of the k-th sorted observation
-  tab.time.reserve(n);
-  int cur_s = -1;
-  double cur_t = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t i = ord[k];
-    const int s = stratum(i);
-    const double t = ts[k];
-    if (s != cur_s || t != cur_t) {
-      if (s != cur_s) {
-        for (int q = cur_s + 1; q <= s; ++q) tab.offset[q] = tab.time.size();
-        cur_s = s;
+  std::size_t nrow = 0;
+  {
+    int cur_s = -1;
+    double cur_t = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t i = ord[k];
+      const int s = stratum(i);
+      const double t = ts[k];
+      if (s != cur_s || t != cur_t) {
+        if (s != cur_s) {
+          for (int q = cur_s + 1; q <= s; ++q) tab.offset[q] = nrow;
+          cur_s = s;
+        }
+        cur_t = t;
+        ++nrow;
       }
-      cur_t = t;
-      tab.time.push_back(t);
+      ++tab.n_obs[s];
+      if (keep_obs_rows) tab.stop_row[i] = nrow - 1;
     }
-    ++tab.n_obs[s];
-    row_of[k] = static_cast<std::uint32_t>(tab.time.size() - 1);
-    if (keep_obs_rows) tab.stop_row[i] = tab.time.size() - 1;
+    for (int q = cur_s + 1; q <= nstrata; ++q) tab.offset[q] = nrow;
   }
-  for (int q = cur_s + 1; q <= nstrata; ++q) tab.offset[q] = tab.time.size();
 
-  // 5. weighted counts, accumulated as survival's survfitkm does so that the
-  //    rounding agrees to the last bit (it matters when the last subject at
-  //    risk has the event and n - d should be exactly 0): walking the times
-  //    backwards, one running sum adds the weight of each observation with
-  //    stop >= t (in reverse sorted order) and then subtracts the weight of
-  //    each entry >= t; events and censorings are summed in the same order.
-  const std::size_t nrow = tab.time.size();
+  // 5. times and weighted counts, accumulated as survival's survfitkm does so
+  //    that the rounding agrees to the last bit (it matters when the last
+  //    subject at risk has the event and n - d should be exactly 0): walking
+  //    the times backwards, one running sum adds the weight of each
+  //    observation with stop >= t (in reverse sorted order) and then
+  //    subtracts the weight of each entry >= t; events and censorings are
+  //    summed in the same order.
+  tab.time.place(nrow, alloc);
+  tab.n_risk.place(nrow, alloc);
+  tab.n_event.place(nrow, alloc);
+  tab.n_censor.place(nrow, alloc);
   const bool by_cause = in.ncause > 1;
-  tab.n_risk.assign(nrow, 0.0);
-  tab.n_event.assign(nrow, 0.0);
-  tab.n_censor.assign(nrow, 0.0);
   if (by_cause) tab.n_event_cause.assign(nrow * in.ncause, 0.0);
-  std::size_t k = n;      // sorted observations, walked backwards
-  std::size_t ek = n;     // sorted entries, walked backwards
+  std::size_t k = n;   // sorted observations, walked backwards
+  std::size_t ek = n;  // sorted entries, walked backwards
   for (int s = nstrata - 1; s >= 0; --s) {
     double at_risk = 0.0;
+    const std::size_t k_lo = k - tab.n_obs[s];
     const std::size_t ek_lo = ek - (in.entry ? tab.n_obs[s] : 0);
     for (std::size_t r = tab.offset[s + 1]; r-- > tab.offset[s];) {
+      const double t = ts[k - 1];
       double ev = 0.0, ce = 0.0;
-      for (; k > 0 && row_of[k - 1] == r; --k) {
+      for (; k > k_lo && ts[k - 1] == t; --k) {
         const std::uint32_t i = ord[k - 1];
         const double wi = in.weight ? in.weight[i] : 1.0;
         at_risk += wi;
@@ -291,9 +294,10 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows) {
         }
       }
       if (in.entry) {
-        for (; ek > ek_lo && es[ek - 1] >= tab.time[r]; --ek)
+        for (; ek > ek_lo && es[ek - 1] >= t; --ek)
           at_risk -= in.weight ? in.weight[eord[ek - 1]] : 1.0;
       }
+      tab.time[r] = t;
       tab.n_risk[r] = at_risk;
       tab.n_event[r] = ev;
       tab.n_censor[r] = ce;

@@ -26,11 +26,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "big_buffer.h"
+
 namespace smallsurv {
+
+using index_vector = big_vector<std::uint32_t>;
 
 // A typed error for invalid input reaching the core (R validates first; this
 // is the last line of defence and becomes an R error in the glue layer).
@@ -51,6 +56,34 @@ struct SurvInput {
   bool timefix = true;
 };
 
+// A per-row column of the table: owned storage, or memory handed out by the
+// caller's allocator (the glue hands out R vectors, so the table is written
+// once, in place, instead of being built and then copied).
+class Column {
+ public:
+  double& operator[](std::size_t i) { return ptr_[i]; }
+  const double& operator[](std::size_t i) const { return ptr_[i]; }
+  std::size_t size() const { return n_; }
+  const double* data() const { return ptr_; }
+  void place(std::size_t n, const std::function<double*(std::size_t)>* alloc) {
+    n_ = n;
+    if (alloc && *alloc) {
+      ptr_ = (*alloc)(n);
+    } else {
+      own_.assign(n, 0.0);
+      ptr_ = own_.data();
+    }
+  }
+
+ private:
+  big_vector<double> own_;
+  double* ptr_ = nullptr;
+  std::size_t n_ = 0;
+};
+
+// Gives memory for one column of nrow doubles; must outlive the table.
+using ColumnAllocator = std::function<double*(std::size_t nrow)>;
+
 struct EventTable {
   int nstrata = 1;
   int ncause = 1;
@@ -59,10 +92,10 @@ struct EventTable {
   // rows [offset[s], offset[s + 1]) belong to stratum s
   std::vector<std::size_t> offset;
   std::vector<std::size_t> n_obs;  // observations per stratum (unweighted)
-  std::vector<double> time;        // distinct stop times (after timefix)
-  std::vector<double> n_risk;      // weighted number at risk just before time
-  std::vector<double> n_event;     // weighted events, all causes together
-  std::vector<double> n_censor;    // weighted censorings
+  Column time;      // distinct stop times (after timefix)
+  Column n_risk;    // weighted number at risk just before time
+  Column n_event;   // weighted events, all causes together
+  Column n_censor;  // weighted censorings
   // weighted events by cause, row-major (row * ncause + cause - 1);
   // filled only when ncause > 1
   std::vector<double> n_event_cause;
@@ -77,11 +110,13 @@ struct EventTable {
 
 // Build the table.  `keep_obs_rows` fills stop_row/first_row/obs_status (needed by the
 // influence-based variances only; they cost two vectors of n).
-EventTable build_event_table(const SurvInput& in, bool keep_obs_rows);
+// `alloc` (optional) provides the memory of the four per-row columns.
+EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
+                             const ColumnAllocator* alloc = nullptr);
 
 // Stable order of the n keys by (stratum, value); exposed for reuse (tests,
 // follow-up measures).  strata may be nullptr.
-std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
+index_vector stable_order(const double* value, const int* strata,
                                         std::size_t n, int nstrata);
 
 // survival::aeqSurv()'s rule applied to already sorted values: returns the
@@ -90,7 +125,7 @@ std::vector<std::uint32_t> stable_order(const double* value, const int* strata,
 std::vector<double> timefix_cuts(const std::vector<double>& sorted_union);
 
 // The same rule in place on sorted values that may repeat.
-void timefix_sorted(std::vector<double>& sorted_values);
+void timefix_sorted(double* sorted_values, std::size_t n);
 
 }  // namespace smallsurv
 
