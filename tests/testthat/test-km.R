@@ -605,3 +605,33 @@ test_that("the ci component names the interval and variance", {
   expect_null(none$lower)
   expect_null(none$upper)
 })
+
+# ---- the ecosystem sees a survfit object ---------------------------------------
+
+test_that("broom's own survfit tidier works on km fits and agrees with survfit", {
+  skip_if_not_installed("broom")
+  tidy_survfit <- getS3method("tidy", "survfit", envir = asNamespace("broom"))
+  for (ct in c("log", "log-log", "plain")) {
+    fit <- km(Surv(time, status) ~ x, data = survival::aml, conf.type = ct)
+    ref <- survival::survfit(Surv(time, status) ~ x, data = survival::aml, conf.type = ct)
+    expect_equal(as.data.frame(tidy_survfit(fit)), as.data.frame(tidy_survfit(ref)),
+                 tolerance = 1e-10)
+  }
+  fit1 <- km(Surv(time, status) ~ 1, data = survival::aml)
+  ref1 <- survival::survfit(Surv(time, status) ~ 1, data = survival::aml, conf.type = "log-log")
+  glance_survfit <- getS3method("glance", "survfit", envir = asNamespace("broom"))
+  expect_equal(as.data.frame(glance_survfit(fit1)), as.data.frame(glance_survfit(ref1)),
+               tolerance = 1e-10)
+})
+
+test_that("ggsurvfit and gtsummary draw and tabulate km fits like survfit fits", {
+  # Not installable here without upgrading survival underneath the reference
+  # tests (current ggsurvfit needs survival >= 3.6-4); they run where present.
+  skip_if_not_installed("ggsurvfit")
+  fit <- km(Surv(time, status) ~ x, data = survival::aml)
+  ref <- survival::survfit(Surv(time, status) ~ x, data = survival::aml, conf.type = "log-log")
+  expect_equal(ggsurvfit::tidy_survfit(fit), ggsurvfit::tidy_survfit(ref), tolerance = 1e-10)
+  expect_s3_class(ggsurvfit::ggsurvfit(fit), "ggplot")
+  skip_if_not_installed("gtsummary")
+  expect_s3_class(gtsummary::tbl_survfit(fit, times = c(10, 20)), "tbl_survfit")
+})
