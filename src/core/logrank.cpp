@@ -41,8 +41,8 @@ ByStratum by_stratum(const int* strata, int nstrata, std::size_t n) {
   return b;
 }
 
-// xoshiro256** (Blackman & Vigna 2018), state filled by splitmix64 from the
-// seed; `below(m)` is uniform on 0..m-1 by rejection (no modulo bias).
+// xoshiro256** (Blackman & Vigna 2021), state filled by splitmix64 from the
+// seed.
 class Xoshiro256 {
  public:
   explicit Xoshiro256(std::uint64_t seed) {
@@ -65,12 +65,20 @@ class Xoshiro256 {
     s_[3] = rotl(s_[3], 45);
     return result;
   }
-  std::uint64_t below(std::uint64_t m) {
-    const std::uint64_t threshold = (0 - m) % m;  // 2^64 mod m
-    for (;;) {
-      const std::uint64_t x = next();
-      if (x >= threshold) return x % m;
+  // uniform on 0..m-1, 0 < m < 2^32: Lemire's multiply-shift with rejection
+  // (exactly uniform; a division only when the low word falls in the
+  // rejection zone)
+  std::uint32_t below(std::uint32_t m) {
+    std::uint64_t prod = (next() >> 32) * static_cast<std::uint64_t>(m);
+    std::uint32_t low = static_cast<std::uint32_t>(prod);
+    if (low < m) {
+      const std::uint32_t threshold = (0u - m) % m;  // 2^32 mod m
+      while (low < threshold) {
+        prod = (next() >> 32) * static_cast<std::uint64_t>(m);
+        low = static_cast<std::uint32_t>(prod);
+      }
     }
+    return static_cast<std::uint32_t>(prod >> 32);
   }
 
  private:
@@ -417,6 +425,11 @@ PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_
     return res;
   }
   const ByStratum b = by_stratum(p.strata, p.nstrata, p.n);
+  for (int s = 0; s < p.nstrata; ++s) {
+    if (b.start[s + 1] - b.start[s] >= (std::size_t(1) << 32)) {
+      throw input_error("logrank: a stratum has 2^32 or more observations");
+    }
+  }
   const std::size_t K = static_cast<std::size_t>(p.ngroup);
   std::vector<int> lab(p.n);
   std::vector<double> sc(p.n);
@@ -428,18 +441,55 @@ PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_
   Xoshiro256 rng(seed);
   std::vector<double> T(K);
   std::size_t hits = 0;
-  for (std::size_t rep = 0; rep < reps; ++rep) {
-    if (interrupt && (rep & 4095) == 4095) interrupt();
-    for (int s = 0; s < p.nstrata; ++s) {
-      const std::size_t lo = b.start[s], hi = b.start[s + 1];
-      for (std::size_t k = hi; k > lo + 1; --k) {
-        const std::size_t j = lo + static_cast<std::size_t>(rng.below(k - lo));
-        std::swap(lab[k - 1], lab[j]);
+  if (K == 2) {
+    // two groups: per stratum, draw the smaller group's members by a partial
+    // Fisher-Yates shuffle of the stratum's scores and sum them
+    const int S = p.nstrata;
+    std::vector<std::size_t> take(S);
+    std::vector<char> small_is_first(S);
+    std::vector<double> tot(S, 0.0);
+    for (int s = 0; s < S; ++s) {
+      std::size_t n1 = 0;
+      for (std::size_t k = b.start[s]; k < b.start[s + 1]; ++k) {
+        if (lab[k] == 0) ++n1;
+        tot[s] += sc[k];
       }
+      const std::size_t ns = b.start[s + 1] - b.start[s];
+      small_is_first[s] = n1 <= ns - n1;
+      take[s] = small_is_first[s] ? n1 : ns - n1;
     }
-    std::fill(T.begin(), T.end(), 0.0);
-    for (std::size_t k = 0; k < p.n; ++k) T[lab[k]] += sc[k];
-    if (perm_statistic(p, m, T.data()) >= thr) ++hits;
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      if (interrupt && (rep & 4095) == 4095) interrupt();
+      double t1 = 0.0, tall = 0.0;
+      for (int s = 0; s < S; ++s) {
+        const std::size_t lo = b.start[s], ns = b.start[s + 1] - lo;
+        double part = 0.0;
+        for (std::size_t k = 0; k < take[s]; ++k) {
+          const std::size_t j = k + rng.below(static_cast<std::uint32_t>(ns - k));
+          std::swap(sc[lo + k], sc[lo + j]);
+          part += sc[lo + k];
+        }
+        t1 += small_is_first[s] ? part : tot[s] - part;
+        tall += tot[s];
+      }
+      T[0] = t1;
+      T[1] = tall - t1;
+      if (perm_statistic(p, m, T.data()) >= thr) ++hits;
+    }
+  } else {
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      if (interrupt && (rep & 4095) == 4095) interrupt();
+      for (int s = 0; s < p.nstrata; ++s) {
+        const std::size_t lo = b.start[s], hi = b.start[s + 1];
+        for (std::size_t k = hi; k > lo + 1; --k) {
+          const std::size_t j = lo + rng.below(static_cast<std::uint32_t>(k - lo));
+          std::swap(lab[k - 1], lab[j]);
+        }
+      }
+      std::fill(T.begin(), T.end(), 0.0);
+      for (std::size_t k = 0; k < p.n; ++k) T[lab[k]] += sc[k];
+      if (perm_statistic(p, m, T.data()) >= thr) ++hits;
+    }
   }
   res.hits = static_cast<double>(hits);
   res.p_value = static_cast<double>(hits) / static_cast<double>(reps);

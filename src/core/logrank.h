@@ -46,8 +46,10 @@
 //     (sum k_v = n_1s), with probability prod C(c_v, k_v) / C(n_s, n_1s).
 //     The enumeration walks these compositions depth first (one stratum
 //     after another), so the work is their number, counted beforehand.
-//   * perm_monte_carlo: `reps` random permutations (Fisher-Yates within each
-//     stratum) from xoshiro256** seeded through splitmix64 with `seed`;
+//   * perm_monte_carlo: `reps` random permutations within strata (Fisher-
+//     Yates; with two groups a partial shuffle that draws only the smaller
+//     group's members) from xoshiro256** seeded through splitmix64 with
+//     `seed`, bounded integers by Lemire's multiply-shift with rejection;
 //     p = (number >= observed) / reps (coin's estimate).
 // References: Mantel (1966); Peto & Peto (1972); Harrington & Fleming (1982);
 // Hothorn, Hornik, van de Wiel & Zeileis (2006, 2008), coin.
