@@ -319,9 +319,9 @@ survdiff_statistic <- function(obs, expct, V, trend, scores) {
   if (trend) {
     num <- sum(scores * (obs - expct))
     v <- drop(crossprod(scores, V %*% scores))
-    if (!(v > 0)) return(list(statistic = NA_real_, df = 1, p.value = NA_real_))
+    if (!(v > 0)) return(list(statistic = NA_real_, df = 1L, p.value = NA_real_))
     chi <- num^2 / v
-    return(list(statistic = chi, df = 1,
+    return(list(statistic = chi, df = 1L,
                 p.value = stats::pchisq(chi, 1, lower.tail = FALSE)))
   }
   keep <- expct > 0
@@ -395,8 +395,8 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, exact, re
     out$p.value <- r$p.value
     out$outcomes <- r$outcomes
     out$permutations <- r$permutations
-    out$reason <- paste0("complete enumeration of ", format_count(r$outcomes),
-                         " distinct outcomes (", format_count(r$permutations),
+    out$reason <- paste0("complete enumeration of ", format_big(r$outcomes),
+                         " distinct outcomes (", format_big(r$permutations),
                          " label permutations)")
     return(out)
   }
@@ -408,14 +408,14 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, exact, re
   out$reps <- reps
   out$seed <- seed
   out$mc.se <- sqrt(r$p.value * (1 - r$p.value) / reps)
-  out$reason <- paste0(format_count(reps), " random permutations (seed ", format(seed), "); ",
+  out$reason <- paste0(format_big(reps), " random permutations (seed ", format(seed), "); ",
                        if (K > 2L) "exact enumeration is for two groups only" else
-                         paste0(format_count(count), " distinct outcomes > enum.max = ",
-                                format_count(enum.max)))
+                         paste0(format_big(count), " distinct outcomes > enum.max = ",
+                                format_big(enum.max)))
   out
 }
 
-format_count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+format_big <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
 
 logrank_method_name <- function(rho, gamma, trend) {
   base <- if (rho == 0 && gamma == 0) "Log-rank test" else
