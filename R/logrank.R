@@ -329,10 +329,11 @@ survdiff_statistic <- function(obs, expct, V, trend, scores) {
   if (df < 1L) return(list(statistic = NA_real_, df = NA_real_, p.value = NA_real_))
   d <- (obs - expct)[keep][-1L]
   vv <- V[keep, keep, drop = FALSE][-1L, -1L, drop = FALSE]
-  chi <- tryCatch(sum(solve(vv, d) * d), error = function(e) {
-    g <- ginv_sym(vv)
-    sum(d * (g$inverse %*% d))
-  })
+  chi <- if (length(d) == 1L && vv[1L] > 0) unname(d^2 / vv[1L]) else tryCatch(sum(solve(vv, d) * d),
+    error = function(e) {
+      g <- ginv_sym(vv)
+      sum(d * (g$inverse %*% d))
+    })
   if (!is.finite(chi)) return(list(statistic = NA_real_, df = df, p.value = NA_real_))
   list(statistic = chi, df = df, p.value = stats::pchisq(chi, df, lower.tail = FALSE))
 }
@@ -420,8 +421,8 @@ format_big <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = T
 logrank_method_name <- function(rho, gamma, trend) {
   base <- if (rho == 0 && gamma == 0) "Log-rank test" else
     if (rho == 1 && gamma == 0) "Peto-Peto (Prentice) test" else "Fleming-Harrington test"
-  paste0(base, if (trend) " for trend" else "", ", G(rho = ", format(rho), ", gamma = ",
-         format(gamma), ")")
+  paste0(base, if (trend) " for trend" else "", ", G(rho = ", as.character(rho), ", gamma = ",
+         as.character(gamma), ")")
 }
 
 # Split the right-hand side into group terms and strata() terms (plus the
@@ -457,17 +458,21 @@ split_group_strata <- function(formula, strata_arg) {
     abort("`formula`: no groups to compare; put them on the right-hand side, e.g. ",
           "`Surv(time, status) ~ dose`.")
   }
-  glab <- vapply(groups, deparse1, character(1))
-  slab <- unique(vapply(strata, deparse1, character(1)))
+  label <- function(e) if (is.name(e)) as.character(e) else deparse1(e)
+  glab <- vapply(groups, label, character(1))
+  slab <- unique(vapply(strata, label, character(1)))
   both <- intersect(glab, slab)
   if (length(both)) {
     abort("`formula`: ", paste0("`", both, "`", collapse = ", "),
           " cannot be both a group and a stratum.")
   }
-  all_terms <- c(groups, lapply(slab, str2lang))
-  rhs_new <- Reduce(function(a, b) call("+", a, b), all_terms)
-  f <- call("~", formula[[2L]], rhs_new)
-  f <- stats::as.formula(f, env = environment(formula))
+  if (!length(slab) && length(groups) == length(rhs)) {
+    f <- formula  # nothing to rewrite
+  } else {
+    all_terms <- c(groups, lapply(slab, str2lang))
+    rhs_new <- Reduce(function(a, b) call("+", a, b), all_terms)
+    f <- stats::as.formula(call("~", formula[[2L]], rhs_new), env = environment(formula))
+  }
   list(formula = f, group = unique(glab), strata = slab)
 }
 

@@ -458,6 +458,13 @@ PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_
       small_is_first[s] = n1 <= ns - n1;
       take[s] = small_is_first[s] ? n1 : ns - n1;
     }
+    // with a contrast the statistic is |c'T - c'E| / sd: compare unscaled
+    const bool fast = p.contrast != nullptr;
+    const double c0 = fast ? p.contrast[0] : 0.0, c1 = fast ? p.contrast[1] : 0.0;
+    const double cmu = c0 * m.mean[0] + c1 * m.mean[1];
+    const double csd = std::sqrt(c0 * c0 * m.variance[0] + 2.0 * c0 * c1 * m.variance[2] +
+                                 c1 * c1 * m.variance[3]);
+    const double thr_raw = thr * csd;
     for (std::size_t rep = 0; rep < reps; ++rep) {
       if (interrupt && (rep & 4095) == 4095) interrupt();
       double t1 = 0.0, tall = 0.0;
@@ -472,9 +479,13 @@ PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_
         t1 += small_is_first[s] ? part : tot[s] - part;
         tall += tot[s];
       }
-      T[0] = t1;
-      T[1] = tall - t1;
-      if (perm_statistic(p, m, T.data()) >= thr) ++hits;
+      if (fast) {
+        if (std::fabs(c0 * t1 + c1 * (tall - t1) - cmu) >= thr_raw) ++hits;
+      } else {
+        T[0] = t1;
+        T[1] = tall - t1;
+        if (perm_statistic(p, m, T.data()) >= thr) ++hits;
+      }
     }
   } else {
     for (std::size_t rep = 0; rep < reps; ++rep) {
