@@ -77,7 +77,7 @@
 #'   so only the distinct outcomes are enumerated: in each stratum, how many
 #'   of the first group's subjects fall on each distinct score, each outcome
 #'   weighted by its number of permutations. Their number is counted first;
-#'   when it is at most `enum.max` (default \eqn{10^7}, about a second) the
+#'   when it is at most `enum.max` (default \eqn{10^7}, about 0.1 s) the
 #'   enumeration is complete and the p-value exact. For the example cohort
 #'   (9 versus 16 patients) there are far fewer outcomes than the
 #'   \eqn{\binom{25}{9} = 2\,042\,975} permutations. Matches
@@ -117,6 +117,8 @@
 #'   test of survdiff). To reproduce smallsurv's stratified statistic with
 #'   coin, pass a `ytrafo` that applies `coin::logrank_trafo()` within
 #'   blocks (as the package tests do).
+#' * **Name**: coin also exports `logrank_test()`; with both packages
+#'   attached, call `smallsurv::logrank_test()`.
 #' * **Undefined tests**: with no events at all, or when every event time
 #'   has a single subject at risk in its stratum (no variance), the
 #'   statistics and p-values are `NA` with a warning.
