@@ -9,3 +9,11 @@ ci_transform_cpp <- function(type, p, se, se_low, logse, z) {
     .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z)
 }
 
+logrank_counts_cpp <- function(stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix) {
+    .Call(`_smallsurv_logrank_counts_cpp`, stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix)
+}
+
+logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed) {
+    .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed)
+}
+

@@ -42,10 +42,50 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// logrank_counts_cpp
+Rcpp::List logrank_counts_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, double gamma, bool timefix);
+RcppExport SEXP _smallsurv_logrank_counts_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP gammaSEXP, SEXP timefixSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type entry(entrySEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< int >::type ngroup(ngroupSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< double >::type rho(rhoSEXP);
+    Rcpp::traits::input_parameter< double >::type gamma(gammaSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    rcpp_result_gen = Rcpp::wrap(logrank_counts_cpp(stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix));
+    return rcpp_result_gen;
+END_RCPP
+}
+// logrank_perm_cpp
+Rcpp::List logrank_perm_cpp(Rcpp::NumericVector score, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::NumericVector> contrast, Rcpp::Nullable<Rcpp::NumericVector> qinv, std::string method, double reps, double seed);
+RcppExport SEXP _smallsurv_logrank_perm_cpp(SEXP scoreSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP contrastSEXP, SEXP qinvSEXP, SEXP methodSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type score(scoreSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< int >::type ngroup(ngroupSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type contrast(contrastSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type qinv(qinvSEXP);
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(logrank_perm_cpp(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 6},
+    {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
+    {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
     {NULL, NULL, 0}
 };
 

@@ -1,0 +1,385 @@
+# logrank_test() against hand-worked fractions, an independent R
+# implementation (helper-logrank.R), brute-force permutation enumeration,
+# survival::survdiff() and coin::logrank_test() computed live.
+
+# ---- hand-worked example (exact fractions) ------------------------------------
+
+test_that("logrank_test() matches a hand-worked two-group example", {
+  # group A: 1, 3+; group B: 2, 4
+  d <- data.frame(t = c(1, 3, 2, 4), s = c(1, 0, 1, 1), g = c("A", "A", "B", "B"))
+  lr <- logrank_test(Surv(t, s) ~ g, data = d)
+  # t = 1: n = 4, d = 1, n_A = 2 -> E_A = 1/2, V = 1 * 3 / (4 * 3) * 2 * (1 - 2/4) = 1/4
+  # t = 2: n = 3, d = 1, n_A = 1 -> E_A = 1/3, V = 1 * 2 / (3 * 2) * 1 * (1 - 1/3) = 2/9
+  # t = 4: n = 1, n_A = 0 -> nothing (one at risk: no variance)
+  expect_equal(unname(lr$observed), c(1, 2), tolerance = 1e-12)
+  expect_equal(unname(lr$expected), c(5 / 6, 13 / 6), tolerance = 1e-12)
+  expect_equal(unname(lr$var), matrix(c(17, -17, -17, 17) / 36, 2), tolerance = 1e-12)
+  expect_equal(lr$statistic, 1 / 17, tolerance = 1e-12)
+  expect_identical(lr$df, 1L)
+  # scores a = Nelson-Aalen at own time - status: -3/4, 7/12 (A); -5/12, 7/12 (B);
+  # permutation variance sigma^2 n/(n-1) n_A n_B / n = (17/48)(4/3)(1) = 17/36
+  expect_equal(lr$permutation$statistic, -1 / sqrt(17), tolerance = 1e-12)
+  # the 6 label permutations give 4 distinct outcomes with first-group sums
+  # -7/6, -1/6 (x2), 1/6 (x2), 7/6: all at least as extreme as |-1/6|
+  expect_identical(lr$permutation$type, "exact")
+  expect_equal(lr$permutation$outcomes, 4, tolerance = 0)
+  expect_equal(lr$permutation$permutations, 6, tolerance = 0)
+  expect_equal(lr$permutation$p.value, 1, tolerance = 1e-12)
+  expect_equal(lr$p.value, 1, tolerance = 1e-12)
+  expect_identical(lr$p.value.method, "exact permutation")
+})
+
+test_that("a G(1, 1) weight is S(t-)(1 - S(t-)) of the pooled left-continuous KM", {
+  d <- data.frame(t = c(1, 3, 2, 4, 5), s = c(1, 0, 1, 1, 1), g = c("A", "A", "B", "B", "A"))
+  lr <- logrank_test(Surv(t, s) ~ g, data = d, rho = 1, gamma = 1)
+  # S(t-): 1 at t = 1 (weight 0), 4/5 at t = 2 (weight 4/25), at t = 4:
+  # 4/5 * 3/4 = 3/5 (weight 6/25), at t = 5: 3/5 * 1/2 = 3/10 (weight 21/100)
+  # O_A = 0 + 0 + 0 + 21/100; E_A = 4/25 * 2/4 + 6/25 * 1/2 + 21/100 * 1
+  expect_equal(unname(lr$observed[1]), 21 / 100, tolerance = 1e-12)
+  expect_equal(unname(lr$expected[1]), 2 / 25 + 3 / 25 + 21 / 100, tolerance = 1e-12)
+  # V_AA = (4/25)^2 * 1*3/(4*3) * 2 * 2/4 + (6/25)^2 * 1*1/(2*1) * 1 * 1/2
+  expect_equal(unname(lr$var[1, 1]), (4 / 25)^2 / 4 + (6 / 25)^2 / 4, tolerance = 1e-12)
+})
+
+# ---- survdiff, many seeded data sets -------------------------------------------
+
+test_that("logrank_test() equals survdiff() on many seeded data sets", {
+  for (seed in 1:40) {
+    k <- 2 + seed %% 3
+    d <- sim_logrank_data(seed, n = 8 + 3 * seed, k = k, ties = seed %% 2 == 0,
+                          nstrata = 1 + seed %% 3)
+    rho <- c(0, 0.5, 1, 2)[1 + seed %% 4]
+    strat <- seed %% 3 != 0
+    f <- if (strat) Surv(time, status) ~ grp + strata(site) else Surv(time, status) ~ grp
+    lr <- logrank_test(f, data = d, rho = rho, exact = "none")
+    sd <- survival::survdiff(f, data = d, rho = rho)
+    lab <- paste("seed", seed)
+    ref_obs <- if (is.matrix(sd$obs)) rowSums(sd$obs) else sd$obs
+    ref_exp <- if (is.matrix(sd$exp)) rowSums(sd$exp) else sd$exp
+    expect_identical(lr$groups, names(sd$n), label = lab)
+    expect_equal(unname(lr$observed), ref_obs, tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$expected), ref_exp, tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$var), unname(sd$var), tolerance = 1e-10, label = lab)
+    expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10, label = lab)
+    expect_equal(lr$p.value.asymptotic, pchisq(sd$chisq, length(sd$n) - 1, lower.tail = FALSE),
+                 tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$n), as.vector(sd$n), tolerance = 0, label = lab)
+    if (strat && nlevels(droplevels(d$site)) > 1) {
+      expect_equal(unname(lr$observed.strata), unname(sd$obs), tolerance = 1e-10, label = lab)
+      expect_equal(unname(lr$expected.strata), unname(sd$exp), tolerance = 1e-10, label = lab)
+    }
+  }
+})
+
+test_that("survdiff agreement holds for a one-patient group and a group without events", {
+  d <- data.frame(time = c(2, 3, 3, 5, 7, 8, 8, 9, 1, 4, 6, 6),
+                  status = c(1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0),
+                  grp = c(rep("a", 8), "b", "c", "c", "c"))
+  lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "none")
+  sd <- survival::survdiff(Surv(time, status) ~ grp, data = d)
+  expect_equal(unname(lr$expected), sd$exp, tolerance = 1e-10)
+  expect_equal(unname(lr$var), unname(sd$var), tolerance = 1e-10)
+  expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10)
+  # group b's only patient leaves before the first event: E = 0, dropped from
+  # the statistic as survdiff drops it, so 1 df
+  expect_equal(unname(lr$expected[2]), 0, tolerance = 0)
+  expect_identical(lr$df, 1L)
+  expect_equal(unname(lr$events), c(5, 0, 0), tolerance = 0)
+  expect_equal(lr$p.value.asymptotic, pchisq(sd$chisq, 1, lower.tail = FALSE), tolerance = 1e-12)
+})
+
+test_that("the rrall example agrees with survdiff for each endpoint and weight", {
+  for (ep in c("efs", "os")) {
+    f <- stats::as.formula(paste0("Surv(", ep, "_time, ", ep, "_status) ~ dose"))
+    for (rho in c(0, 1)) {
+      lr <- logrank_test(f, data = rrall, rho = rho, exact = "none")
+      sd <- survival::survdiff(f, data = rrall, rho = rho)
+      expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10)
+      expect_equal(unname(lr$observed), sd$obs, tolerance = 1e-10)
+    }
+  }
+})
+
+# ---- gamma, delayed entry: the independent R implementation -----------------------
+
+test_that("G(rho, gamma) with gamma > 0 and strata equals the reference implementation", {
+  for (seed in 1:15) {
+    d <- sim_logrank_data(100 + seed, n = 15 + 2 * seed, k = 2 + seed %% 2, nstrata = 1 + seed %% 2)
+    rho <- c(0, 1, 0.5)[1 + seed %% 3]
+    gamma <- c(1, 0.5, 2)[1 + seed %% 3]
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, rho = rho, gamma = gamma,
+                       strata = "site", exact = "none")
+    ref <- ref_logrank(d$time, d$status, d$grp, d$site, rho = rho, gamma = gamma)
+    lab <- paste("seed", seed)
+    expect_equal(unname(lr$observed), ref$O, tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$expected), ref$E, tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$var), ref$V, tolerance = 1e-10, label = lab)
+    if (length(lr$groups) == 2L) {
+      z <- ref_perm_z(ref$score, d$grp, d$site)
+      expect_equal(lr$permutation$statistic, z, tolerance = 1e-10, label = lab)
+    }
+  }
+})
+
+test_that("delayed entry equals the reference implementation and coxph's score test", {
+  for (seed in 1:12) {
+    d <- sim_logrank_data(200 + seed, n = 20 + 3 * seed, k = 2, ties = seed %% 2 == 0,
+                          entry = TRUE, nstrata = 1 + seed %% 2)
+    rho <- c(0, 1, 0)[1 + seed %% 3]
+    lr <- logrank_test(Surv(start, time, status) ~ grp + strata(site), data = d, rho = rho,
+                       exact = "none")
+    ref <- ref_logrank(d$time, d$status, d$grp, d$site, entry = d$start, rho = rho)
+    lab <- paste("seed", seed)
+    expect_equal(unname(lr$expected), ref$E, tolerance = 1e-10, label = lab)
+    expect_equal(unname(lr$var), ref$V, tolerance = 1e-10, label = lab)
+    expect_equal(lr$permutation$statistic, ref_perm_z(ref$score, d$grp, d$site),
+                 tolerance = 1e-10, label = lab)
+    if (seed %% 2 == 1 && rho == 0) {
+      # continuous times: no ties, so the log-rank is Cox's score test
+      cx <- survival::coxph(Surv(start, time, status) ~ grp + strata(site), data = d,
+                            ties = "breslow")
+      expect_equal(lr$statistic, unname(cx$score), tolerance = 1e-8, label = lab)
+    }
+  }
+})
+
+# ---- exact enumeration against brute force ---------------------------------------
+
+test_that("exact p-values equal brute-force enumeration at tiny n", {
+  for (seed in 1:12) {
+    d <- sim_logrank_data(300 + seed, n = 6 + seed %% 5, k = 2, ties = TRUE,
+                          nstrata = 1 + seed %% 2)
+    if (nlevels(droplevels(d$grp)) < 2) next
+    strat <- nlevels(droplevels(d$site)) > 1
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, strata = if (strat) ~site,
+                       rho = seed %% 2, exact = "permutation")
+    if (is.na(lr$permutation$statistic)) next
+    ref <- ref_logrank(d$time, d$status, d$grp, if (strat) d$site, rho = seed %% 2)
+    p <- brute_perm_p(ref$score, d$grp, if (strat) d$site)
+    lab <- paste("seed", seed)
+    expect_identical(lr$permutation$type, "exact", label = lab)
+    expect_equal(lr$permutation$p.value, p, tolerance = 1e-12, label = lab)
+  }
+})
+
+test_that("Monte Carlo p-values agree with brute force for three groups and a trend", {
+  d <- data.frame(time = c(1, 2, 2, 3, 4, 5, 6, 7, 8),
+                  status = c(1, 1, 0, 1, 1, 0, 1, 1, 0),
+                  grp = factor(c("a", "b", "c", "a", "c", "b", "a", "c", "b")))
+  lr <- logrank_test(Surv(time, status) ~ grp, data = d, seed = 42, reps = 20000)
+  expect_identical(lr$permutation$type, "monte-carlo")
+  ref <- ref_logrank(d$time, d$status, d$grp)
+  # brute force over all 9!/(3!3!3!) = 1680 allocations of the quadratic form
+  q_of <- function(g) {
+    m <- smallsurv:::logrank_perm_cpp(ref$score, as.integer(g), 3L, NULL, 1L, NULL, NULL,
+                                      "moments", 0, 0)
+    V <- matrix(m$variance, 3)
+    dd <- (m$total - m$mean)[-1]
+    sum(solve(V[-1, -1], dd) * dd)
+  }
+  perms <- unique_perms(as.integer(d$grp))
+  qs <- apply(perms, 1, q_of)
+  q0 <- q_of(as.integer(d$grp))
+  expect_equal(lr$permutation$statistic, q0, tolerance = 1e-10)
+  p <- mean(qs >= q0 - sqrt(.Machine$double.eps))
+  expect_lt(abs(lr$permutation$p.value - p), 4.5 * sqrt(p * (1 - p) / 20000))
+  # trend over ordered groups: linear-by-linear with scores 1, 2, 3
+  tr <- logrank_test(Surv(time, status) ~ grp, data = d, trend = TRUE, seed = 7, reps = 20000)
+  zs <- apply(perms, 1, function(g) ref_perm_z(ref$score, g, contrast = 1:3))
+  z0 <- ref_perm_z(ref$score, d$grp, contrast = 1:3)
+  expect_equal(tr$permutation$statistic, z0, tolerance = 1e-10)
+  p <- mean(abs(zs) >= abs(z0) - sqrt(.Machine$double.eps))
+  expect_lt(abs(tr$permutation$p.value - p), 4.5 * sqrt(p * (1 - p) / 20000))
+  # the asymptotic trend statistic: (c'(O - E))^2 / c'Vc with the hypergeometric V
+  cc <- 1:3
+  expect_equal(tr$statistic, sum(cc * (ref$O - ref$E))^2 / drop(cc %*% ref$V %*% cc),
+               tolerance = 1e-10)
+})
+
+test_that("Monte Carlo with forced sampling agrees with the exact p-value", {
+  lr <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  mc <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall, exact = "permutation",
+                     enum.max = 0, seed = 2024, reps = 40000)
+  expect_identical(lr$permutation$type, "exact")
+  expect_identical(mc$permutation$type, "monte-carlo")
+  p <- lr$permutation$p.value
+  expect_lt(abs(mc$permutation$p.value - p), 4.5 * sqrt(p * (1 - p) / 40000))
+  expect_equal(mc$permutation$mc.se, sqrt(mc$p.value * (1 - mc$p.value) / 40000),
+               tolerance = 1e-12)
+})
+
+test_that("Monte Carlo p-values are reproducible from the seed", {
+  f <- Surv(os_time, os_status) ~ dose
+  a <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 11)
+  b <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 11)
+  c <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 12)
+  expect_identical(a$permutation$p.value, b$permutation$p.value)
+  expect_false(identical(a$permutation$p.value, c$permutation$p.value))
+  set.seed(5)
+  x <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0)
+  set.seed(5)
+  y <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0)
+  expect_identical(x$permutation$p.value, y$permutation$p.value)
+  expect_identical(x$permutation$seed, y$permutation$seed)
+  z <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0,
+                    seed = x$permutation$seed)
+  expect_identical(z$permutation$p.value, x$permutation$p.value)
+})
+
+# ---- coin ------------------------------------------------------------------------
+
+test_that("the permutation statistic and exact p-value equal coin's (two groups)", {
+  skip_if_not_installed("coin")
+  for (seed in 1:20) {
+    d <- sim_logrank_data(400 + seed, n = 10 + seed, k = 2, ties = seed %% 2 == 0)
+    if (nlevels(droplevels(d$grp)) < 2) next
+    type <- c("logrank", "Fleming-Harrington")[1 + seed %% 2]
+    rho <- if (type == "logrank") 0 else c(1, 0, 1)[1 + seed %% 3]
+    gamma <- if (type == "logrank") 0 else c(0, 1, 1)[1 + seed %% 3]
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, rho = rho, gamma = gamma,
+                       exact = "permutation")
+    args <- list(Surv(time, status) ~ grp, data = d, distribution = coin::exact(), type = type)
+    if (type != "logrank") args <- c(args, rho = rho, gamma = gamma)
+    ct <- do.call(coin::logrank_test, args)
+    lab <- paste("seed", seed)
+    expect_equal(lr$permutation$statistic, unname(coin::statistic(ct)), tolerance = 1e-10,
+                 label = lab)
+    expect_equal(lr$permutation$p.value.asymptotic,
+                 2 * pnorm(-abs(unname(coin::statistic(ct)))), tolerance = 1e-10, label = lab)
+    expect_identical(lr$permutation$type, "exact", label = lab)
+    expect_equal(lr$permutation$p.value, as.numeric(coin::pvalue(ct)), tolerance = 1e-10,
+                 label = lab)
+  }
+  # the example cohort: 9 versus 16 patients
+  for (ep in c("efs", "os")) {
+    f <- stats::as.formula(paste0("Surv(", ep, "_time, ", ep, "_status) ~ dose"))
+    lr <- logrank_test(f, data = rrall)
+    ct <- coin::logrank_test(f, data = rrall, distribution = coin::exact())
+    expect_equal(lr$permutation$p.value, as.numeric(coin::pvalue(ct)), tolerance = 1e-10)
+    expect_equal(lr$permutation$statistic, unname(coin::statistic(ct)), tolerance = 1e-10)
+  }
+})
+
+test_that("K groups and ordered groups give coin's quadratic and linear-by-linear statistics", {
+  skip_if_not_installed("coin")
+  for (seed in 1:10) {
+    d <- sim_logrank_data(500 + seed, n = 20 + 2 * seed, k = 3 + seed %% 2)
+    d$grp <- droplevels(d$grp)
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "none")
+    ct <- coin::logrank_test(Surv(time, status) ~ grp, data = d)
+    lab <- paste("seed", seed)
+    expect_equal(lr$permutation$statistic, unname(coin::statistic(ct)), tolerance = 1e-10,
+                 label = lab)
+    expect_equal(lr$permutation$p.value.asymptotic, as.numeric(coin::pvalue(ct)),
+                 tolerance = 1e-10, label = lab)
+    d$ord <- factor(d$grp, ordered = TRUE)
+    tr <- logrank_test(Surv(time, status) ~ ord, data = d, exact = "none")
+    expect_true(tr$trend)
+    co <- coin::logrank_test(Surv(time, status) ~ ord, data = d)
+    expect_equal(tr$permutation$statistic, unname(coin::statistic(co)), tolerance = 1e-10,
+                 label = lab)
+  }
+})
+
+test_that("Monte Carlo p-values agree with coin's approximate() in distribution", {
+  skip_if_not_installed("coin")
+  for (seed in 1:3) {
+    d <- sim_logrank_data(600 + seed, n = 24, k = 2 + (seed == 3))
+    d$grp <- droplevels(d$grp)
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "permutation", enum.max = 0,
+                       seed = seed)
+    set.seed(seed)
+    ct <- coin::logrank_test(Surv(time, status) ~ grp, data = d,
+                             distribution = coin::approximate(nresample = 10000))
+    pc <- as.numeric(coin::pvalue(ct))
+    p <- (pc + lr$permutation$p.value) / 2
+    expect_lt(abs(lr$permutation$p.value - pc), 4.5 * sqrt(2 * p * (1 - p) / 10000) + 1e-12)
+  }
+})
+
+test_that("stratified permutation statistic equals coin with within-block log-rank scores", {
+  skip_if_not_installed("coin")
+  for (seed in 1:6) {
+    d <- sim_logrank_data(700 + seed, n = 30, k = 2, nstrata = 2 + seed %% 2)
+    d$site <- droplevels(d$site)
+    lr <- logrank_test(Surv(time, status) ~ grp + strata(site), data = d)
+    ct <- coin::independence_test(
+      Surv(time, status) ~ grp | site, data = d, teststat = "scalar",
+      ytrafo = function(data) coin::trafo(data, surv_trafo = function(y) coin::logrank_trafo(y),
+                                          block = d$site))
+    expect_equal(lr$permutation$statistic, unname(coin::statistic(ct)), tolerance = 1e-10,
+                 label = paste("seed", seed))
+  }
+})
+
+# ---- interface --------------------------------------------------------------------
+
+test_that("strata from the formula, a character vector and a one-sided formula agree", {
+  d <- sim_logrank_data(800, n = 40, k = 2, nstrata = 3)
+  a <- logrank_test(Surv(time, status) ~ grp + strata(site), data = d)
+  b <- logrank_test(Surv(time, status) ~ grp, data = d, strata = "site")
+  c <- logrank_test(Surv(time, status) ~ grp, data = d, strata = ~site)
+  expect_equal(b$statistic, a$statistic, tolerance = 1e-14)
+  expect_equal(c$permutation$p.value, a$permutation$p.value, tolerance = 1e-14)
+  expect_identical(a$strata$levels, c("site=1", "site=2", "site=3"))
+  # an expression goes through model.frame() with the same result
+  e <- logrank_test(Surv(time, status) ~ grp + strata(as.character(site)), data = d)
+  expect_equal(e$statistic, a$statistic, tolerance = 1e-14)
+})
+
+test_that("the result has print, tidy and glance methods", {
+  lr <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  expect_s3_class(lr, "smallsurv_logrank")
+  expect_snapshot(print(lr))
+  td <- tidy(lr)
+  expect_identical(names(td), c("group", "n", "events", "observed", "expected", "o_e2_e",
+                                "o_e2_v", "variance"))
+  expect_equal(td$n, c(9, 16), tolerance = 0)
+  gl <- glance(lr)
+  expect_identical(nrow(gl), 1L)
+  expect_true(all(c("statistic", "df", "p.value", "method", "p.value.asymptotic",
+                    "p.value.permutation") %in% names(gl)))
+  expect_equal(gl$p.value, lr$permutation$p.value, tolerance = 0)
+  mc <- logrank_test(Surv(time, status) ~ grp + strata(site),
+                     data = sim_logrank_data(9, n = 30, k = 3, nstrata = 2), seed = 3,
+                     rho = 1, gamma = 1)
+  expect_snapshot(print(mc))
+  expect_identical(glance(mc)$permutation, "monte-carlo")
+})
+
+test_that("exact = 'auto' uses the asymptotic test above 1000 subjects", {
+  d <- sim_logrank_data(900, n = 1100, k = 2)
+  lr <- logrank_test(Surv(time, status) ~ grp, data = d)
+  expect_identical(lr$permutation$type, "none")
+  expect_identical(lr$p.value.method, "asymptotic chi-square")
+  expect_equal(lr$p.value, lr$p.value.asymptotic, tolerance = 0)
+  sd <- survival::survdiff(Surv(time, status) ~ grp, data = d)
+  expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10)
+})
+
+test_that("bad input gives clear errors", {
+  d <- data.frame(t = c(1, 2, 3), s = c(1, 0, 1), g = c("a", "a", "a"))
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d), "all 3 observations are in one group")
+  expect_error(logrank_test(Surv(t, s) ~ 1, data = d), "no groups to compare")
+  d$g[3] <- "b"
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, rho = -1), "`rho` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, gamma = NA), "`gamma` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, exact = "yes"), "`exact` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, reps = 0), "`reps` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, seed = "a"), "`seed` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, strata = 3), "`strata` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g + strata(g), data = d), "both a group and a stratum")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, scores = 1:2), "trend")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, trend = TRUE, scores = 1),
+               "`scores` must be 2 finite numbers")
+  d$t[2] <- -1
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d), "row 2")
+})
+
+test_that("all-censored data give NA with a warning", {
+  d <- data.frame(t = c(1, 2, 3, 4), s = 0, g = c("a", "b", "a", "b"))
+  expect_warning(lr <- logrank_test(Surv(t, s) ~ g, data = d), "no events in any group")
+  expect_true(is.na(lr$statistic))
+  expect_true(is.na(lr$p.value))
+  expect_true(is.na(lr$permutation$p.value))
+})
