@@ -418,7 +418,17 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, exact, re
   out
 }
 
-format_big <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+# Whole numbers with thousands separators (format(big.mark =) costs ~0.1 ms,
+# a quarter of a 10,000-permutation test at n = 25).
+format_big <- function(x) {
+  s <- sprintf("%.0f", x)
+  n <- nchar(s)
+  if (n <= 3L) return(s)
+  first <- n %% 3L
+  if (first == 0L) first <- 3L
+  starts <- seq.int(first + 1L, n, by = 3L)
+  paste(c(substr(s, 1L, first), substring(s, starts, starts + 2L)), collapse = ",")
+}
 
 logrank_method_name <- function(rho, gamma, trend) {
   base <- if (rho == 0 && gamma == 0) "Log-rank test" else
