@@ -73,12 +73,14 @@ check_surv_data <- function(x) {
 }
 
 # Arguments in `...` that nothing uses are errors, with a pointer for the
-# names other packages use.
+# names other packages use. Takes the unevaluated arguments
+# (`match.call(expand.dots = FALSE)$...`), so that an argument such as
+# `id = patient` is reported, not evaluated.
 check_dots <- function(dots, verb) {
   if (!length(dots)) return(invisible())
   nm <- names(dots)
   if (is.null(nm)) nm <- rep("", length(dots))
-  nm[nm == ""] <- "<unnamed>"
+  nm[is.na(nm) | nm == ""] <- "<unnamed>"
   hints <- c(conf.int = "use `conf.level`", error = "the variance follows survfit's rules",
              type = "km() always computes the Kaplan-Meier estimate",
              ctype = "not supported", stype = "not supported", id = "not supported by km()",

@@ -46,7 +46,7 @@ ci_method <- function(conf.type) {
     abort("`conf.type` must be a single string; got ", deparse1(conf.type), ".")
   }
   if (identical(conf.type, "none")) return(NULL)
-  m <- .ci_registry[[conf.type]]
+  m <- if (nzchar(conf.type)) .ci_registry[[conf.type]] else NULL
   if (is.null(m)) {
     abort("`conf.type` must be one of ", paste0("\"", c(sort(ls(.ci_registry)), "none"), "\"",
                                                  collapse = ", "),

@@ -11,8 +11,28 @@ fit_strata <- function(x) {
   list(names = names(x$strata), from = to - x$strata + 1L, to = to)
 }
 
+# The interval description of a fit; rebuilt from conf.type and logse when a
+# survival method (e.g. `[.survfit` on an older object) dropped `ci`.
+fit_ci <- function(x) {
+  if (!is.null(x$ci)) return(x$ci)
+  m <- if (identical(x$conf.type, "none") || is.null(x$conf.type)) NULL else
+    .ci_registry[[x$conf.type]]
+  list(conf.type = if (is.null(x$conf.type)) "none" else x$conf.type,
+       label = if (is.null(m)) "none" else m$label,
+       reference = if (is.null(m)) NA_character_ else m$reference,
+       conf.level = x$conf.int,
+       variance = if (isFALSE(x$logse)) "robust" else "greenwood")
+}
+
+#' @export
+`[.smallsurv_km` <- function(x, ...) {
+  out <- NextMethod()
+  out$ci <- x$ci
+  out
+}
+
 ci_header <- function(x) {
-  ci <- x$ci
+  ci <- fit_ci(x)
   if (identical(ci$conf.type, "none")) return("Confidence interval: none")
   paste0("Confidence interval: ", format(100 * ci$conf.level), "% pointwise, ",
          ci$label, " (conf.type = \"", ci$conf.type, "\")",

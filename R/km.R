@@ -78,7 +78,7 @@
 km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
                conf.level = 0.95, timefix = TRUE, robust = NULL, ...) {
   mcall <- match.call()
-  check_dots(list(...), "km")
+  check_dots(match.call(expand.dots = FALSE)$..., "km")
   method <- ci_method(conf.type)
   check_conf_level(conf.level)
   check_flag(timefix, "timefix")

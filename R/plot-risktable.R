@@ -61,6 +61,7 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
               " curves; drawing the curves without it (enlarge the device or use ",
               "`risk.table = FALSE`).", call. = FALSE)
       risk.table <- FALSE
+      tab <- NULL
     } else {
       old <- graphics::par(mar = c(mar_bottom, if (compact) 9.5 else 7.5, 3.1, 1.1))
       on.exit(graphics::par(old), add = TRUE)
@@ -74,7 +75,7 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)
   if (!identical(x$conf.type, "none") && conf.int) {
-    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
+    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", fit_ci(x)$label),
                     side = 3, line = 0.5, adj = 1, cex = 0.8)
   }
   if (legend && ncurve > 1L) {

@@ -162,8 +162,8 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE) {
     } else if (ytype %in% c("mright", "mcounting")) {
       abort("`formula`: the status is a factor (competing or multiple events); use cif().")
     } else {
-      abort("`formula`: only right-censored or counting-process data are supported; got a ",
-            ytype, "-censored Surv object.")
+      abort("`formula`: only right-censored or counting-process data are supported; got a Surv ",
+            "object of type \"", ytype, "\".")
     }
   } else if (is_raw_surv(y)) {
     cn <- sub(raw_surv_prefix, "", colnames(y), fixed = TRUE)
