@@ -89,6 +89,7 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   else if (type == "log-log") t = Transform::loglog;
   else if (type == "logit") t = Transform::logit;
   else if (type == "arcsin") t = Transform::arcsin;
+  else if (type == "cloglog") t = Transform::cloglog;
   else Rcpp::stop("unknown transform '%s'", type);
   if (se.size() != p.size()) Rcpp::stop("p and se differ in length");
   Rcpp::NumericVector lo(p.size()), up(p.size()), sl;
