@@ -5,8 +5,8 @@ cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, c
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }
 
-gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, reps, seed) {
-    .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, reps, seed)
+gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed) {
+    .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
 }
 
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {

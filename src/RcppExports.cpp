@@ -31,8 +31,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // gray_cpp
-Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, int reps, double seed);
-RcppExport SEXP _smallsurv_gray_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, bool timefix, int reps, double seed);
+RcppExport SEXP _smallsurv_gray_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
@@ -43,9 +43,10 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
     Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
     Rcpp::traits::input_parameter< double >::type rho(rhoSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
     Rcpp::traits::input_parameter< int >::type reps(repsSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(gray_cpp(time, status, ncause, group, ngroup, strata, nstrata, rho, reps, seed));
+    rcpp_result_gen = Rcpp::wrap(gray_cpp(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -85,7 +86,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
-    {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 10},
+    {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {NULL, NULL, 0}

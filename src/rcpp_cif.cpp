@@ -88,16 +88,24 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
       Rcpp::Named("n") = nobs);
 }
 
-// Gray's test scores and covariances for every cause.  time: near ties
-// already merged; status 0..ncause; group, strata: 1-based codes.
+// Gray's test scores and covariances for every cause.  status 0..ncause; group, strata: 1-based codes.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause,
                     Rcpp::IntegerVector group, int ngroup,
                     Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho,
-                    int reps, double seed) {
+                    bool timefix, int reps, double seed) {
   smallsurv::GrayInput in;
   in.n = time.size();
-  in.time = time.begin();
+  // near ties merged as survival::aeqSurv (the rule of the event table)
+  std::vector<double> tfix(time.begin(), time.end());
+  if (timefix && in.n > 1) {
+    const std::vector<std::uint32_t> o = smallsurv::stable_order(tfix.data(), nullptr, in.n, 1);
+    std::vector<double> sorted(in.n);
+    for (std::size_t k = 0; k < in.n; ++k) sorted[k] = tfix[o[k]];
+    smallsurv::timefix_sorted(sorted);
+    for (std::size_t k = 0; k < in.n; ++k) tfix[o[k]] = sorted[k];
+  }
+  in.time = tfix.data();
   in.status = status.begin();
   in.ncause = ncause;
   const std::vector<int> g = minus_one(group);
