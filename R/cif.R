@@ -113,7 +113,9 @@
 #'        ifelse(first == d$hsct_date & !is.na(d$hsct_date), "HSCT",
 #'        ifelse(first == d$cart_date & !is.na(d$cart_date), "CAR-T", "death"))))
 #' d$event <- factor(ev, c("censored", "relapse", "HSCT", "CAR-T", "death"))
-#' d$time <- as.numeric(ifelse(is.na(first), d$last_contact, first) - d$enrolled) / 30.4375
+#' end <- d$last_contact
+#' end[!is.na(first)] <- first[!is.na(first)]
+#' d$time <- as.numeric(end - d$enrolled) / 30.4375
 #' fit <- cif(survival::Surv(time, event) ~ 1, data = d)
 #' fit
 #' at_times(fit, c(3, 6))
