@@ -51,7 +51,11 @@
 #'   Pintilie 2006, SAS; also survfit's `"log-log"`); survfit's default is
 #'   `"log"`, etm's is `"cloglog"` (\eqn{\log(-\log(1-F))}). Each equals
 #'   the package that defines it. Before the first event of a cause
-#'   (\eqn{F = 0}) the limits are `NA` except for `"plain"` (0, 0).
+#'   (\eqn{F = 0}) the limits are `NA` except for `"plain"` (0, 0). Where
+#'   \eqn{F = 1} (every subject failed of that cause) the variance is
+#'   exactly 0; survfit's is a rounding residue (~1e-17) there, which its
+#'   `"logit"` and `"arcsin"` intervals turn into limits such as (0, 1),
+#'   where smallsurv gives `NA`.
 #' * **`n.risk`** is the number still event-free and at risk; `n.event`
 #'   has one column per state (transitions into it), as survfit.
 #'
@@ -175,8 +179,10 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
   dimnames(n.event) <- NULL
   pstate <- res$pstate
   std.err <- res$std.err
-  cumhaz <- res$cumhaz
-  colnames(cumhaz) <- paste(1L, seq_len(ns)[-1L], sep = ".")
+  # as survfit: one cumulative hazard per observed transition "1.k"
+  seen <- tabulate(input$status[input$status > 0L], ns - 1L) > 0L
+  cumhaz <- res$cumhaz[, seen, drop = FALSE]
+  colnames(cumhaz) <- if (any(seen)) paste(1L, seq_len(ns)[-1L][seen], sep = ".") else NULL
   nst <- if (is.null(strata)) 1L else nlevels(strata)
   if (is.null(strata)) {
     p0 <- array(c(1, rep(0, ns - 1L)), dim = ns, dimnames = list(states))
@@ -213,8 +219,9 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
   fit
 }
 
-# survfit's table of observed transitions: from "(s0)" to each cause and to
-# "(censored)" (with `id`, a subject counts as censored once, at its last row).
+# survfit's table of observed transitions: from "(s0)" to each cause that
+# occurs and to "(censored)" (with `id`, a subject counts as censored once,
+# at its last row).
 cif_transitions <- function(input, states) {
   st <- input$status
   if (!is.null(input$id)) {
@@ -224,8 +231,11 @@ cif_transitions <- function(input, states) {
     cens <- sum(st == 0L)
   }
   k <- length(states) - 1L
-  counts <- matrix(0L, length(states), k + 1L)
-  counts[1L, ] <- c(tabulate(st[st > 0L], k), cens)
+  nk <- tabulate(st[st > 0L], k)
+  used <- c(TRUE, nk > 0L)  # as survfit, states never entered are left out
+  counts <- matrix(0L, sum(used), sum(used))
+  counts[1L, ] <- c(nk[nk > 0L], cens)
   as.table(array(counts, dim = dim(counts),
-                 dimnames = list(from = states, to = c(states[-1L], "(censored)"))))
+                 dimnames = list(from = states[used],
+                                 to = c(states[-1L][nk > 0L], "(censored)"))))
 }

@@ -25,6 +25,7 @@ surv_input <- function(mcall, env, allow_entry = TRUE, multi = FALSE, cencode = 
     abort("`formula` must be a two-sided formula such as `Surv(time, status) ~ group`; got ",
           deparse1(mcall$formula), ".")
   }
+  formula <- strip_surv_namespace(formula)
   data <- if (is.null(mcall$data)) NULL else eval(mcall$data, env)
   if (!is.null(data) && !is.data.frame(data)) {
     abort("`data` must be a data frame; got an object of class ",
@@ -43,6 +44,18 @@ surv_input <- function(mcall, env, allow_entry = TRUE, multi = FALSE, cencode = 
   }
   check_surv_data(x)
   x
+}
+
+# `survival::Surv(...)` on the left-hand side is read as `Surv(...)`, so that
+# both routes see the raw columns (bad values reported by row, factor and
+# coded statuses kept for cif()).
+strip_surv_namespace <- function(formula) {
+  lhs <- formula[[2L]]
+  if (is.call(lhs) && identical(lhs[[1L]], quote(survival::Surv))) {
+    lhs[[1L]] <- as.name("Surv")
+    formula[[2L]] <- lhs
+  }
+  formula
 }
 
 # ---- status handling shared by both routes ----------------------------------
@@ -227,7 +240,9 @@ surv_input_frame <- function(mcall, formula, env, multi = FALSE, cencode = NULL)
       abort("`formula`: only right-censored or counting-process data are supported; got a ",
             ytype, "-censored Surv object.")
     }
-  } else if (inherits(y, "smallsurv_rawsurv")) {
+  } else if (inherits(y, "smallsurv_rawsurv") ||
+             (is.matrix(y) && all(c("time", "status") %in% colnames(y)))) {
+    # (row subsetting by `subset` drops the class, not the column names)
     cn <- colnames(y)
     entry <- if ("entry" %in% cn) y[, "entry"] else NULL
     time <- y[, "time"]

@@ -70,18 +70,26 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
       tab, var, in.weight, cl.empty() ? nullptr : cl.data(), ncluster);
 
   const std::size_t nrow = tab.nrow();
+  // survfit reports the counts of a weighted multi-state fit unweighted
+  smallsurv::EventTable counts;
+  if (in.weight) {
+    smallsurv::SurvInput uw = in;
+    uw.weight = nullptr;
+    counts = smallsurv::build_event_table(uw, false);
+  }
+  const smallsurv::EventTable& ct = in.weight ? counts : tab;
   Rcpp::NumericMatrix nev(static_cast<int>(nrow), ncause);
   for (std::size_t r = 0; r < nrow; ++r)
     for (int k = 0; k < ncause; ++k)
-      nev(r, k) = ncause > 1 ? tab.n_event_cause[r * ncause + k] : tab.n_event[r];
+      nev(r, k) = ncause > 1 ? ct.n_event_cause[r * ncause + k] : ct.n_event[r];
   Rcpp::IntegerVector rows(tab.nstrata), nobs(tab.nstrata);
   for (int s = 0; s < tab.nstrata; ++s) {
     rows[s] = static_cast<int>(tab.offset[s + 1] - tab.offset[s]);
     nobs[s] = static_cast<int>(tab.n_obs[s]);
   }
   return Rcpp::List::create(
-      Rcpp::Named("time") = Rcpp::wrap(tab.time), Rcpp::Named("n.risk") = Rcpp::wrap(tab.n_risk),
-      Rcpp::Named("n.event") = nev, Rcpp::Named("n.censor") = Rcpp::wrap(tab.n_censor),
+      Rcpp::Named("time") = Rcpp::wrap(tab.time), Rcpp::Named("n.risk") = Rcpp::wrap(ct.n_risk),
+      Rcpp::Named("n.event") = nev, Rcpp::Named("n.censor") = Rcpp::wrap(ct.n_censor),
       Rcpp::Named("pstate") = as_matrix(aj.pstate, nrow, aj.nstate),
       Rcpp::Named("std.err") = as_matrix(aj.std_err, nrow, aj.nstate),
       Rcpp::Named("cumhaz") = as_matrix(aj.cumhaz, nrow, ncause), Rcpp::Named("rows") = rows,
