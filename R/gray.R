@@ -85,6 +85,7 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
                   if (permutation) as.integer(reps) else 0L,
                   if (permutation) as.double(seed) else 0)
   stat <- res$statistic
+  stat[is.nan(stat)] <- NA_real_  # singular variance (e.g. a cause without events)
   df <- nlevels(input$strata) - 1L
   out <- data.frame(cause = input$causes, statistic = stat, df = df,
                     p.value = stats::pchisq(stat, df, lower.tail = FALSE),

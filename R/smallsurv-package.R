@@ -11,6 +11,7 @@
 #' @keywords internal
 #' @useDynLib smallsurv, .registration = TRUE
 #' @importFrom Rcpp sourceCpp
+#' @importFrom survival Surv
 "_PACKAGE"
 
 #' @importFrom generics tidy
