@@ -33,7 +33,9 @@
 #'     unweighted right-censored data, survfit's infinitesimal jackknife.
 #'     Recommended for small samples (Braun & Yuan 2007). With delayed entry
 #'     it is the Greenwood-type estimator on the truncated risk sets (etm).
-#'     With non-integer weights it is replaced by `"ij"` (as survfit does).
+#'     Integer weights are frequencies (the fit equals that of the data with
+#'     rows repeated); with non-integer weights `"delta"` is replaced by
+#'     `"ij"`, the variance survfit uses for weighted multi-state fits.
 #'   - `"ij"`: the infinitesimal jackknife, survfit's multi-state variance,
 #'     for case weights, delayed entry and clusters (`id`).
 #'   - `"gray"`: `cmprsk::cuminc()`'s estimator, including its convention
@@ -57,7 +59,12 @@
 #'   `"logit"` and `"arcsin"` intervals turn into limits such as (0, 1),
 #'   where smallsurv gives `NA`.
 #' * **`n.risk`** is the number still event-free and at risk; `n.event`
-#'   has one column per state (transitions into it), as survfit.
+#'   has one column per state (transitions into it), as survfit. As in
+#'   survfit's multi-state fits these counts are unweighted even when the
+#'   estimates are weighted.
+#' * Small-sample intervals: `"wilson-neff"` and `"cp-neff"` (Wilson and
+#'   Clopper-Pearson with the effective sample size \eqn{F(1-F)/Var}).
+#'   Bootstrap intervals are not available yet.
 #'
 #' @param formula `Surv(time, event) ~ 1`, `Surv(time, event) ~ x1 + x2`
 #'   (one set of curves per combination), or `Surv(start, stop, event) ~ ...`

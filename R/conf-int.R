@@ -131,6 +131,20 @@ wilson_neff <- function(p, se, conf.level) {
   list(lower = lo, upper = hi)
 }
 
+# Clopper-Pearson (beta quantile) interval with the same effective sample
+# size and x = p n_eff "successes" (non-integer x and n allowed):
+# qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x).
+cp_neff <- function(p, se, conf.level) {
+  a <- 1 - conf.level
+  ok <- !is.na(p) & !is.na(se) & p > 0 & p < 1 & se > 0
+  neff <- ifelse(ok, p * (1 - p) / se^2, NA_real_)
+  x <- p * neff
+  lo <- ifelse(ok, stats::qbeta(a / 2, pmax(x, 1e-300), pmax(neff - x + 1, 1e-300)), NA_real_)
+  hi <- ifelse(ok, stats::qbeta(1 - a / 2, pmax(x + 1, 1e-300), pmax(neff - x, 1e-300)),
+               NA_real_)
+  list(lower = lo, upper = hi)
+}
+
 register_ci("plain", "plain (linear) Greenwood", transform_ci("plain"),
             "Greenwood (1926); Klein & Moeschberger (2003), eq. 4.3.1",
             "S +- z se(S), truncated to [0, 1]", cif = transform_ci_cif("plain"))
@@ -166,6 +180,20 @@ register_ci("wilson-neff", "Wilson with effective sample size",
                    "NA where p is 0 or 1 or se is 0"),
             cif = function(p, se, conf.level, fit, ...) {
               r <- wilson_neff(as.vector(p), as.vector(se), conf.level)
+              list(lower = matrix(r$lower, nrow(p), ncol(p)),
+                   upper = matrix(r$upper, nrow(p), ncol(p)))
+            })
+register_ci("cp-neff", "Clopper-Pearson with effective sample size",
+            function(fit, input, conf.level, ...) {
+              se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
+              cp_neff(fit$surv, se, conf.level)
+            },
+            paste0("Clopper & Pearson (1934), Biometrika 26:404-413; effective sample size ",
+                   "p(1-p)/Var as in Dorey & Korn (1987), Stat Med 6:679-687"),
+            paste0("beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x) with ",
+                   "n = p (1 - p) / se(p)^2, x = p n; NA where p is 0 or 1 or se is 0"),
+            cif = function(p, se, conf.level, fit, ...) {
+              r <- cp_neff(as.vector(p), as.vector(se), conf.level)
               list(lower = matrix(r$lower, nrow(p), ncol(p)),
                    upper = matrix(r$upper, nrow(p), ncol(p)))
             })

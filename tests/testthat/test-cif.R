@@ -203,6 +203,18 @@ test_that("log-log on F is tidycmprsk's formula and wilson-neff is Wilson with n
   half <- z / (1 + z^2 / ne) * sqrt(p[ok] * (1 - p[ok]) / ne + z^2 / (4 * ne^2))
   expect_equal(w$lower[ok, 2], ctr - half, tolerance = 1e-12)
   expect_equal(w$upper[ok, 2], ctr + half, tolerance = 1e-12)
+  cp <- cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "cp-neff")
+  x <- p[ok] * ne
+  expect_equal(cp$lower[ok, 2], stats::qbeta(0.025, x, ne - x + 1), tolerance = 1e-12)
+  expect_equal(cp$upper[ok, 2], stats::qbeta(0.975, x + 1, ne - x), tolerance = 1e-12)
+  expect_true(all(cp$lower[ok, 2] < p[ok] & cp$upper[ok, 2] > p[ok]))
+  # the same registry entries serve km(): n_eff from the KM standard error
+  k <- km(survival::Surv(time, as.integer(st > 0)) ~ 1, data = d, conf.type = "cp-neff")
+  sk <- k$surv * k$std.err
+  okk <- k$surv > 0 & k$surv < 1
+  nk <- k$surv[okk] * (1 - k$surv[okk]) / sk[okk]^2
+  expect_equal(k$lower[okk], stats::qbeta(0.025, k$surv[okk] * nk, nk - k$surv[okk] * nk + 1),
+               tolerance = 1e-12)
 })
 
 test_that("numeric codes with cencode, a chosen censoring level and survival::Surv input agree", {
