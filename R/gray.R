@@ -26,8 +26,10 @@
 #' @param data A data frame.
 #' @param rho Power of the weight \eqn{(1 - F^0(t-))^\rho}; 0 (default)
 #'   gives a log-rank-type test, larger values weight early differences.
-#' @param strata Optional stratification: a column name of `data` or a
-#'   one-sided formula such as `~ site`.
+#' @param strata Optional stratification: column names of `data`, or a
+#'   one-sided formula such as `~ site` whose terms are evaluated in `data`
+#'   (e.g. `~ age > 10`); strata are their combinations. Missing values are
+#'   an error naming the rows.
 #' @param cencode As in [cif()].
 #' @param permutation Add a permutation p-value.
 #' @param reps Number of permutations.
@@ -111,7 +113,12 @@ gray_strata <- function(strata, data, input) {
   miss <- setdiff(vars, names(data))
   if (length(miss)) abort("`strata`: ", paste0("`", miss, "`", collapse = ", "),
                           " not found in `data`.")
-  sdf <- data[vars]
+  sdf <- if (inherits(strata, "formula")) {
+    # the terms of the formula, evaluated (e.g. `~ hgb > 12`)
+    stats::model.frame(strata, data, na.action = stats::na.pass)
+  } else {
+    data[vars]
+  }
   if (!is.null(input$na.action)) sdf <- sdf[-as.integer(input$na.action), , drop = FALSE]
   bad <- which(!stats::complete.cases(sdf))
   if (length(bad)) abort("`strata` has missing values at ", format_rows(input$row_label(bad)), ".")

@@ -293,3 +293,39 @@ test_that("km() is unchanged: equal to survfit", {
   expect_equal(k$std.err, s$std.err, tolerance = 1e-12)
   expect_equal(k$lower, s$lower, tolerance = 1e-12)
 })
+
+test_that("survival::mgus2 (n = 1384, PCM vs death): survfit, cuminc and Gray's test agree", {
+  skip_if_not_installed("cmprsk")
+  m <- survival::mgus2
+  m$etime <- ifelse(m$pstat == 0, m$futime, m$ptime)
+  m$event <- ifelse(m$pstat == 0, 2 * m$death, 1)
+  m$fev <- factor(m$event, 0:2, c("censor", "pcm", "death"))
+  f <- cif(survival::Surv(etime, fev) ~ sex, data = m, conf.type = "log")
+  s <- survival::survfit(survival::Surv(etime, fev) ~ sex, data = m)
+  expect_equal(f$pstate, s$pstate, tolerance = 1e-12)
+  expect_equal(f$std.err, s$std.err, tolerance = 1e-8)
+  expect_same_ci(f, s, "log")
+  cu <- cmprsk::cuminc(m$etime, m$event, m$sex, cencode = 0)
+  g <- gray_test(survival::Surv(etime, fev) ~ sex, data = m)
+  expect_equal(g$statistic, unname(cu$Tests[, "stat"]), tolerance = 1e-10)
+  mh <- m[!is.na(m$hgb), ]
+  g1 <- gray_test(survival::Surv(etime, fev) ~ sex, data = mh, rho = 1, strata = ~ hgb > 12)
+  cu1 <- cmprsk::cuminc(mh$etime, mh$event, mh$sex, mh$hgb > 12, rho = 1, cencode = 0)
+  expect_equal(g1$statistic, unname(cu1$Tests[, "stat"]), tolerance = 1e-10)
+  fg <- cif(survival::Surv(etime, fev) ~ sex, data = m, variance = "gray")
+  tp <- c(12, 60, 120, 240)
+  ref <- cmprsk::timepoints(cu, tp)
+  sub <- fg["sex=F", ]
+  idx <- findInterval(tp, sub$time)
+  expect_equal(sub$std.err[idx, 2]^2, unname(ref$var["F 1", ]), tolerance = 1e-10)
+  expect_equal(sub$std.err[idx, 3]^2, unname(ref$var["F 2", ]), tolerance = 1e-10)
+})
+
+test_that("plot() draws a subset of causes and refuses unknown ones", {
+  d <- sim_cr(16, 30)
+  f <- cif(survival::Surv(time, ev) ~ g, data = d)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_silent(plot(f, causes = "relapse", risk.table = FALSE))
+  expect_error(plot(f, causes = "zz"), "`causes`")
+})
