@@ -329,3 +329,15 @@ test_that("plot() draws a subset of causes and refuses unknown ones", {
   expect_silent(plot(f, causes = "relapse", risk.table = FALSE))
   expect_error(plot(f, causes = "zz"), "`causes`")
 })
+
+test_that("printed output and error messages (snapshots)", {
+  d <- data.frame(time = c(1, 2, 2, 3, 3, 3, 5, 6),
+                  ev = factor(c(0, 1, 0, 2, 0, 2, 0, 2), 0:2, c("censored", "relapse", "death")),
+                  g = rep(c("A", "B"), 4))
+  expect_snapshot(print(cif(survival::Surv(time, ev) ~ 1, data = d)))
+  expect_snapshot(at_times(cif(survival::Surv(time, ev) ~ 1, data = d), c(2, 7)))
+  expect_snapshot(gray_test(survival::Surv(time, ev) ~ g, data = d))
+  d$code <- as.integer(d$ev) - 1L
+  expect_snapshot(error = TRUE, cif(survival::Surv(time, code) ~ 1, data = d))
+  expect_snapshot(error = TRUE, cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "x"))
+})
