@@ -341,3 +341,29 @@ test_that("printed output and error messages (snapshots)", {
   expect_snapshot(error = TRUE, cif(survival::Surv(time, code) ~ 1, data = d))
   expect_snapshot(error = TRUE, cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "x"))
 })
+
+test_that("etm's abortion data (left truncation): delta = etm, ij = survfit, and they differ", {
+  skip_if_not_installed("etm")
+  env <- new.env()
+  utils::data("abortion", package = "etm", envir = env)
+  ab <- env$abortion
+  e <- etm::etmCIF(survival::Surv(entry, exit, cause != 0) ~ group, ab, etype = cause,
+                   failcode = 3)
+  s <- summary(e, ci.fun = "cloglog")
+  ab$ev <- factor(ab$cause, 0:3)
+  f <- cif(survival::Surv(entry, exit, ev) ~ group, data = ab, conf.type = "cloglog")
+  fi <- cif(survival::Surv(entry, exit, ev) ~ group, data = ab, variance = "ij", id = id)
+  sv <- survival::survfit(survival::Surv(entry, exit, ev) ~ group, data = ab, id = id)
+  expect_equal(fi$std.err, sv$std.err, tolerance = 1e-8)
+  for (g in 0:1) {
+    r <- s[[paste0("group=", g)]][["CIF 3"]]
+    sub <- f[paste0("group=", g), ]
+    j <- match(r$time, sub$time)
+    expect_equal(sub$pstate[j, 4], r$P, tolerance = 1e-12)
+    expect_equal(sub$std.err[j, 4]^2, r$var, tolerance = 1e-10)
+    expect_equal(sub$lower[j, 4], r$lower, tolerance = 1e-10)
+    expect_equal(sub$upper[j, 4], r$upper, tolerance = 1e-10)
+    subi <- fi[paste0("group=", g), ]
+    expect_gt(max(abs(subi$std.err[j, 4] / sub$std.err[j, 4] - 1), na.rm = TRUE), 1e-3)
+  }
+})
