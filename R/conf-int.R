@@ -2,29 +2,46 @@
 # keyed by name; km() (and later verbs) look the method up and call its
 # `compute` function, so new methods are added here without touching km().
 #
-# compute(fit, input, conf.level, ...) receives the fit built so far (survfit
-# components: surv, std.err, logse, n.risk, n.event, time, strata, ...) and
-# the canonical input (see surv-input.R); it returns list(lower, upper), one
-# value per row of the fit.
+# compute(fit, input, conf.level, ...) (for km()) receives the fit built so
+# far (survfit components: surv, std.err, logse, n.risk, n.event, time,
+# strata, ...) and the canonical input (see surv-input.R); it returns
+# list(lower, upper), one value per row of the fit. NULL: not for km().
+#
+# cif(p, se, conf.level, fit) (for cif()) receives the matrix of state
+# probabilities (event-free first, then the cumulative incidences), their
+# standard errors on the probability scale and the fit built so far; it
+# returns list(lower, upper) as matrices of the same shape. NULL: not for
+# cif().
 
 .ci_registry <- new.env(parent = emptyenv())
 
 register_ci <- function(name, label, compute, reference, description,
-                        weights = TRUE, entry = TRUE) {
+                        weights = TRUE, entry = TRUE, cif = NULL) {
   .ci_registry[[name]] <- list(name = name, label = label, compute = compute,
                                reference = reference, description = description,
-                               weights = weights, entry = entry)
+                               weights = weights, entry = entry, cif = cif)
   invisible(name)
+}
+
+# Names of the methods available to a verb ("km" or "cif").
+ci_names <- function(verb) {
+  nm <- sort(ls(.ci_registry))
+  has <- vapply(nm, function(k) {
+    m <- .ci_registry[[k]]
+    !is.null(if (verb == "km") m$compute else m$cif)
+  }, logical(1))
+  nm[has]
 }
 
 #' Confidence-interval methods known to smallsurv
 #'
-#' Lists the pointwise confidence-interval methods that `km()` accepts as
-#' `conf.type`, with the reference for each and whether it is defined for
-#' case weights and for delayed entry (counting-process data).
+#' Lists the pointwise confidence-interval methods that [km()] and [cif()]
+#' accept as `conf.type`, with the reference for each, the verbs that
+#' accept it and whether it is defined for case weights and for delayed
+#' entry (counting-process data).
 #'
-#' @return A data frame with columns `conf.type`, `label`, `weights`,
-#'   `delayed_entry`, `description` and `reference`.
+#' @return A data frame with columns `conf.type`, `label`, `km`, `cif`,
+#'   `weights`, `delayed_entry`, `description` and `reference`.
 #' @family confidence intervals
 #' @examples
 #' ci_methods()
@@ -33,7 +50,8 @@ ci_methods <- function() {
   nm <- sort(ls(.ci_registry))
   rows <- lapply(nm, function(k) {
     m <- .ci_registry[[k]]
-    data.frame(conf.type = m$name, label = m$label, weights = m$weights,
+    data.frame(conf.type = m$name, label = m$label, km = !is.null(m$compute),
+               cif = !is.null(m$cif), weights = m$weights,
                delayed_entry = m$entry, description = m$description,
                reference = m$reference, stringsAsFactors = FALSE)
   })
@@ -41,15 +59,16 @@ ci_methods <- function() {
 }
 
 # Look up a method by name, with an error listing the valid names.
-ci_method <- function(conf.type) {
+ci_method <- function(conf.type, verb = "km") {
   if (!is.character(conf.type) || length(conf.type) != 1L || is.na(conf.type)) {
     abort("`conf.type` must be a single string; got ", deparse1(conf.type), ".")
   }
   if (identical(conf.type, "none")) return(NULL)
   m <- if (nzchar(conf.type)) .ci_registry[[conf.type]] else NULL
-  if (is.null(m)) {
-    abort("`conf.type` must be one of ", paste0("\"", c(sort(ls(.ci_registry)), "none"), "\"",
-                                                 collapse = ", "),
+  ok <- ci_names(verb)
+  if (is.null(m) || !conf.type %in% ok) {
+    abort("`conf.type` must be one of ", paste0("\"", c(ok, "none"), "\"", collapse = ", "),
+          if (!is.null(m)) paste0(" for ", verb, "()") else "",
           "; got \"", conf.type, "\".")
   }
   m
@@ -79,18 +98,101 @@ transform_ci <- function(type) {
   }
 }
 
+# The same transforms on the state probabilities of an Aalen-Johansen fit
+# (standard errors on the probability scale, as survfit's multi-state fits):
+# "log-log" transforms F itself, exp(-exp(log(-log F) -+ z se / (F log F)))
+# (tidycmprsk, Pintilie 2006; survfit's "log-log"); "cloglog" transforms
+# 1 - F (etm).
+transform_ci_cif <- function(type) {
+  force(type)
+  function(p, se, conf.level, fit, ...) {
+    z <- stats::qnorm(1 - (1 - conf.level) / 2)
+    r <- ci_transform_cpp(type, as.vector(p), as.vector(se), NULL, FALSE, z,
+                          nan_to_na = type != "plain")
+    list(lower = matrix(r$lower, nrow(p), ncol(p)), upper = matrix(r$upper, nrow(p), ncol(p)))
+  }
+}
+
+# Wilson score interval with the effective sample size p (1 - p) / se^2
+# (the number of independent binary outcomes that would give the same
+# variance). Undefined (NA) where p is 0 or 1 or se is 0.
+wilson_neff <- function(p, se, conf.level) {
+  z <- stats::qnorm(1 - (1 - conf.level) / 2)
+  ok <- !is.na(p) & !is.na(se) & p > 0 & p < 1 & se > 0
+  neff <- ifelse(ok, p * (1 - p) / se^2, NA_real_)
+  k <- z^2 / neff
+  centre <- (p + k / 2) / (1 + k)
+  half <- z / (1 + k) * sqrt(p * (1 - p) / neff + z^2 / (4 * neff^2))
+  lo <- pmax(centre - half, 0)
+  hi <- pmin(centre + half, 1)
+  lo[!ok] <- NA_real_
+  hi[!ok] <- NA_real_
+  list(lower = lo, upper = hi)
+}
+
+# Clopper-Pearson (beta quantile) interval with the same effective sample
+# size and x = p n_eff "successes" (non-integer x and n allowed):
+# qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x).
+cp_neff <- function(p, se, conf.level) {
+  a <- 1 - conf.level
+  ok <- !is.na(p) & !is.na(se) & p > 0 & p < 1 & se > 0
+  neff <- ifelse(ok, p * (1 - p) / se^2, NA_real_)
+  x <- p * neff
+  lo <- ifelse(ok, stats::qbeta(a / 2, pmax(x, 1e-300), pmax(neff - x + 1, 1e-300)), NA_real_)
+  hi <- ifelse(ok, stats::qbeta(1 - a / 2, pmax(x + 1, 1e-300), pmax(neff - x, 1e-300)),
+               NA_real_)
+  list(lower = lo, upper = hi)
+}
+
 register_ci("plain", "plain (linear) Greenwood", transform_ci("plain"),
             "Greenwood (1926); Klein & Moeschberger (2003), eq. 4.3.1",
-            "S +- z se(S), truncated to [0, 1]")
+            "S +- z se(S), truncated to [0, 1]", cif = transform_ci_cif("plain"))
 register_ci("log", "log", transform_ci("log"),
             "survival::survfit default; no published reference",
-            "S exp(-+ z se(log S)), upper limit capped at 1")
+            "S exp(-+ z se(log S)), upper limit capped at 1", cif = transform_ci_cif("log"))
 register_ci("log-log", "log-log (Kalbfleisch-Prentice)", transform_ci("log-log"),
             "Kalbfleisch & Prentice (1980), The Statistical Analysis of Failure Time Data",
-            "exp(-exp(log(-log S) -+ z se / log S)); SAS PROC LIFETEST default")
+            paste0("exp(-exp(log(-log S) -+ z se / log S)); SAS PROC LIFETEST default; ",
+                   "for a cumulative incidence F: exp(-exp(log(-log F) -+ z se(F) / (F log F))) ",
+                   "(tidycmprsk, Pintilie 2006)"),
+            cif = transform_ci_cif("log-log"))
 register_ci("logit", "logit", transform_ci("logit"),
             "Meeker & Escobar (1998), Statistical Methods for Reliability Data",
-            "expit(logit S -+ z se(log S) / (1 - S))")
+            "expit(logit S -+ z se(log S) / (1 - S))", cif = transform_ci_cif("logit"))
 register_ci("arcsin", "arcsine-square-root", transform_ci("arcsin"),
             "Nair (1984), Technometrics 26:265-275; Borgan & Liestol (1990), Scand J Stat 17:35-41",
-            "sin^2(asin sqrt(S) -+ z se(log S) sqrt(S / (1 - S)) / 2)")
+            "sin^2(asin sqrt(S) -+ z se(log S) sqrt(S / (1 - S)) / 2)",
+            cif = transform_ci_cif("arcsin"))
+register_ci("cloglog", "complementary log-log (log(-log(1 - F)))", NULL,
+            paste0("Beyersmann, Allignol & Schumacher (2012), Competing Risks and Multistate ",
+                   "Models with R, eq. 4.21; etm::summary.etmCIF default"),
+            "1 - (1 - F)^exp(-+ z se(F) / ((1 - F) log(1 - F)))",
+            cif = transform_ci_cif("cloglog"))
+register_ci("wilson-neff", "Wilson with effective sample size",
+            function(fit, input, conf.level, ...) {
+              se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
+              wilson_neff(fit$surv, se, conf.level)
+            },
+            paste0("Wilson (1927), JASA 22:209-212; effective sample size p(1-p)/Var as in ",
+                   "Dorey & Korn (1987), Stat Med 6:679-687"),
+            paste0("Wilson score interval for p with n_eff = p (1 - p) / se(p)^2; ",
+                   "NA where p is 0 or 1 or se is 0"),
+            cif = function(p, se, conf.level, fit, ...) {
+              r <- wilson_neff(as.vector(p), as.vector(se), conf.level)
+              list(lower = matrix(r$lower, nrow(p), ncol(p)),
+                   upper = matrix(r$upper, nrow(p), ncol(p)))
+            })
+register_ci("cp-neff", "Clopper-Pearson with effective sample size",
+            function(fit, input, conf.level, ...) {
+              se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
+              cp_neff(fit$surv, se, conf.level)
+            },
+            paste0("Clopper & Pearson (1934), Biometrika 26:404-413; effective sample size ",
+                   "p(1-p)/Var as in Dorey & Korn (1987), Stat Med 6:679-687"),
+            paste0("beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x) with ",
+                   "n = p (1 - p) / se(p)^2, x = p n; NA where p is 0 or 1 or se is 0"),
+            cif = function(p, se, conf.level, fit, ...) {
+              r <- cp_neff(as.vector(p), as.vector(se), conf.level)
+              list(lower = matrix(r$lower, nrow(p), ncol(p)),
+                   upper = matrix(r$upper, nrow(p), ncol(p)))
+            })

@@ -88,20 +88,29 @@ print.smallsurv_km <- function(x, ...) {
 #' including `t`; `std.error` is the standard error of the estimate on the
 #' probability scale.
 #'
-#' @param fit A fit from [km()].
+#' For a fit from [cif()] the table has one row per time and state (the
+#' event-free state `"(s0)"` and each cause), with a `state` column:
+#' `estimate` is the cumulative incidence (0 before the first event, with
+#' interval (0, 0)), `n.risk` the number still event-free and at risk,
+#' `n.event` the cumulative number of events of that cause (of any cause
+#' for `"(s0)"`) and `n.censor` the cumulative number censored.
+#'
+#' @param fit A fit from [km()] or [cif()].
 #' @param times Non-negative times at which to report.
 #' @param min.risk Flag estimates with fewer subjects at risk than this.
 #' @return A data frame with columns `strata` (when the fit has strata),
-#'   `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
+#'   `state` (cif fits only), `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
 #'   `n.event`, `n.censor`, `conf.type`, `conf.level` and `note`.
 #' @family Kaplan-Meier
+#' @family competing risks
 #' @examples
 #' fit <- km(survival::Surv(os_time, os_status) ~ 1, data = rrall)
 #' at_times(fit, c(0, 3, 6, 12, 24))
 #' @export
 at_times <- function(fit, times, min.risk = 5) {
+  if (inherits(fit, "smallsurv_cif")) return(at_times_cif(fit, times, min.risk))
   if (!inherits(fit, "smallsurv_km")) {
-    abort("`fit` must be a fit from km(); got an object of class ",
+    abort("`fit` must be a fit from km() or cif(); got an object of class ",
           paste(class(fit), collapse = "/"), ".")
   }
   check_times_arg(times)

@@ -1,6 +1,8 @@
 # Formula + data -> one canonical survival input shared by every verb:
 #   time     stop (or only) time
-#   status   integer 0/1 (1 = event)
+#   status   integer 0/1 (1 = event); with `multi = TRUE` integer 0..K
+#            (0 = censored, k = the k-th cause) and `causes`, the K labels
+#   id       the `id` argument (cluster of rows) or NULL
 #   entry    start time for counting-process data, or NULL
 #   weights  case weights or NULL
 #   strata   factor labelled as survival::survfit() labels its curves, or NULL
@@ -16,7 +18,8 @@
 # directly (model.frame() costs ~0.5 s per million rows), and the general
 # model.frame() route for everything else (expressions, subset, na.action).
 
-surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE) {
+surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE, multi = FALSE,
+                       cencode = NULL) {
   if (is.null(mcall$formula)) {
     abort("`formula` is required, e.g. `Surv(time, status) ~ 1`.")
   }
@@ -25,14 +28,15 @@ surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE) {
     abort("`formula` must be a two-sided formula such as `Surv(time, status) ~ group`; got ",
           deparse1(mcall$formula), ".")
   }
+  formula <- strip_surv_namespace(formula)
   data <- if (is.null(mcall$data)) NULL else eval(mcall$data, env)
   if (!is.null(data) && !is.data.frame(data)) {
     abort("`data` must be a data frame; got an object of class ",
           paste(class(data), collapse = "/"), ".")
   }
   if (!is.null(data) && nrow(data) == 0L) abort("`data` has no rows.")
-  x <- surv_input_fast(mcall, formula, data, env, keep_vars)
-  if (is.null(x)) x <- surv_input_frame(mcall, formula, env, keep_vars)
+  x <- surv_input_fast(mcall, formula, data, env, keep_vars, multi, cencode)
+  if (is.null(x)) x <- surv_input_frame(mcall, formula, env, keep_vars, multi, cencode)
   if (length(x$time) == 0L) {
     abort("no observations left to analyse",
           if (!is.null(x$na.action)) paste0(" after removing ", length(x$na.action),
@@ -43,6 +47,18 @@ surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE) {
   }
   check_surv_data(x)
   x
+}
+
+# `survival::Surv(...)` on the left-hand side is read as `Surv(...)`, so that
+# both routes see the raw columns (bad values reported by row, factor and
+# coded statuses kept for cif()).
+strip_surv_namespace <- function(formula) {
+  lhs <- formula[[2L]]
+  if (is.call(lhs) && identical(lhs[[1L]], quote(survival::Surv))) {
+    lhs[[1L]] <- as.name("Surv")
+    formula[[2L]] <- lhs
+  }
+  formula
 }
 
 # ---- status handling shared by both routes ----------------------------------
@@ -72,10 +88,62 @@ surv_status <- function(status, row_label) {
   as.integer(status)
 }
 
-new_surv_input <- function(time, status, entry, weights, strata, na.action, row_label) {
-  status <- surv_status(status, row_label)
+# Competing causes: a factor whose first level is censoring (survival's
+# convention) or whose censoring level is `cencode`; numeric or character
+# codes with an explicit `cencode`. Returns integer codes 0..K (0 = censored)
+# and the K cause labels (all levels of a factor, used or not, in order).
+multi_status <- function(status, cencode, row_label) {
+  if (is.logical(status)) {
+    abort("`formula`: the status in `Surv()` is logical; competing events need a factor ",
+          "(first level = censoring) or numeric codes with `cencode`.")
+  }
+  if (!is.null(cencode) && (length(cencode) != 1L || is.na(cencode))) {
+    abort("`cencode` must be a single value (the censoring code); got ", deparse1(cencode), ".")
+  }
+  if (is.factor(status)) {
+    lev <- levels(status)
+    cens <- if (is.null(cencode)) lev[1L] else as.character(cencode)
+    if (!cens %in% lev) {
+      abort("`cencode` = ", deparse1(cencode), " is not a level of the status factor (levels ",
+            paste0("\"", lev, "\"", collapse = ", "), ").")
+    }
+    causes <- setdiff(lev, cens)
+    code <- match(as.character(status), causes, nomatch = 0L)
+  } else if (is.numeric(status) || is.character(status)) {
+    if (is.null(cencode)) {
+      abort("`cencode` is required when the status in `Surv()` is ", class(status)[1],
+            " (e.g. `cencode = 0`); a factor status uses its first level as censoring.")
+    }
+    if (is.numeric(status) && !is.numeric(cencode)) {
+      abort("`cencode` must be numeric for a numeric status; got ", deparse1(cencode), ".")
+    }
+    keep <- status != cencode
+    causes <- sort(unique(status[keep]))
+    code <- match(status, causes, nomatch = 0L)
+    causes <- as.character(causes)
+  } else {
+    abort("`formula`: the status in `Surv()` must be a factor or codes; got ",
+          class(status)[1], ".")
+  }
+  if (!length(causes)) {
+    abort("`formula`: the status has no cause besides the censoring code ",
+          deparse1(if (is.null(cencode)) levels(status)[1L] else cencode), ".")
+  }
+  list(status = as.integer(code), causes = causes)
+}
+
+new_surv_input <- function(time, status, entry, weights, strata, na.action, row_label,
+                           multi = FALSE, cencode = NULL, id = NULL) {
+  causes <- NULL
+  if (multi) {
+    ms <- multi_status(status, cencode, row_label)
+    status <- ms$status
+    causes <- ms$causes
+  } else {
+    status <- surv_status(status, row_label)
+  }
   if (!is.null(strata) && nlevels(strata) < 2L) strata <- NULL
-  list(time = as.double(time), status = status,
+  list(time = as.double(time), status = status, causes = causes, id = id,
        entry = if (is.null(entry)) NULL else as.double(entry),
        weights = if (is.null(weights)) NULL else as.double(weights),
        strata = strata, type = if (is.null(entry)) "right" else "counting",
@@ -103,7 +171,15 @@ surv_args <- function(time, time2, event, type, origin) {
 
 # Stand-in for Surv() while the model frame is built: keeps the raw columns so
 # that bad values are reported by row instead of silently turned into NA.
-raw_surv <- function(time, time2, event, type, origin) {
+# With `rec` (an environment), a factor or character status is kept as codes
+# and its levels are recorded in `rec$levels` (competing events).
+make_raw_surv <- function(rec = NULL) {
+  function(time, time2, event, type, origin) {
+    raw_surv(time, time2, event, type, origin, rec)
+  }
+}
+
+raw_surv <- function(time, time2, event, type, origin, rec = NULL) {
   a <- surv_args(time, time2, event, type, origin)
   a <- a[!vapply(a, is.null, logical(1))]
   n <- length(a$time)
@@ -116,7 +192,12 @@ raw_surv <- function(time, time2, event, type, origin) {
       abort("`formula`: the ", nm, " in `Surv()` must be numeric; got ", class(a[[nm]])[1], ".")
     }
   }
-  if (is.factor(a$status) || is.character(a$status)) surv_status(a$status, identity)
+  if (is.factor(a$status) || is.character(a$status)) {
+    if (is.null(rec)) surv_status(a$status, identity)
+    f <- if (is.factor(a$status)) a$status else factor(a$status)
+    rec$levels <- levels(f)
+    a$status <- as.integer(f)
+  }
   m <- do.call(cbind, lapply(a, as.numeric))
   # recognised by these column names (a class would be lost when model.frame
   # subsets the rows)
@@ -132,13 +213,15 @@ is_raw_surv <- function(y) {
 
 # ---- general route: model.frame() --------------------------------------------
 
-surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE) {
+surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FALSE,
+                             cencode = NULL) {
   fenv <- environment(formula)
   if (is.null(fenv)) fenv <- env
   menv <- new.env(parent = fenv)
-  assign("Surv", raw_surv, envir = menv)
+  rec <- if (multi) new.env(parent = emptyenv()) else NULL
+  assign("Surv", if (multi) make_raw_surv(rec) else raw_surv, envir = menv)
   environment(formula) <- menv
-  keep <- match(c("data", "weights", "subset"), names(mcall), 0L)
+  keep <- match(c("data", "weights", "subset", if (multi) "id"), names(mcall), 0L)
   mf_call <- mcall[c(1L, keep)]
   mf_call[[1L]] <- quote(stats::model.frame)
   mf_call$formula <- formula
@@ -160,7 +243,13 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE) {
     } else if (ytype == "counting") {
       entry <- y[, 1]; time <- y[, 2]; status <- y[, 3]
     } else if (ytype %in% c("mright", "mcounting")) {
-      abort("`formula`: the status is a factor (competing or multiple events); use cif().")
+      if (!multi) abort("`formula`: the status is a factor (competing or multiple events); use cif().")
+      entry <- if (ytype == "mcounting") y[, 1] else NULL
+      time <- y[, if (ytype == "mcounting") 2 else 1]
+      st <- y[, ncol(y)]
+      status <- structure(as.integer(st) + 1L, levels = c("(censored)", attr(y, "states")),
+                          class = "factor")
+      cencode <- NULL
     } else {
       abort("`formula`: only right-censored or counting-process data are supported; got a Surv ",
             "object of type \"", ytype, "\".")
@@ -170,6 +259,9 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE) {
     entry <- if ("entry" %in% cn) y[, cn == "entry"] else NULL
     time <- y[, cn == "time"]
     status <- y[, cn == "status"]
+    if (multi && !is.null(rec$levels)) {
+      status <- structure(as.integer(status), levels = rec$levels, class = "factor")
+    }
   } else {
     abort("`formula`: the left-hand side must be `Surv(time, status)` or ",
           "`Surv(start, stop, status)`; got ", deparse1(formula[[2L]]), ".")
@@ -180,8 +272,9 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE) {
   }
   vars <- attr(terms, "term.labels")
   strata <- if (length(vars)) make_strata(mf[vars]) else NULL
+  id <- if (multi) mf[["(id)"]] else NULL
   x <- new_surv_input(unname(time), unname(status), if (!is.null(entry)) unname(entry),
-                      weights, strata, attr(mf, "na.action"), row_label)
+                      weights, strata, attr(mf, "na.action"), row_label, multi, cencode, id)
   if (keep_vars) x$vars <- mf[vars]
   x
 }
@@ -206,9 +299,10 @@ apply_na_action <- function(mf, mcall, env) {
 # ---- fast route ---------------------------------------------------------------
 
 # Returns NULL when the call is not of the plain form it handles.
-surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE) {
+surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi = FALSE,
+                            cencode = NULL) {
   if (is.null(data)) return(NULL)
-  if (!is.null(mcall$subset)) return(NULL)
+  if (!is.null(mcall$subset) || !is.null(mcall$id)) return(NULL)
   if (!is.null(mcall$na.action) || !identical(getOption("na.action"), "na.omit")) return(NULL)
   lhs <- formula[[2L]]
   if (!is.call(lhs) || !identical(lhs[[1L]], as.name("Surv"))) return(NULL)
@@ -262,7 +356,8 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE) {
     j <- if (is.null(keep)) i else keep[i]
     if (is.integer(rn) && length(rn) == 2L && is.na(rn[1L])) as.character(j) else row.names(data)[j]
   }
-  x <- new_surv_input(a$time, a$status, a$entry, weights, strata, na.action, row_label)
+  x <- new_surv_input(a$time, a$status, a$entry, weights, strata, na.action, row_label,
+                      multi, cencode)
   if (keep_vars) x$vars <- sdata
   x
 }

@@ -10,6 +10,46 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// cif_fit_cpp
+Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix, std::string variance);
+RcppExport SEXP _smallsurv_cif_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP timefixSEXP, SEXP varianceSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< int >::type ncause(ncauseSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type entry(entrySEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type cluster(clusterSEXP);
+    Rcpp::traits::input_parameter< int >::type ncluster(nclusterSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< std::string >::type variance(varianceSEXP);
+    rcpp_result_gen = Rcpp::wrap(cif_fit_cpp(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance));
+    return rcpp_result_gen;
+END_RCPP
+}
+// gray_cpp
+Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, bool timefix, int reps, double seed);
+RcppExport SEXP _smallsurv_gray_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< int >::type ncause(ncauseSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< int >::type ngroup(ngroupSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< double >::type rho(rhoSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< int >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(gray_cpp(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 // km_fit_cpp
 Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
 RcppExport SEXP _smallsurv_km_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP robustSEXP) {
@@ -28,8 +68,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // ci_transform_cpp
-Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z);
-RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP) {
+Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z, bool nan_to_na);
+RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP, SEXP nan_to_naSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
@@ -38,7 +78,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type se_low(se_lowSEXP);
     Rcpp::traits::input_parameter< bool >::type logse(logseSEXP);
     Rcpp::traits::input_parameter< double >::type z(zSEXP);
-    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z));
+    Rcpp::traits::input_parameter< bool >::type nan_to_na(nan_to_naSEXP);
+    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z, nan_to_na));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -82,8 +123,10 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
+    {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
-    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 6},
+    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
     {NULL, NULL, 0}

@@ -2,6 +2,8 @@
 // C++ exceptions are turned into R errors by Rcpp's generated wrappers.
 #include <Rcpp.h>
 
+#include "rcpp_common.h"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -9,17 +11,6 @@
 #include "core/ci_transform.h"
 #include "core/event_table.h"
 #include "core/km.h"
-
-namespace {
-
-// 1-based factor codes to 0-based
-std::vector<int> as_codes(const Rcpp::IntegerVector& strata) {
-  std::vector<int> out(strata.size());
-  for (R_xlen_t i = 0; i < strata.size(); ++i) out[i] = strata[i] - 1;
-  return out;
-}
-
-}  // namespace
 
 // Kaplan-Meier fit on canonical input (validated in R).  Returns survfit's
 // per-row components plus the row and observation counts per stratum.
@@ -45,7 +36,7 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
   }
   std::vector<int> codes;
   if (strata.isNotNull()) {
-    codes = as_codes(Rcpp::IntegerVector(strata));
+    codes = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
     in.strata = codes.data();
     in.nstrata = nstrata;
   }
@@ -80,10 +71,12 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
 
 // Transformed Greenwood-type intervals (survival's survfit_confint rules).
 // Limits survival sets to NA by rule are NA here too; NaN from its
-// arithmetic stays NaN (see core/ci_transform.h).
+// arithmetic stays NaN (see core/ci_transform.h) unless `nan_to_na` (the
+// multi-state convention: every undefined limit is NA).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se,
-                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z) {
+                            Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z,
+                            bool nan_to_na = false) {
   using smallsurv::Transform;
   Transform t;
   if (type == "plain") t = Transform::plain;
@@ -91,6 +84,7 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   else if (type == "log-log") t = Transform::loglog;
   else if (type == "logit") t = Transform::logit;
   else if (type == "arcsin") t = Transform::arcsin;
+  else if (type == "cloglog") t = Transform::cloglog;
   else Rcpp::stop("unknown transform '%s'", type);
   if (se.size() != p.size()) Rcpp::stop("p and se differ in length");
   Rcpp::NumericVector lo(p.size()), up(p.size()), sl;
@@ -103,7 +97,8 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   smallsurv::ci_transform(t, p.begin(), se.begin(), slp, p.size(), logse, z, lo.begin(),
                           up.begin());
   for (R_xlen_t i = 0; i < lo.size(); ++i) {
-    if (smallsurv::ci_undefined(t, p[i])) lo[i] = up[i] = NA_REAL;
+    if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(lo[i]))) lo[i] = NA_REAL;
+    if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(up[i]))) up[i] = NA_REAL;
   }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }

@@ -2,18 +2,14 @@
 // convert back.  C++ exceptions become R errors in Rcpp's generated wrappers.
 #include <Rcpp.h>
 
+#include "rcpp_common.h"
+
 #include <cstdint>
 #include <vector>
 
 #include "core/logrank.h"
 
 namespace {
-
-std::vector<int> codes0(const Rcpp::IntegerVector& x) {
-  std::vector<int> out(x.size());
-  for (R_xlen_t i = 0; i < x.size(); ++i) out[i] = x[i] - 1;
-  return out;
-}
 
 void check_interrupt() { Rcpp::checkUserInterrupt(); }
 
@@ -27,7 +23,7 @@ Rcpp::List logrank_counts_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector stat
                               Rcpp::IntegerVector group, int ngroup,
                               Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
                               double rho, double gamma, bool timefix) {
-  const std::vector<int> g = codes0(group);
+  const std::vector<int> g = smallsurv_glue::zero_based(group);
   std::vector<int> st(status.begin(), status.end());
   smallsurv::LogrankInput in;
   in.n = stop.size();
@@ -42,7 +38,7 @@ Rcpp::List logrank_counts_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector stat
   in.ngroup = ngroup;
   std::vector<int> s;
   if (strata.isNotNull()) {
-    s = codes0(Rcpp::IntegerVector(strata));
+    s = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
     in.strata = s.data();
     in.nstrata = nstrata;
   }
@@ -70,13 +66,13 @@ void fill_problem(Problem& pr, const Rcpp::NumericVector& score, const Rcpp::Int
                   const Rcpp::Nullable<Rcpp::NumericVector>& contrast,
                   const Rcpp::Nullable<Rcpp::NumericVector>& qinv, Rcpp::NumericVector& keep_c,
                   Rcpp::NumericVector& keep_q) {
-  pr.g = codes0(group);
+  pr.g = smallsurv_glue::zero_based(group);
   pr.p.n = score.size();
   pr.p.score = score.begin();
   pr.p.group = pr.g.data();
   pr.p.ngroup = ngroup;
   if (strata.isNotNull()) {
-    pr.s = codes0(Rcpp::IntegerVector(strata));
+    pr.s = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
     pr.p.strata = pr.s.data();
     pr.p.nstrata = nstrata;
   }

@@ -64,6 +64,18 @@ void ci_transform(Transform type, const double* p, const double* se_in, const do
         upper[i] = std::pow(std::sin(std::isnan(hi) ? hi : (hi > kHalfPi ? kHalfPi : hi)), 2);
         break;
       }
+      case Transform::cloglog: {  // log-log on q = 1 - p (se of q = se of p)
+        const double q = 1.0 - pi;
+        double seq = se_in[i];
+        if (logse) seq *= pi;  // se of p from se of log p
+        const double xx = (q == 0.0 || q == 1.0) ? kNA : q;
+        const double h = z * ((seq == 0.0) ? 0.0 : seq / xx) / std::log(xx);
+        const double ll = std::log(-std::log(xx));
+        const double qlo = std::exp(-std::exp(ll - h)), qhi = std::exp(-std::exp(ll + h));
+        lower[i] = 1.0 - qhi;
+        upper[i] = 1.0 - qlo;
+        break;
+      }
     }
   }
 }

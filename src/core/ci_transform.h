@@ -15,6 +15,10 @@
 //   * logit (Meeker & Escobar 1998): expit(logit p -+ z se / (1 - p)); NA at p = 0;
 //   * arcsin (Nair 1984; Borgan & Liestol 1990): sin^2(asin sqrt p -+ z se/2
 //             sqrt(p / (1 - p))), clamped to [0, pi/2]; NA at p = 0;
+//   * cloglog (for a cumulative incidence F = p; Beyersmann, Allignol &
+//             Schumacher 2012, eq. 4.21; etm's default): log-log applied to
+//             1 - p, limits mapped back: 1 - (1-p)^exp(-+ z se/((1-p) log(1-p)));
+//             NA when p = 0 or p = 1; se_low is ignored;
 //   * at p = 1 (before the first event, se = 0): plain and log give (1, 1),
 //     log-log gives NA, logit and arcsin give NaN (0 * Inf) -- survival's
 //     arithmetic reproduced exactly, NaN cases included;
@@ -31,7 +35,7 @@
 
 namespace smallsurv {
 
-enum class Transform { plain, log, loglog, logit, arcsin };
+enum class Transform { plain, log, loglog, logit, arcsin, cloglog };
 
 // survival's rule-based NA: log, logit and arcsin at p = 0; log-log at p = 0
 // or p = 1; never for plain.

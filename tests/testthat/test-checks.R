@@ -93,13 +93,15 @@ test_that("empty data and data emptied by missing values are refused", {
 test_that("an unknown conf.type is refused with the list of valid names", {
   d <- check_data()
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "loglog"),
-               paste0("`conf.type` must be one of \"arcsin\", \"log\", \"log-log\", \"logit\", ",
-                      "\"plain\", \"none\"; got \"loglog\""), fixed = TRUE)
+               paste0("`conf.type` must be one of \"arcsin\", \"cp-neff\", \"log\", \"log-log\", ",
+                      "\"logit\", \"plain\", \"wilson-neff\", \"none\"; got \"loglog\""),
+               fixed = TRUE)
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = c("log", "plain")),
                "`conf.type` must be a single string")
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = NA), "`conf.type` must be a single string")
-  # every listed name is accepted
-  for (ct in c(ci_methods()$conf.type, "none")) {
+  # every name listed for km() is accepted
+  m <- ci_methods()
+  for (ct in c(m$conf.type[m$km], "none")) {
     expect_s3_class(km(Surv(t, s) ~ 1, d, conf.type = ct), "smallsurv_km")
   }
 })

@@ -20,9 +20,12 @@ transforms <- c("plain", "log", "log-log", "logit", "arcsin")
 test_that("ci_methods() lists exactly the registered methods with the documented columns", {
   m <- ci_methods()
   expect_s3_class(m, "data.frame")
-  expect_named(m, c("conf.type", "label", "weights", "delayed_entry", "description",
-                    "reference"))
-  expect_identical(m$conf.type, c("arcsin", "log", "log-log", "logit", "plain"))
+  expect_named(m, c("conf.type", "label", "km", "cif", "weights", "delayed_entry",
+                    "description", "reference"))
+  expect_identical(m$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
+  # every method but cloglog (a transform of 1 - F) serves km(); all serve cif()
+  expect_identical(m$conf.type[!m$km], "cloglog")
+  expect_true(all(m$cif))
   expect_identical(m$conf.type, sort(ls(ci_registry())))
   expect_type(m$label, "character")
   expect_type(m$weights, "logical")
@@ -36,7 +39,7 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_true(all(m$weights) && all(m$delayed_entry))
   # km() names the method it used with the registry's label and reference
   d <- data.frame(t = c(1, 2, 2, 3, 4), s = c(1, 1, 0, 1, 0))
-  for (k in seq_len(nrow(m))) {
+  for (k in which(m$km)) {
     fit <- km(Surv(t, s) ~ 1, d, conf.type = m$conf.type[k])
     expect_identical(fit$conf.type, m$conf.type[k])
     expect_identical(fit$ci$label, m$label[k])
@@ -52,7 +55,8 @@ test_that("a newly registered method is listed, looked up and checked for applic
     list(lower = rep(0, length(fit$surv)), upper = rep(1, length(fit$surv)))
   }, "none", "(0, 1) everywhere", weights = FALSE, entry = FALSE)
   m <- ci_methods()
-  expect_identical(m$conf.type, c("arcsin", "log", "log-log", "logit", "plain", "test-only"))
+  expect_identical(m$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit",
+                                  "plain", "test-only", "wilson-neff"))
   expect_identical(m$weights[m$conf.type == "test-only"], FALSE)
   expect_identical(m$delayed_entry[m$conf.type == "test-only"], FALSE)
   d <- data.frame(a = c(0, 0, 1, 0), t = c(1, 2, 3, 4), s = c(1, 0, 1, 1), w = c(1, 2, 1, 1))
@@ -65,9 +69,9 @@ test_that("a newly registered method is listed, looked up and checked for applic
   expect_error(km(Surv(a, t, s) ~ 1, d, conf.type = "test-only"),
                "`conf.type = \"test-only\"` is not defined for delayed entry")
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "nope"),
-               "\"plain\", \"test-only\", \"none\"; got \"nope\"", fixed = TRUE)
+               "\"plain\", \"test-only\", \"wilson-neff\", \"none\"; got \"nope\"", fixed = TRUE)
   rm("test-only", envir = reg)
-  expect_identical(ci_methods()$conf.type, c("arcsin", "log", "log-log", "logit", "plain"))
+  expect_identical(ci_methods()$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
 })
 
 # ---- the transforms on hand-worked values -------------------------------------
@@ -199,7 +203,8 @@ test_that("a separate se for the lower limit (se.low) equals survfit_confint(sel
 
 test_that("an unknown method name is refused with the list of valid names", {
   d <- data.frame(t = c(1, 2, 3), s = c(1, 0, 1))
-  valid <- paste0("\"", c(ci_methods()$conf.type, "none"), "\"", collapse = ", ")
+  m <- ci_methods()
+  valid <- paste0("\"", c(m$conf.type[m$km], "none"), "\"", collapse = ", ")
   for (bad in c("Log", "loglog", "log_log", "greenwood", "NONE")) {
     expect_error(km(Surv(t, s) ~ 1, d, conf.type = bad),
                  paste0("`conf.type` must be one of ", valid, "; got \"", bad, "\"."),
@@ -210,7 +215,8 @@ test_that("an unknown method name is refused with the list of valid names", {
 
 test_that("an empty method name is refused with the list of valid names", {
   d <- data.frame(t = c(1, 2, 3), s = c(1, 0, 1))
-  valid <- paste0("\"", c(ci_methods()$conf.type, "none"), "\"", collapse = ", ")
+  m <- ci_methods()
+  valid <- paste0("\"", c(m$conf.type[m$km], "none"), "\"", collapse = ", ")
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = ""),
                paste0("`conf.type` must be one of ", valid, "; got \"\"."), fixed = TRUE)
 })

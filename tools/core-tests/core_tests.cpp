@@ -4,7 +4,9 @@
 #include <random>
 #include <vector>
 
+#include "aalen_johansen.h"
 #include "ci_transform.h"
+#include "gray.h"
 #include "event_table.h"
 #include "km.h"
 
@@ -80,6 +82,30 @@ int main() {
     check(std::isnan(lo[0]) && std::isnan(lo[2]) && lo[1] > 0 && up[1] < 1, "log-log NA at 1 and 0");
     ci_transform(Transform::log, p, se, nullptr, 3, true, 1.96, lo, up);
     check(lo[0] == 1 && up[0] == 1 && std::isnan(lo[2]), "log (1,1) at S = 1");
+  }
+  // Aalen-Johansen: survival's tests/testci.R example (pstate and IJ variances)
+  {
+    std::vector<double> t{1, 2, 2, 3, 3, 3, 5, 6};
+    std::vector<int> s{0, 1, 0, 2, 0, 2, 0, 2};
+    SurvInput in;
+    in.n = t.size(); in.stop = t.data(); in.status = s.data(); in.ncause = 2;
+    EventTable tab = build_event_table(in, true);
+    for (AjVariance v : {AjVariance::delta, AjVariance::ij}) {
+      AjResult aj = aalen_johansen(tab, v, nullptr, nullptr, 0);
+      const std::size_t nr = tab.nrow();
+      check(nr == 5, "AJ: 5 rows");
+      check(near(aj.pstate[2], 18.0 / 35) && near(aj.pstate[nr + 1], 1.0 / 7) &&
+                near(aj.pstate[2 * nr + 4], 6.0 / 7), "AJ: 18/35, 1/7, 6/7");
+      check(near(aj.std_err[nr + 1] * aj.std_err[nr + 1], 6.0 / 343), "AJ: var 6/343");
+      check(near(aj.std_err[2 * nr + 2] * aj.std_err[2 * nr + 2], 0.03806414, 1e-8), "AJ: var 0.0381");
+    }
+    std::vector<int> grp{0, 0, 0, 0, 1, 1, 1, 1};
+    GrayInput gi;
+    gi.n = t.size(); gi.time = t.data(); gi.status = s.data(); gi.group = grp.data();
+    gi.ngroup = 2; gi.ncause = 2;
+    GrayScore gs = gray_score(gi, stable_order(t.data(), nullptr, t.size(), 1), 2, 0.0);
+    check(gs.score.size() == 1 && gs.var[0] > 0 && std::isfinite(gray_statistic(gs)),
+          "Gray: finite statistic");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;

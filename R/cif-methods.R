@@ -1,0 +1,229 @@
+# Methods for smallsurv_cif fits. survival's methods for "survfitms"
+# (summary, `[`, print's table) keep working; these add smallsurv's header,
+# estimates at chosen times and the plot with numbers at risk.
+
+#' Print a cumulative incidence fit
+#'
+#' Prints a header naming the estimator, the variance and the
+#' confidence-interval method, then survival's table for multi-state fits
+#' (number of subjects, events per state, restricted mean time in each
+#' state).
+#'
+#' @param x A fit from [cif()].
+#' @param ... Passed to survival's `print.survfitms()`.
+#' @return `x`, invisibly.
+#' @family competing risks
+#' @export
+print.smallsurv_cif <- function(x, ...) {
+  cat("Aalen-Johansen cumulative incidence (smallsurv); causes: ",
+      paste(x$states[-1L], collapse = ", "), "\n", sep = "")
+  ci <- x$ci
+  if (identical(ci$conf.type, "none")) {
+    cat("Confidence interval: none\n")
+  } else {
+    cat("Confidence interval: ", format(100 * ci$conf.level), "% pointwise, ", ci$label,
+        " (conf.type = \"", ci$conf.type, "\")",
+        if (!identical(ci$conf.type, "log")) "; survival::survfit's default is \"log\"" else "",
+        "\n", sep = "")
+  }
+  cat("Variance: ", cif_variance_label(ci$variance),
+      if (!identical(ci$variance, ci$variance_requested)) " (non-integer weights)" else "",
+      "\n", sep = "")
+  if (!is.null(x$na.action)) {
+    cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
+        " removed by na.action (missing values)\n", sep = "")
+  }
+  y <- x
+  y$na.action <- NULL
+  y$ci <- NULL
+  class(y) <- c("survfitms", "survfit")
+  print(y, ...)
+  invisible(x)
+}
+
+cif_variance_label <- function(v) {
+  switch(v,
+         delta = "delta method / Greenwood type (Dinse & Larson 1986)",
+         ij = "infinitesimal jackknife (survfit's)",
+         gray = "Gray's (cmprsk::cuminc)",
+         aalen = "Aalen type (Pintilie 2006, eq. 4.5)",
+         v)
+}
+
+# at_times() for cif fits: one row per stratum, time and state.
+at_times_cif <- function(fit, times, min.risk = 5) {
+  check_times_arg(times)
+  if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
+    abort("`min.risk` must be a single non-negative number; got ", deparse1(min.risk), ".")
+  }
+  st <- fit_strata(fit)
+  states <- fit$states
+  has_ci <- !is.null(fit$lower)
+  nt <- length(times)
+  out <- list()
+  for (k in seq_along(st$from)) {
+    rows <- seq.int(st$from[k], st$to[k])
+    tt <- fit$time[rows]
+    idx <- findInterval(times, tt)
+    before <- idx == 0L
+    last <- tt[length(tt)]
+    after <- times > last
+    row <- rows[pmax(idx, 1L)]
+    first_ge <- findInterval(times, tt, left.open = TRUE) + 1L
+    nrisk <- ifelse(first_ge > length(tt), 0, fit$n.risk[rows, 1][pmin(first_ge, length(tt))])
+    ccen <- c(0, cumsum(fit$n.censor[rows]))[idx + 1L]
+    for (j in seq_along(states)) {
+      p0 <- if (j == 1L) 1 else 0
+      est <- ifelse(before, p0, fit$pstate[row, j])
+      se <- ifelse(before, 0, fit$std.err[row, j])
+      lo <- if (has_ci) ifelse(before, p0, fit$lower[row, j]) else rep(NA_real_, nt)
+      hi <- if (has_ci) ifelse(before, p0, fit$upper[row, j]) else rep(NA_real_, nt)
+      flat <- !is.na(est) & est == p0 & !is.na(se) & se == 0
+      if (has_ci) {
+        lo[flat] <- p0
+        hi[flat] <- p0
+      }
+      nev <- if (j == 1L) rowSums(fit$n.event[rows, -1L, drop = FALSE]) else fit$n.event[rows, j]
+      cev <- c(0, cumsum(nev))[idx + 1L]
+      note <- rep("", nt)
+      note[flat & !after] <- "no event yet"
+      few <- !after & nrisk < min.risk
+      note[few] <- paste0("only ", format(nrisk[few]), " at risk")
+      note[after] <- paste0("after last follow-up (", format(last), ")")
+      est[after] <- NA_real_
+      se[after] <- NA_real_
+      lo[after] <- NA_real_
+      hi[after] <- NA_real_
+      out[[length(out) + 1L]] <- data.frame(
+        strata = rep(st$names[k], nt), state = states[j], time = times, estimate = est,
+        std.error = se, conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev,
+        n.censor = ccen, conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
+        stringsAsFactors = FALSE)
+    }
+  }
+  out <- do.call(rbind, out)
+  if (is.null(fit$strata)) out$strata <- NULL
+  rownames(out) <- NULL
+  out
+}
+
+#' Plot cumulative incidence curves with a numbers-at-risk table
+#'
+#' Draws the cumulative incidence of each cause (one colour per cause, one
+#' line type per stratum) as step functions with shaded pointwise
+#' confidence bands, names the interval method in the top margin, and
+#' writes under the time axis, for each stratum, the number still
+#' event-free and at risk, the cumulative number of events (any cause) and
+#' the cumulative number censored at `times`.
+#'
+#' @param x A fit from [cif()].
+#' @param causes Causes to draw (names or numbers; default all).
+#' @param conf.int Draw the pointwise confidence bands.
+#' @param risk.table Draw the table under the axis.
+#' @param times Times for the axis ticks and the table (default: `pretty()`
+#'   over the follow-up).
+#' @param col Colours, one per cause drawn.
+#' @param lty Line types, one per stratum.
+#' @param xlab,ylab Axis labels.
+#' @param ylim Range of the probability axis.
+#' @param legend Draw a legend.
+#' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
+#' @return Invisibly, the table drawn under the axis (a data frame with
+#'   `strata`, `time`, `n.risk`, `n.event`, `n.censor`).
+#' @family competing risks
+#' @examples
+#' set.seed(1)
+#' d <- data.frame(time = rexp(30), event = factor(sample(0:2, 30, TRUE), 0:2,
+#'                 c("censored", "relapse", "death")))
+#' plot(cif(survival::Surv(time, event) ~ 1, data = d), xlab = "Months")
+#' @export
+plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = TRUE,
+                               times = NULL, col = NULL, lty = NULL, xlab = "Time",
+                               ylab = "Cumulative incidence", ylim = c(0, 1), legend = TRUE,
+                               ...) {
+  allc <- x$states[-1L]
+  if (is.null(causes)) causes <- allc
+  if (is.numeric(causes)) causes <- allc[causes]
+  bad <- setdiff(causes, allc)
+  if (length(bad) || !length(causes)) {
+    abort("`causes` must name causes of the fit (", paste0("\"", allc, "\"", collapse = ", "),
+          "); got ", deparse1(bad), ".")
+  }
+  st <- fit_strata(x)
+  nst <- length(st$from)
+  if (is.null(col)) {
+    col <- if (length(causes) == 1L) "black" else
+      grDevices::hcl.colors(max(length(causes), 2L), "Dark 2")[seq_along(causes)]
+  }
+  col <- rep_len(col, length(causes))
+  lty <- rep_len(if (is.null(lty)) seq_len(nst) else lty, nst)
+  xmax <- max(x$time)
+  if (is.null(times)) times <- pretty(c(0, xmax))
+  times <- times[times <= xmax * 1.04]
+  check_times_arg(times)
+  tab <- NULL
+  if (risk.table) {
+    a <- at_times_cif(x, times, min.risk = 0)
+    tab <- a[a$state == x$states[1L], , drop = FALSE]
+    if (is.null(tab$strata)) tab$strata <- NA_character_
+    nlines <- 3L * nst + (if (nst > 1L) nst else 0L)
+    old <- graphics::par(mar = c(4.1 + 1.0 * nlines + 1, 7.5, 3.1, 1.1))
+    on.exit(graphics::par(old), add = TRUE)
+  }
+  graphics::plot(NA, xlim = c(0, max(times, xmax)), ylim = ylim, xlab = "", ylab = ylab,
+                 xaxt = "n", ...)
+  band <- conf.int && !is.null(x$lower)
+  for (k in seq_len(nst)) {
+    rows <- st$from[k]:st$to[k]
+    for (j in seq_along(causes)) {
+      draw_cif_curve(x, rows, match(causes[j], x$states), col[j], lty[k], band)
+    }
+  }
+  graphics::axis(1, at = times)
+  graphics::mtext(xlab, side = 1, line = 2.2)
+  if (band) {
+    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
+                    side = 3, line = 0.5, adj = 1, cex = 0.8)
+  }
+  if (legend) {
+    lab <- causes
+    lc <- col
+    ll <- rep(1, length(causes))
+    if (nst > 1L) {
+      lab <- c(lab, st$names)
+      lc <- c(lc, rep("grey30", nst))
+      ll <- c(ll, lty)
+    }
+    graphics::legend("topleft", legend = lab, col = lc, lty = ll, lwd = 2, bty = "n")
+  }
+  if (risk.table) {
+    draw_risk_table(tab, st$names, times, rep("black", nst))
+  }
+  invisible(if (is.null(tab)) NULL else {
+    out <- tab[c("strata", "time", "n.risk", "n.event", "n.censor")]
+    rownames(out) <- NULL
+    out
+  })
+}
+
+# One incidence curve from (0, 0): shaded band where the limits are defined
+# (before the first event of the cause the band is the point 0), then the
+# step function. Nothing is drawn past the last follow-up of the stratum.
+draw_cif_curve <- function(x, rows, j, col, lty, band) {
+  tt <- c(0, x$time[rows])
+  pp <- c(0, x$pstate[rows, j])
+  if (band) {
+    lo <- c(0, x$lower[rows, j])
+    hi <- c(0, x$upper[rows, j])
+    flat <- pp == 0 & is.na(lo)
+    lo[flat] <- 0
+    hi[flat] <- 0
+    m <- length(tt)
+    ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]))
+    if (length(ok)) {
+      graphics::rect(tt[ok], lo[ok], tt[ok + 1L], hi[ok],
+                     col = grDevices::adjustcolor(col, alpha.f = 0.15), border = NA)
+    }
+  }
+  graphics::lines(tt, pp, type = "s", col = col, lty = lty, lwd = 2)
+}

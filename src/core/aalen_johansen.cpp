@@ -1,0 +1,326 @@
+// aalen_johansen.cpp -- see aalen_johansen.h for the contract.
+//
+// The IJ variance in O(n log n + rows) per cause.  Write h_j = d_j/n_j,
+// c_j = d_j/(n_j(n_j - d_j)) (0 when n_j = d_j), C_j its running sum within
+// the stratum and dF_j = S_{j-1} d_kj/n_j.  The influence of observation i
+// (entering the risk set at row f, leaving at row s) on S and F_k is, per
+// unit weight (derived from the Aalen-Johansen recursion
+//   dS_i(j)  = dS_i(j-1)(1 - h_j) - S_{j-1}(dN_i(j) - Y_i(j) h_j)/n_j,
+//   dF_ki(j) = dF_ki(j-1) + dS_i(j-1) d_kj/n_j + S_{j-1}(dN_ki(j) - Y_i(j) d_kj/n_j)/n_j):
+//   f <= j < s : dS = S_j C_j - C_{f-1} S_j
+//                dF = X_j - C_{f-1} F_j + (C_{f-1} F_{f-1} - X_{f-1})
+//   j >= s     : dS = -g S_j,   dF = I_s - g (F_j - F_s)
+// with X_j = sum_{l<=j} dF_l (C_{l-1} - 1/n_l), g = C_{f-1} - C_s + dN_i/(n_s - d_s)
+// (0 when n_s = d_s: nothing changes afterwards) and I_s the at-risk value at
+// s plus S_{s-1}/n_s for an event of cause k.  Every influence is therefore
+// a . (X_j, F_j, 1) (or a . (S_j C_j, S_j)) with a coefficient vector that
+// changes only where an observation of the cluster enters or leaves, so the
+// sum over clusters of squared influences is a quadratic form in
+// (X_j, F_j, 1) whose six moments are accumulated from difference arrays:
+// O(n) updates, a sort of the change points by cluster (only with clusters),
+// and one pass over the rows.  (The direct influence matrix is O(n x rows).)
+#include "aalen_johansen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace smallsurv {
+
+namespace {
+
+// Gray's tie factor for d tied failures among n at risk: (n - d)/(n - 1),
+// taken as 1 when d = 1 (which also covers n = 1).
+inline double tie_factor(double d, double n) {
+  return d == 1.0 ? 1.0 : 1.0 - (d - 1.0) / (n - 1.0);
+}
+
+// Square root of a variance accumulated as a sum of terms of mixed sign:
+// a result within rounding error of those terms (relative 64 eps) is 0 --
+// e.g. F = 1 after the last subject at risk fails, where the exact variance
+// is 0 and the sum leaves ~1e-17.
+inline double clean_sqrt(double v, double magnitude) {
+  if (!(v > 64.0 * 2.220446049250313e-16 * magnitude)) return 0.0;
+  return std::sqrt(v);
+}
+
+struct Change {
+  int cluster;
+  std::size_t row;
+  std::size_t obs;
+  bool post;  // false: enters the risk set; true: leaves (switch to post form)
+};
+
+}  // namespace
+
+AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double* w,
+                        const int* cluster, int ncluster) {
+  const std::size_t nrow = tab.nrow();
+  const int K = tab.ncause;
+  const int ns = K + 1;
+  AjResult res;
+  res.nstate = ns;
+  res.pstate.assign(nrow * ns, 0.0);
+  res.std_err.assign(nrow * ns, 0.0);
+  res.cumhaz.assign(nrow * K, 0.0);
+  auto dk = [&](std::size_t r, int k) {  // weighted events of cause k + 1 at row r
+    return K > 1 ? tab.n_event_cause[r * K + k] : tab.n_event[r];
+  };
+  auto P = [&](std::size_t r, int state) -> double& { return res.pstate[state * nrow + r]; };
+  auto SE = [&](std::size_t r, int state) -> double& { return res.std_err[state * nrow + r]; };
+
+  // 1. point estimates, Nelson-Aalen, Greenwood for S
+  std::vector<double> Sprev(nrow);
+  std::vector<int> row_stratum(nrow);
+  std::vector<double> F(K), H(K);
+  for (int s = 0; s < tab.nstrata; ++s) {
+    double S = 1.0, gw = 0.0;
+    std::fill(F.begin(), F.end(), 0.0);
+    std::fill(H.begin(), H.end(), 0.0);
+    for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+      row_stratum[r] = s;
+      const double n = tab.n_risk[r], d = tab.n_event[r];
+      Sprev[r] = S;
+      if (d > 0) {
+        for (int k = 0; k < K; ++k) {
+          const double dkr = dk(r, k);
+          if (dkr > 0) {
+            F[k] += S * dkr / n;
+            H[k] += dkr / n;
+          }
+        }
+        if (n > d) gw += d / (n * (n - d));
+        S *= (n - d) / n;
+      }
+      P(r, 0) = S;
+      SE(r, 0) = S > 0 ? S * std::sqrt(gw) : 0.0;
+      for (int k = 0; k < K; ++k) {
+        P(r, k + 1) = F[k];
+        res.cumhaz[k * nrow + r] = H[k];
+      }
+    }
+  }
+
+  // 2. closed-form variances of F_k (running sums in F = F(t))
+  if (variance != AjVariance::ij) {
+    for (int k = 0; k < K; ++k) {
+      for (int s = 0; s < tab.nstrata; ++s) {
+        double Aq = 0, Aqf = 0, Aqff = 0, R = 0, Pp = 0, Pf = 0;  // delta / aalen
+        double v1 = 0, v2 = 0, v3 = 0, V = 0;                       // gray
+        for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+          const double n = tab.n_risk[r], d = tab.n_event[r], dkr = dk(r, k);
+          const double S0 = Sprev[r], S1 = P(r, 0), Fr = P(r, k + 1);
+          if (variance == AjVariance::gray) {
+            const double dor = d - dkr;
+            if (dor > 0 && S1 > 0) {  // other causes pooled
+              const double t6 = S0 * S0 * tie_factor(dor, n) * dor / (n * n);
+              const double t3 = 1.0 / S1, t4 = Fr / S1;
+              v1 += t4 * t4 * t6;
+              v2 += t3 * t4 * t6;
+              v3 += t3 * t3 * t6;
+            }
+            if (dkr > 0) {  // the reported value changes only here
+              const double t6 = S0 * S0 * tie_factor(dkr, n) * dkr / (n * n);
+              const double t3 = S1 > 0 ? 1.0 / S1 : 0.0, t4 = 1.0 + t3 * Fr;
+              v1 += t4 * t4 * t6;
+              v2 += t3 * t4 * t6;
+              v3 += t3 * t3 * t6;
+              V = v1 + Fr * Fr * v3 - 2.0 * Fr * v2;
+            }
+            SE(r, k + 1) = std::sqrt(V > 0 ? V : 0.0);
+            continue;
+          }
+          if (d > 0) {
+            const bool aalen = variance == AjVariance::aalen;
+            if (n > d) {
+              const double q = aalen ? d / ((n - 1.0) * (n - d)) : d / (n * (n - d));
+              Aq += q;
+              Aqf += q * Fr;
+              Aqff += q * Fr * Fr;
+            }
+            if (dkr > 0) {
+              R += aalen ? S0 * S0 * tie_factor(dkr, n) * dkr / (n * n)
+                         : S0 * S0 * dkr * (n - dkr) / (n * n * n);
+              double p = 0.0;
+              if (!aalen) p = S0 * dkr / (n * n);
+              else if (n > d) p = S0 * dkr * (n - dkr) / (n * (n - d) * (n - 1.0));
+              Pp += p;
+              Pf += p * Fr;
+            }
+          }
+          const double v = Fr * Fr * Aq - 2.0 * Fr * Aqf + Aqff + R - 2.0 * Fr * Pp + 2.0 * Pf;
+          SE(r, k + 1) = clean_sqrt(v, Fr * Fr * Aq + 2.0 * Fr * std::fabs(Aqf) + Aqff + R +
+                                           2.0 * Fr * std::fabs(Pp) + 2.0 * std::fabs(Pf));
+        }
+      }
+    }
+    return res;
+  }
+
+  // 3. infinitesimal jackknife
+  const std::size_t nobs = tab.stop_row.size();
+  if (nobs == 0)
+    throw std::logic_error("the IJ variance needs the per-observation rows of the event table");
+  std::vector<double> C(nrow), Cprev(nrow);
+  for (int s = 0; s < tab.nstrata; ++s) {
+    double run = 0.0;
+    for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+      Cprev[r] = run;
+      const double n = tab.n_risk[r], d = tab.n_event[r];
+      if (d > 0 && n > d) run += d / (n * (n - d));
+      C[r] = run;
+    }
+  }
+  // change points, grouped by cluster and ordered by row within it
+  std::vector<Change> ch;
+  ch.reserve(2 * nobs);
+  for (std::size_t i = 0; i < nobs; ++i) {
+    const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
+    if (f > s) continue;  // never at risk
+    const int cl = cluster ? cluster[i] : static_cast<int>(i);
+    if (f < s) ch.push_back({cl, f, i, false});
+    ch.push_back({cl, s, i, true});
+  }
+  if (cluster) {
+    if (ncluster < 1) throw input_error("ncluster must be at least 1");
+    std::stable_sort(ch.begin(), ch.end(), [](const Change& a, const Change& b) {
+      return a.cluster != b.cluster ? a.cluster < b.cluster : a.row < b.row;
+    });
+  }
+  // per observation: weight, b of the at-risk form, g of the post form
+  std::vector<double> wt(nobs), b_at(nobs), gg(nobs);
+  for (std::size_t i = 0; i < nobs; ++i) {
+    wt[i] = w ? w[i] : 1.0;
+    const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
+    if (f > s) continue;
+    b_at[i] = -Cprev[f];
+    const double n = tab.n_risk[s], d = tab.n_event[s];
+    gg[i] = (n > d) ? Cprev[f] - C[s] + (tab.obs_status[i] > 0 ? 1.0 / (n - d) : 0.0) : 0.0;
+  }
+  // walk the change points of each cluster, adding the change of the squared
+  // coefficient vector to difference arrays (m components of the quadratic)
+  auto walk = [&](auto coef, auto add) {
+    double cur[3] = {0, 0, 0};
+    int cur_cl = -1, cur_st = -1;
+    for (const Change& c : ch) {
+      const int st = row_stratum[c.row];
+      if (c.cluster != cur_cl || st != cur_st) {
+        cur[0] = cur[1] = cur[2] = 0.0;
+        cur_cl = c.cluster;
+        cur_st = st;
+      }
+      double dlt[3];
+      coef(c, dlt);
+      add(c.row, cur, -1.0);
+      for (int m = 0; m < 3; ++m) cur[m] += dlt[m];
+      add(c.row, cur, 1.0);
+    }
+  };
+  // coefficients on (X, F, 1); the first two are cause-free
+  std::vector<double> Qaa(nrow, 0.0), Qab(nrow, 0.0), Qbb(nrow, 0.0);
+  std::vector<double> Qac(nrow), Qbc(nrow), Qcc(nrow);
+  walk(
+      [&](const Change& c, double* dlt) {
+        const std::size_t i = c.obs;
+        const bool had_at = tab.first_row[i] < tab.stop_row[i];
+        if (!c.post) {
+          dlt[0] = wt[i];
+          dlt[1] = wt[i] * b_at[i];
+        } else {
+          dlt[0] = had_at ? -wt[i] : 0.0;
+          dlt[1] = -wt[i] * gg[i] - (had_at ? wt[i] * b_at[i] : 0.0);
+        }
+        dlt[2] = 0.0;
+      },
+      [&](std::size_t r, const double* v, double sign) {
+        Qaa[r] += sign * v[0] * v[0];
+        Qab[r] += sign * v[0] * v[1];
+        Qbb[r] += sign * v[1] * v[1];
+      });
+  auto running = [&](std::vector<double>& q) {
+    for (int s = 0; s < tab.nstrata; ++s) {
+      double run = 0.0;
+      for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+        run += q[r];
+        q[r] = run;
+      }
+    }
+  };
+  running(Qaa);
+  running(Qab);
+  running(Qbb);
+  for (std::size_t r = 0; r < nrow; ++r) {
+    const double S = P(r, 0);
+    if (!(S > 0)) {
+      SE(r, 0) = 0.0;
+      continue;
+    }
+    const double x = S * C[r];
+    const double v = Qaa[r] * x * x + 2.0 * Qab[r] * x * S + Qbb[r] * S * S;
+    SE(r, 0) = clean_sqrt(v, std::fabs(Qaa[r] * x * x) + std::fabs(2.0 * Qab[r] * x * S) +
+                                 std::fabs(Qbb[r] * S * S));
+  }
+  std::vector<double> X(nrow), Xprev(nrow), Fprev(nrow), c_at(nobs), c_post(nobs);
+  for (int k = 0; k < K; ++k) {
+    for (int s = 0; s < tab.nstrata; ++s) {
+      double E = 0.0, Fp = 0.0;
+      for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+        Xprev[r] = E;
+        Fprev[r] = Fp;
+        const double Fr = P(r, k + 1), dF = Fr - Fp, n = tab.n_risk[r];
+        if (dF != 0.0 && n > 0) E += dF * (Cprev[r] - 1.0 / n);
+        X[r] = E;
+        Fp = Fr;
+      }
+    }
+    for (std::size_t i = 0; i < nobs; ++i) {
+      const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
+      if (f > s) continue;
+      const double c0 = Cprev[f] * Fprev[f] - Xprev[f];
+      double Is = X[s] + b_at[i] * P(s, k + 1) + c0;
+      if (tab.obs_status[i] == k + 1) Is += Sprev[s] / tab.n_risk[s];
+      c_at[i] = wt[i] * c0;
+      c_post[i] = wt[i] * (Is + gg[i] * P(s, k + 1));
+    }
+    std::fill(Qac.begin(), Qac.end(), 0.0);
+    std::fill(Qbc.begin(), Qbc.end(), 0.0);
+    std::fill(Qcc.begin(), Qcc.end(), 0.0);
+    walk(
+        [&](const Change& c, double* dlt) {
+          const std::size_t i = c.obs;
+          const bool had_at = tab.first_row[i] < tab.stop_row[i];
+          if (!c.post) {
+            dlt[0] = wt[i];
+            dlt[1] = wt[i] * b_at[i];
+            dlt[2] = c_at[i];
+          } else {
+            dlt[0] = had_at ? -wt[i] : 0.0;
+            dlt[1] = -wt[i] * gg[i] - (had_at ? wt[i] * b_at[i] : 0.0);
+            dlt[2] = c_post[i] - (had_at ? c_at[i] : 0.0);
+          }
+        },
+        [&](std::size_t r, const double* v, double sign) {
+          Qac[r] += sign * v[0] * v[2];
+          Qbc[r] += sign * v[1] * v[2];
+          Qcc[r] += sign * v[2] * v[2];
+        });
+    running(Qac);
+    running(Qbc);
+    running(Qcc);
+    for (std::size_t r = 0; r < nrow; ++r) {
+      const double x = X[r], fr = P(r, k + 1);
+      const double t[6] = {Qaa[r] * x * x, 2.0 * Qab[r] * x * fr, Qbb[r] * fr * fr,
+                           2.0 * Qac[r] * x, 2.0 * Qbc[r] * fr, Qcc[r]};
+      double v = 0.0, mag = 0.0;
+      for (double ti : t) {
+        v += ti;
+        mag += std::fabs(ti);
+      }
+      // F = 1 (everyone failed of cause k) or 0 is unchanged by any weight
+      SE(r, k + 1) = (fr == 1.0 || fr == 0.0) ? 0.0 : clean_sqrt(v, mag);
+    }
+  }
+  return res;
+}
+
+}  // namespace smallsurv

@@ -1,0 +1,142 @@
+// rcpp_cif.cpp -- glue only: Aalen-Johansen fit and Gray's test.
+// C++ exceptions are turned into R errors by Rcpp's generated wrappers.
+#include <Rcpp.h>
+
+#include "rcpp_common.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/aalen_johansen.h"
+#include "core/event_table.h"
+#include "core/gray.h"
+
+namespace {
+
+Rcpp::NumericMatrix as_matrix(const std::vector<double>& v, std::size_t nrow, int ncol) {
+  Rcpp::NumericMatrix m(static_cast<int>(nrow), ncol);
+  std::copy(v.begin(), v.end(), m.begin());
+  return m;
+}
+
+}  // namespace
+
+// Aalen-Johansen fit on canonical input (validated in R).  status: integer
+// 0 = censored, 1..ncause.  strata, cluster: 1-based codes or NULL.
+// [[Rcpp::export(rng = false)]]
+Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause,
+                       Rcpp::Nullable<Rcpp::NumericVector> entry,
+                       Rcpp::Nullable<Rcpp::NumericVector> weights,
+                       Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
+                       Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix,
+                       std::string variance) {
+  smallsurv::AjVariance var;
+  if (variance == "delta") var = smallsurv::AjVariance::delta;
+  else if (variance == "gray") var = smallsurv::AjVariance::gray;
+  else if (variance == "aalen") var = smallsurv::AjVariance::aalen;
+  else if (variance == "ij") var = smallsurv::AjVariance::ij;
+  else Rcpp::stop("unknown variance '%s'", variance);
+  smallsurv::SurvInput in;
+  in.n = stop.size();
+  in.stop = stop.begin();
+  in.status = status.begin();
+  in.ncause = ncause;
+  Rcpp::NumericVector en, wt;
+  if (entry.isNotNull()) {
+    en = Rcpp::NumericVector(entry);
+    in.entry = en.begin();
+  }
+  if (weights.isNotNull()) {
+    wt = Rcpp::NumericVector(weights);
+    in.weight = wt.begin();
+  }
+  std::vector<int> codes, cl;
+  if (strata.isNotNull()) {
+    codes = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
+    in.strata = codes.data();
+    in.nstrata = nstrata;
+  }
+  if (cluster.isNotNull()) cl = smallsurv_glue::zero_based(Rcpp::IntegerVector(cluster));
+  in.timefix = timefix;
+  const bool ij = var == smallsurv::AjVariance::ij;
+  const smallsurv::EventTable tab = smallsurv::build_event_table(in, ij);
+  const smallsurv::AjResult aj = smallsurv::aalen_johansen(
+      tab, var, in.weight, cl.empty() ? nullptr : cl.data(), ncluster);
+
+  const std::size_t nrow = tab.nrow();
+  // survfit reports the counts of a weighted multi-state fit unweighted
+  smallsurv::EventTable counts;
+  if (in.weight) {
+    smallsurv::SurvInput uw = in;
+    uw.weight = nullptr;
+    counts = smallsurv::build_event_table(uw, false);
+  }
+  const smallsurv::EventTable& ct = in.weight ? counts : tab;
+  Rcpp::NumericMatrix nev(static_cast<int>(nrow), ncause);
+  for (std::size_t r = 0; r < nrow; ++r)
+    for (int k = 0; k < ncause; ++k)
+      nev(r, k) = ncause > 1 ? ct.n_event_cause[r * ncause + k] : ct.n_event[r];
+  Rcpp::IntegerVector rows(tab.nstrata), nobs(tab.nstrata);
+  for (int s = 0; s < tab.nstrata; ++s) {
+    rows[s] = static_cast<int>(tab.offset[s + 1] - tab.offset[s]);
+    nobs[s] = static_cast<int>(tab.n_obs[s]);
+  }
+  return Rcpp::List::create(
+      Rcpp::Named("time") = smallsurv_glue::as_r(tab.time), Rcpp::Named("n.risk") = smallsurv_glue::as_r(ct.n_risk),
+      Rcpp::Named("n.event") = nev, Rcpp::Named("n.censor") = smallsurv_glue::as_r(ct.n_censor),
+      Rcpp::Named("pstate") = as_matrix(aj.pstate, nrow, aj.nstate),
+      Rcpp::Named("std.err") = as_matrix(aj.std_err, nrow, aj.nstate),
+      Rcpp::Named("cumhaz") = as_matrix(aj.cumhaz, nrow, ncause), Rcpp::Named("rows") = rows,
+      Rcpp::Named("n") = nobs);
+}
+
+// Gray's test scores and covariances for every cause.  status 0..ncause; group, strata: 1-based codes.
+// [[Rcpp::export(rng = false)]]
+Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause,
+                    Rcpp::IntegerVector group, int ngroup,
+                    Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho,
+                    bool timefix, int reps, double seed) {
+  smallsurv::GrayInput in;
+  in.n = time.size();
+  // near ties merged as survival::aeqSurv (the rule of the event table)
+  std::vector<double> tfix(time.begin(), time.end());
+  if (timefix && in.n > 1) {
+    const smallsurv::index_vector o = smallsurv::stable_order(tfix.data(), nullptr, in.n, 1);
+    std::vector<double> sorted(in.n);
+    for (std::size_t k = 0; k < in.n; ++k) sorted[k] = tfix[o[k]];
+    smallsurv::timefix_sorted(sorted.data(), sorted.size());
+    for (std::size_t k = 0; k < in.n; ++k) tfix[o[k]] = sorted[k];
+  }
+  in.time = tfix.data();
+  in.status = status.begin();
+  in.ncause = ncause;
+  const std::vector<int> g = smallsurv_glue::zero_based(group);
+  in.group = g.data();
+  in.ngroup = ngroup;
+  std::vector<int> st;
+  if (strata.isNotNull()) {
+    st = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
+    in.strata = st.data();
+    in.nstrata = nstrata;
+  }
+  const smallsurv::index_vector ord =
+      smallsurv::stable_order(in.time, in.strata, in.n, in.nstrata);
+  Rcpp::List scores(ncause), vars(ncause);
+  std::vector<double> stat(ncause);
+  for (int c = 1; c <= ncause; ++c) {
+    const smallsurv::GrayScore gs = smallsurv::gray_score(in, ord, c, rho);
+    scores[c - 1] = Rcpp::wrap(gs.score);
+    vars[c - 1] = as_matrix(gs.var, gs.score.size(), static_cast<int>(gs.score.size()));
+    stat[c - 1] = smallsurv::gray_statistic(gs);
+  }
+  Rcpp::NumericVector perm;
+  if (reps > 0) {
+    perm = Rcpp::wrap(smallsurv::gray_permutation(in, rho, reps,
+                                                  static_cast<std::uint64_t>(seed), stat));
+  }
+  return Rcpp::List::create(Rcpp::Named("score") = scores, Rcpp::Named("var") = vars,
+                            Rcpp::Named("statistic") = Rcpp::wrap(stat),
+                            Rcpp::Named("perm_p") = perm);
+}

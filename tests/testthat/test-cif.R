@@ -1,0 +1,369 @@
+# cif(): hand-worked example first, then live comparisons with survival,
+# cmprsk and etm on seeded data sets, then methods and errors.
+
+test_that("the by-hand example of survival's tests/testci.R is reproduced exactly", {
+  d <- data.frame(time = c(1, 2, 2, 3, 3, 3, 5, 6), status = c(0, 1, 0, 1, 0, 1, 0, 1),
+                  event = c(1, 1, 2, 2, 1, 2, 3, 2))
+  d$ev <- factor(d$status * d$event, 0:2)
+  for (v in c("delta", "ij")) {
+    fit <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = v)
+    expect_equal(fit$time, c(1, 2, 3, 5, 6), tolerance = 1e-12)
+    expect_equal(fit$pstate, cbind(c(1, 6/7, 18/35, 18/35, 0), c(0, 1/7, 1/7, 1/7, 1/7),
+                                   c(0, 0, 12/35, 12/35, 6/7)), tolerance = 1e-12)
+    v2 <- fit$std.err^2
+    expect_equal(v2[, 2], c(0, rep(6/343, 4)), tolerance = 1e-12)
+    expect_equal(v2[, 1], c(0, 6/343, 0.04156268, 0.04156268, 0), tolerance = 1e-7)
+    expect_equal(v2[, 3], c(0, 0, 0.03806414, 0.03806414, 6/343), tolerance = 1e-7)
+  }
+  expect_equal(fit$states, c("(s0)", "1", "2"))
+  expect_s3_class(fit, c("smallsurv_cif", "survfitms", "survfit"), exact = TRUE)
+})
+
+test_that("fits have survfit's multi-state structure, component by component", {
+  d <- sim_cr(11, 30)
+  s <- survival::survfit(survival::Surv(time, ev) ~ g, data = d)
+  f <- cif(survival::Surv(time, ev) ~ g, data = d, conf.type = "log")
+  expect_setequal(setdiff(names(f), c("ci")), names(s))
+  for (nm in setdiff(names(s), "call")) expect_equal(f[[nm]], s[[nm]], tolerance = 1e-10,
+                                                     ignore_attr = nm == "transitions",
+                                                     info = nm)
+  s1 <- survival::survfit(survival::Surv(time, ev) ~ 1, data = d)
+  f1 <- cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "log")
+  for (nm in setdiff(names(s1), "call")) expect_equal(f1[[nm]], s1[[nm]], tolerance = 1e-10,
+                                                      ignore_attr = nm == "transitions",
+                                                      info = nm)
+})
+
+test_that("estimates, delta and IJ variances and every transform equal survfit (60 data sets)", {
+  worst <- 0
+  for (seed in 1:60) {
+    d <- sim_cr(seed)
+    for (ct in c("log", "log-log", "plain", "logit", "arcsin")[seed %% 5 + 1]) {
+      s <- survival::survfit(survival::Surv(time, ev) ~ g, data = d, conf.type = ct)
+      for (v in c("delta", "ij")) {
+        f <- cif(survival::Surv(time, ev) ~ g, data = d, conf.type = ct, variance = v)
+        expect_equal(f$pstate, s$pstate, tolerance = 1e-12)
+        expect_equal(f$std.err, s$std.err, tolerance = 1e-8)
+        # survfit returns some limits without dim; where F = 1 its variance is a
+        # rounding residue (~1e-17) instead of 0, which logit and arcsin turn
+        # into limits (1, 0); ours are NA there (documented)
+        expect_same_ci(f, s, ct)
+        worst <- max(worst, abs(f$std.err - s$std.err))
+      }
+    }
+    expect_equal(f$n.risk, s$n.risk, tolerance = 1e-12)
+    expect_equal(f$n.event, s$n.event, tolerance = 1e-12)
+    expect_equal(f$n.censor, s$n.censor, tolerance = 1e-12)
+    expect_equal(f$strata, s$strata)
+  }
+  expect_lt(worst, 1e-12)
+})
+
+test_that("case weights (IJ variance) equal survfit", {
+  for (seed in 1:40) {
+    d <- sim_cr(seed)
+    # (survfit warns "NaNs produced" from its own interval code)
+    s <- suppressWarnings(survival::survfit(survival::Surv(time, ev) ~ g, data = d, weights = w))
+    f <- cif(survival::Surv(time, ev) ~ g, data = d, weights = w, conf.type = "log")
+    expect_identical(f$ci$variance, "ij")
+    expect_equal(f$pstate, s$pstate, tolerance = 1e-12)
+    expect_equal(f$std.err, s$std.err, tolerance = 1e-8)
+    expect_equal(f$n.risk, s$n.risk, tolerance = 1e-12)  # unweighted, as survfit
+    expect_equal(f$n.event, s$n.event, tolerance = 1e-12)
+    expect_same_ci(f, s, "log")
+  }
+})
+
+test_that("delayed entry with id (IJ variance) equals survfit, also with weights", {
+  for (seed in 1:40) {
+    d <- sim_cr(seed)
+    s <- survival::survfit(survival::Surv(entry, time, ev) ~ g, data = d, id = id)
+    f <- cif(survival::Surv(entry, time, ev) ~ g, data = d, id = id, variance = "ij",
+             conf.type = "log")
+    expect_equal(f$pstate, s$pstate, tolerance = 1e-12)
+    expect_equal(f$std.err, s$std.err, tolerance = 1e-8)
+    expect_equal(f$n.risk, s$n.risk, tolerance = 1e-12)
+    expect_identical(f$type, "mcounting")
+    sw <- suppressWarnings(survival::survfit(survival::Surv(entry, time, ev) ~ 1, data = d,
+                                             id = id, weights = w))
+    fw <- cif(survival::Surv(entry, time, ev) ~ 1, data = d, id = id, weights = w)
+    expect_equal(fw$std.err, sw$std.err, tolerance = 1e-8)
+  }
+})
+
+test_that("a subject split into several rows gives the same fit (IJ clusters by id)", {
+  d <- sim_cr(7, 25)
+  d$entry <- 0
+  # split every subject with time > 1 at half its time
+  sp <- d[d$time > 1, ]
+  a <- sp; a$time <- sp$time / 2; a$ev <- factor("cens", levels(d$ev))
+  b <- sp; b$entry <- sp$time / 2
+  long <- rbind(d[d$time <= 1, ], a, b)
+  f1 <- cif(survival::Surv(entry, time, ev) ~ 1, data = d, id = id, variance = "ij")
+  f2 <- cif(survival::Surv(entry, time, ev) ~ 1, data = long, id = id, variance = "ij")
+  keep <- match(f1$time, f2$time)
+  expect_equal(f2$pstate[keep, ], f1$pstate, tolerance = 1e-12)
+  expect_equal(f2$std.err[keep, ], f1$std.err, tolerance = 1e-10)
+  s2 <- survival::survfit(survival::Surv(entry, time, ev) ~ 1, data = long, id = id)
+  expect_equal(f2$std.err, s2$std.err, tolerance = 1e-8)
+})
+
+test_that("variance = 'gray' equals cmprsk::cuminc (estimates and variances, 60 data sets)", {
+  skip_if_not_installed("cmprsk")
+  worst <- 0
+  for (seed in 1:60) {
+    d <- sim_cr(seed)
+    cu <- cmprsk::cuminc(d$time, d$st, d$g, cencode = 0)
+    f <- cif(survival::Surv(time, ev) ~ g, data = d, variance = "gray")
+    tp <- sort(unique(c(d$time, d$time + 0.5)))
+    for (gg in unique(d$g)) {
+      sub <- f[paste0("g=", gg), ]
+      idx <- findInterval(tp, sub$time)
+      for (k in 1:2) {
+        nm <- paste(gg, k)
+        if (is.null(cu[[nm]])) next
+        ref <- cmprsk::timepoints(cu[nm], tp)
+        ok <- !is.na(ref$est[1, ])
+        est <- ifelse(idx == 0, 0, sub$pstate[pmax(idx, 1), k + 1])
+        vv <- ifelse(idx == 0, 0, sub$std.err[pmax(idx, 1), k + 1]^2)
+        expect_equal(est[ok], unname(ref$est[1, ok]), tolerance = 1e-12)
+        expect_equal(vv[ok], unname(ref$var[1, ok]), tolerance = 1e-10)
+        worst <- max(worst, abs(vv[ok] - ref$var[1, ok]))
+      }
+    }
+  }
+  expect_lt(worst, 1e-12)
+})
+
+test_that("variance = 'aalen' equals Gray's at the cause's event times when causes never tie", {
+  set.seed(42)
+  for (r in 1:10) {
+    n <- 30
+    d <- data.frame(time = round(rexp(n), 6), ev = factor(sample(0:2, n, TRUE), 0:2))
+    fa <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = "aalen")
+    fg <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = "gray")
+    for (k in 1:2) {
+      at <- fa$n.event[, k + 1] > 0 & fa$n.risk[, 1] > 1
+      expect_equal(fa$std.err[at, k + 1], fg$std.err[at, k + 1], tolerance = 1e-12)
+    }
+  }
+})
+
+test_that("Aalen and delta variances by hand (n = 3, no censoring)", {
+  d <- data.frame(time = 1:3, ev = factor(c(1, 2, 1), 0:2))
+  fa <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = "aalen")
+  fd <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = "delta")
+  fg <- cif(survival::Surv(time, ev) ~ 1, data = d, variance = "gray")
+  # t = 1: n = 3, one cause-1 event, S(0) = 1, F = 1/3
+  expect_equal(fa$std.err[1, 2]^2, 1/9, tolerance = 1e-12)   # S^2 d / n^2
+  expect_equal(fd$std.err[1, 2]^2, 2/27, tolerance = 1e-12)  # S^2 d (n - d) / n^3
+  expect_equal(fg$std.err[1, 2]^2, 1/9, tolerance = 1e-12)
+  # t = 2: a cause-2 event, n = 2, S(1) = 2/3, F_1 unchanged: Aalen adds
+  # (F - F_1)^2-type terms only through later changes; Gray keeps its value
+  expect_equal(fg$std.err[2, 2]^2, 1/9, tolerance = 1e-12)
+})
+
+test_that("delayed entry: delta = etm's Greenwood-type variance and cloglog = etm's interval", {
+  skip_if_not_installed("etm")
+  worst <- 0
+  for (seed in 1:30) {
+    d <- sim_cr(seed)
+    if (!any(d$st == 1)) next  # etm then reports another cause
+    e <- etm::etmCIF(survival::Surv(entry, time, st != 0) ~ 1, data = d, etype = st,
+                     failcode = 1)
+    s <- summary(e, ci.fun = "cloglog")[[1]][[1]]
+    if (is.null(s)) next
+    f <- cif(survival::Surv(entry, time, ev) ~ 1, data = d, conf.type = "cloglog")
+    j <- match(s$time, f$time)
+    ok <- !is.na(j)
+    expect_equal(f$pstate[j[ok], 2], s$P[ok], tolerance = 1e-12)
+    expect_equal(f$std.err[j[ok], 2]^2, s$var[ok], tolerance = 1e-10)
+    cl <- ok & s$P > 0 & s$P < 1 & s$var > 0
+    expect_equal(f$lower[j[cl], 2], s$lower[cl], tolerance = 1e-10)
+    expect_equal(f$upper[j[cl], 2], s$upper[cl], tolerance = 1e-10)
+    worst <- max(worst, abs(f$std.err[j[ok], 2]^2 - s$var[ok]))
+  }
+  expect_lt(worst, 1e-12)
+})
+
+test_that("log-log on F is tidycmprsk's formula and wilson-neff is Wilson with n_eff", {
+  d <- sim_cr(5, 40)
+  f <- cif(survival::Surv(time, ev) ~ 1, data = d)
+  z <- stats::qnorm(0.975)
+  p <- f$pstate[, 2]; se <- f$std.err[, 2]
+  ok <- p > 0 & p < 1
+  expect_equal(f$lower[ok, 2], exp(-exp(log(-log(p[ok])) - z * se[ok] / (p[ok] * log(p[ok])))),
+               tolerance = 1e-12)
+  expect_equal(f$upper[ok, 2], exp(-exp(log(-log(p[ok])) + z * se[ok] / (p[ok] * log(p[ok])))),
+               tolerance = 1e-12)
+  expect_true(all(f$lower[ok, ] <= f$upper[ok, ], na.rm = TRUE))
+  w <- cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "wilson-neff")
+  ne <- p[ok] * (1 - p[ok]) / se[ok]^2
+  ctr <- (p[ok] + z^2 / (2 * ne)) / (1 + z^2 / ne)
+  half <- z / (1 + z^2 / ne) * sqrt(p[ok] * (1 - p[ok]) / ne + z^2 / (4 * ne^2))
+  expect_equal(w$lower[ok, 2], ctr - half, tolerance = 1e-12)
+  expect_equal(w$upper[ok, 2], ctr + half, tolerance = 1e-12)
+  cp <- cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "cp-neff")
+  x <- p[ok] * ne
+  expect_equal(cp$lower[ok, 2], stats::qbeta(0.025, x, ne - x + 1), tolerance = 1e-12)
+  expect_equal(cp$upper[ok, 2], stats::qbeta(0.975, x + 1, ne - x), tolerance = 1e-12)
+  expect_true(all(cp$lower[ok, 2] < p[ok] & cp$upper[ok, 2] > p[ok]))
+  # the same registry entries serve km(): n_eff from the KM standard error
+  k <- km(survival::Surv(time, as.integer(st > 0)) ~ 1, data = d, conf.type = "cp-neff")
+  sk <- k$surv * k$std.err
+  okk <- k$surv > 0 & k$surv < 1
+  nk <- k$surv[okk] * (1 - k$surv[okk]) / sk[okk]^2
+  expect_equal(k$lower[okk], stats::qbeta(0.025, k$surv[okk] * nk, nk - k$surv[okk] * nk + 1),
+               tolerance = 1e-12)
+})
+
+test_that("numeric codes with cencode, a chosen censoring level and survival::Surv input agree", {
+  d <- sim_cr(8, 30)
+  f1 <- cif(survival::Surv(time, ev) ~ g, data = d)
+  f2 <- cif(survival::Surv(time, st) ~ g, data = d, cencode = 0)
+  expect_equal(f2$pstate, f1$pstate[, 1:3], tolerance = 1e-12)
+  expect_identical(f2$states, c("(s0)", "1", "2"))
+  d$ev2 <- factor(d$ev, c("relapse", "cens", "death", "never"))
+  f3 <- cif(survival::Surv(time, ev2) ~ g, data = d, cencode = "cens")
+  expect_equal(f3$pstate, f1$pstate, tolerance = 1e-12)
+  # the model-frame route (subset) gives the same fit
+  f4 <- cif(survival::Surv(time, ev) ~ g, data = d, subset = time > 0)
+  expect_equal(f4$pstate, f1$pstate, tolerance = 1e-12)
+})
+
+test_that("all censored, and a cause that never occurs, give zero incidence", {
+  d <- data.frame(time = 1:5, ev = factor(rep("c", 5), c("c", "x", "y")))
+  f <- cif(survival::Surv(time, ev) ~ 1, data = d)
+  expect_equal(f$pstate[, 2:3], matrix(0, 5, 2), tolerance = 0)
+  expect_equal(f$pstate[, 1], rep(1, 5), tolerance = 0)
+  expect_equal(f$std.err, matrix(0, 5, 3), tolerance = 0)
+})
+
+test_that("at_times() on a cif fit matches summary(fit, times = )", {
+  d <- sim_cr(12, 40)
+  f <- cif(survival::Surv(time, ev) ~ g, data = d)
+  tt <- c(0.5, 2, 3.5)
+  a <- at_times(f, tt, min.risk = 0)
+  sm <- summary(f, times = tt, extend = TRUE)
+  for (k in seq_along(f$states)) {
+    ak <- a[a$state == f$states[k], ]
+    fin <- !is.na(ak$estimate)
+    expect_equal(ak$estimate[fin], sm$pstate[fin, k], tolerance = 1e-12)
+    expect_equal(ak$std.error[fin], sm$std.err[fin, k], tolerance = 1e-12)
+  }
+  b <- at_times(f, 1e6)
+  expect_true(all(is.na(b$estimate)))
+  expect_match(b$note[1], "after last follow-up")
+})
+
+test_that("summary(), broom and plot() work on cif fits", {
+  d <- sim_cr(13, 30)
+  f <- cif(survival::Surv(time, ev) ~ g, data = d)
+  expect_s3_class(summary(f, times = 2), "summary.survfitms")
+  expect_output(print(f), "Aalen-Johansen")
+  skip_if_not_installed("broom")
+  td <- broom::tidy(f)
+  expect_true(all(c("estimate", "std.error", "state") %in% names(td)))
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  tab <- plot(f)
+  expect_true(all(c("n.risk", "n.event", "n.censor") %in% names(tab)))
+})
+
+test_that("errors name the argument", {
+  d <- sim_cr(14, 20)
+  expect_error(cif(survival::Surv(time, st) ~ 1, data = d), "`cencode` is required")
+  expect_error(cif(survival::Surv(time, ev) ~ 1, data = d, cencode = "zz"), "not a level")
+  expect_error(cif(survival::Surv(time, ev) ~ 1, data = d, variance = "x"), "`variance`")
+  expect_error(cif(survival::Surv(entry, time, ev) ~ 1, data = d, variance = "gray"),
+               "right-censored")
+  expect_error(cif(survival::Surv(time, ev) ~ 1, data = d, weights = w, variance = "aalen"),
+               "integer")
+  expect_error(km(survival::Surv(time, status) ~ 1, data = data.frame(time = 1:3, status = 1),
+                  conf.type = "cloglog"), "for km\\(\\)")
+  expect_error(km(survival::Surv(time, ev) ~ 1, data = d), "use cif\\(\\)")
+})
+
+test_that("km() is unchanged: equal to survfit", {
+  d <- sim_cr(15, 30)
+  d$status <- as.integer(d$st > 0)
+  k <- km(survival::Surv(time, status) ~ g, data = d, conf.type = "log")
+  s <- survival::survfit(survival::Surv(time, status) ~ g, data = d)
+  expect_equal(k$surv, s$surv, tolerance = 1e-12)
+  expect_equal(k$std.err, s$std.err, tolerance = 1e-12)
+  expect_equal(k$lower, s$lower, tolerance = 1e-12)
+})
+
+test_that("survival::mgus2 (n = 1384, PCM vs death): survfit, cuminc and Gray's test agree", {
+  skip_if_not_installed("cmprsk")
+  m <- survival::mgus2
+  m$etime <- ifelse(m$pstat == 0, m$futime, m$ptime)
+  m$event <- ifelse(m$pstat == 0, 2 * m$death, 1)
+  m$fev <- factor(m$event, 0:2, c("censor", "pcm", "death"))
+  f <- cif(survival::Surv(etime, fev) ~ sex, data = m, conf.type = "log")
+  s <- survival::survfit(survival::Surv(etime, fev) ~ sex, data = m)
+  expect_equal(f$pstate, s$pstate, tolerance = 1e-12)
+  expect_equal(f$std.err, s$std.err, tolerance = 1e-8)
+  expect_same_ci(f, s, "log")
+  cu <- cmprsk::cuminc(m$etime, m$event, m$sex, cencode = 0)
+  g <- gray_test(survival::Surv(etime, fev) ~ sex, data = m)
+  expect_equal(g$statistic, unname(cu$Tests[, "stat"]), tolerance = 1e-10)
+  mh <- m[!is.na(m$hgb), ]
+  g1 <- gray_test(survival::Surv(etime, fev) ~ sex, data = mh, rho = 1, strata = ~ hgb > 12)
+  cu1 <- cmprsk::cuminc(mh$etime, mh$event, mh$sex, mh$hgb > 12, rho = 1, cencode = 0)
+  expect_equal(g1$statistic, unname(cu1$Tests[, "stat"]), tolerance = 1e-10)
+  fg <- cif(survival::Surv(etime, fev) ~ sex, data = m, variance = "gray")
+  tp <- c(12, 60, 120, 240)
+  ref <- cmprsk::timepoints(cu, tp)
+  sub <- fg["sex=F", ]
+  idx <- findInterval(tp, sub$time)
+  expect_equal(sub$std.err[idx, 2]^2, unname(ref$var["F 1", ]), tolerance = 1e-10)
+  expect_equal(sub$std.err[idx, 3]^2, unname(ref$var["F 2", ]), tolerance = 1e-10)
+})
+
+test_that("plot() draws a subset of causes and refuses unknown ones", {
+  d <- sim_cr(16, 30)
+  f <- cif(survival::Surv(time, ev) ~ g, data = d)
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_silent(plot(f, causes = "relapse", risk.table = FALSE))
+  expect_error(plot(f, causes = "zz"), "`causes`")
+})
+
+test_that("printed output and error messages (snapshots)", {
+  d <- data.frame(time = c(1, 2, 2, 3, 3, 3, 5, 6),
+                  ev = factor(c(0, 1, 0, 2, 0, 2, 0, 2), 0:2, c("censored", "relapse", "death")),
+                  g = rep(c("A", "B"), 4))
+  expect_snapshot(print(cif(survival::Surv(time, ev) ~ 1, data = d)))
+  expect_snapshot(at_times(cif(survival::Surv(time, ev) ~ 1, data = d), c(2, 7)))
+  expect_snapshot(gray_test(survival::Surv(time, ev) ~ g, data = d))
+  d$code <- as.integer(d$ev) - 1L
+  expect_snapshot(error = TRUE, cif(survival::Surv(time, code) ~ 1, data = d))
+  expect_snapshot(error = TRUE, cif(survival::Surv(time, ev) ~ 1, data = d, conf.type = "x"))
+})
+
+test_that("etm's abortion data (left truncation): delta = etm, ij = survfit, and they differ", {
+  skip_if_not_installed("etm")
+  env <- new.env()
+  utils::data("abortion", package = "etm", envir = env)
+  ab <- env$abortion
+  e <- etm::etmCIF(survival::Surv(entry, exit, cause != 0) ~ group, ab, etype = cause,
+                   failcode = 3)
+  s <- summary(e, ci.fun = "cloglog")
+  ab$ev <- factor(ab$cause, 0:3)
+  f <- cif(survival::Surv(entry, exit, ev) ~ group, data = ab, conf.type = "cloglog")
+  fi <- cif(survival::Surv(entry, exit, ev) ~ group, data = ab, variance = "ij", id = id)
+  sv <- survival::survfit(survival::Surv(entry, exit, ev) ~ group, data = ab, id = id)
+  expect_equal(fi$std.err, sv$std.err, tolerance = 1e-8)
+  for (g in 0:1) {
+    r <- s[[paste0("group=", g)]][["CIF 3"]]
+    sub <- f[paste0("group=", g), ]
+    j <- match(r$time, sub$time)
+    expect_equal(sub$pstate[j, 4], r$P, tolerance = 1e-12)
+    expect_equal(sub$std.err[j, 4]^2, r$var, tolerance = 1e-10)
+    expect_equal(sub$lower[j, 4], r$lower, tolerance = 1e-10)
+    expect_equal(sub$upper[j, 4], r$upper, tolerance = 1e-10)
+    subi <- fi[paste0("group=", g), ]
+    expect_gt(max(abs(subi$std.err[j, 4] / sub$std.err[j, 4] - 1), na.rm = TRUE), 1e-3)
+  }
+})
