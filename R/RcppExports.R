@@ -17,6 +17,10 @@ ci_transform_cpp <- function(type, p, se, se_low, logse, z, nan_to_na = FALSE) {
     .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z, nan_to_na)
 }
 
+status01_cpp <- function(s) {
+    .Call(`_smallsurv_status01_cpp`, s)
+}
+
 logrank_counts_cpp <- function(stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix) {
     .Call(`_smallsurv_logrank_counts_cpp`, stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix)
 }

@@ -42,6 +42,17 @@ check_times_arg <- function(times, arg = "times") {
 # Validate the canonical survival input (see surv-input.R). `x$row_label(i)`
 # gives the data's label of observation i, for messages.
 check_surv_data <- function(x) {
+  # the common case, cheaply: every value finite and in range
+  ok_range <- function(v, lower_ok) {
+    if (is.null(v) || !length(v)) return(TRUE)
+    mn <- min(v)
+    !is.na(mn) && is.finite(mn) && is.finite(max(v)) && lower_ok(mn)
+  }
+  if (ok_range(x$time, function(m) m >= 0) &&
+      (is.null(x$entry) || (ok_range(x$entry, function(m) m >= 0) && all(x$entry < x$time))) &&
+      ok_range(x$weights, function(m) m >= 0)) {
+    return(invisible(x))
+  }
   rows <- x$row_label
   bad <- function(cond) which(cond)
   i <- bad(!is.finite(x$time))

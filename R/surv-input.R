@@ -73,19 +73,17 @@ surv_status <- function(status, row_label) {
     abort("`formula`: the status in `Surv()` must be 0/1 or TRUE/FALSE; got ",
           class(status)[1], ".")
   }
-  # survival::Surv()'s 1/2 coding (1 = censored, 2 = event), when every value
-  # is 1 or 2 and some is 2
-  if (length(status) && all(status == 1 | status == 2) && any(status == 2)) {
-    status <- status - 1
-  }
-  bad <- which(status != 0 & status != 1)
-  if (length(bad)) {
+  # 0/1, or survival::Surv()'s 1/2 coding (1 = censored, 2 = event) when
+  # every value is 1 or 2 and some is 2; one pass in C++
+  r <- status01_cpp(as.double(status))
+  if (length(r$bad)) {
+    bad <- r$bad
     abort("`formula`: the status must be 0/1 (or TRUE/FALSE, or 1/2 as in `Surv()`); ",
           format_rows(row_label(bad)), " ha", if (length(bad) == 1L) "s " else "ve ",
           "status ", deparse1(utils::head(unique(status[bad]), 6)),
           ". For competing events use cif().")
   }
-  as.integer(status)
+  r$codes
 }
 
 # Competing causes: a factor whose first level is censoring (survival's

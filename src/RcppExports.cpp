@@ -83,6 +83,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// status01_cpp
+Rcpp::List status01_cpp(Rcpp::NumericVector s);
+RcppExport SEXP _smallsurv_status01_cpp(SEXP sSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type s(sSEXP);
+    rcpp_result_gen = Rcpp::wrap(status01_cpp(s));
+    return rcpp_result_gen;
+END_RCPP
+}
 // logrank_counts_cpp
 Rcpp::List logrank_counts_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, double gamma, bool timefix);
 RcppExport SEXP _smallsurv_logrank_counts_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP gammaSEXP, SEXP timefixSEXP) {
@@ -127,6 +137,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
+    {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
     {NULL, NULL, 0}

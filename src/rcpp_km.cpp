@@ -102,3 +102,29 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }
+
+// A 0/1 status (or survival's 1/2 coding: every value 1 or 2, some 2) as
+// integer codes in one pass; `bad` lists the 1-based positions of values
+// that are neither (then `codes` is NULL).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List status01_cpp(Rcpp::NumericVector s) {
+  const R_xlen_t n = s.size();
+  bool all01 = true, all12 = true, any2 = false;
+  for (R_xlen_t i = 0; i < n; ++i) {
+    const double v = s[i];
+    if (v != 0.0 && v != 1.0) all01 = false;
+    if (v != 1.0 && v != 2.0) all12 = false;
+    if (v == 2.0) any2 = true;
+  }
+  if (all01 || (all12 && any2)) {
+    const double shift = all01 ? 0.0 : 1.0;
+    Rcpp::IntegerVector codes(n);
+    for (R_xlen_t i = 0; i < n; ++i) codes[i] = static_cast<int>(s[i] - shift);
+    return Rcpp::List::create(Rcpp::Named("codes") = codes,
+                              Rcpp::Named("bad") = Rcpp::IntegerVector(0));
+  }
+  std::vector<int> bad;
+  for (R_xlen_t i = 0; i < n; ++i)
+    if (s[i] != 0.0 && s[i] != 1.0) bad.push_back(static_cast<int>(i + 1));
+  return Rcpp::List::create(Rcpp::Named("codes") = R_NilValue, Rcpp::Named("bad") = Rcpp::wrap(bad));
+}

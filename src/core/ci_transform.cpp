@@ -17,6 +17,15 @@ inline double pmin1(double x) { return std::isnan(x) ? x : (x > 1.0 ? 1.0 : x); 
 void ci_transform(Transform type, const double* p, const double* se_in, const double* se_low,
                   std::size_t n, bool logse, double z, double* lower, double* upper) {
   for (std::size_t i = 0; i < n; ++i) {
+    // rows with only censorings repeat the previous estimate and se: repeat
+    // its limits (the same inputs give the same outputs; NaN never compares
+    // equal, so those rows are recomputed)
+    if (i > 0 && p[i] == p[i - 1] && se_in[i] == se_in[i - 1] &&
+        (!se_low || se_low[i] == se_low[i - 1])) {
+      lower[i] = lower[i - 1];
+      upper[i] = upper[i - 1];
+      continue;
+    }
     const double pi = p[i];
     // scale of the lower limit (conf.lower), computed on the input se
     double scale = 1.0;
@@ -40,8 +49,9 @@ void ci_transform(Transform type, const double* p, const double* se_in, const do
       }
       case Transform::loglog: {  // Kalbfleisch & Prentice (1980)
         const double xx = (pi == 0.0 || pi == 1.0) ? kNA : pi;
-        const double h = z * se / std::log(xx);
-        const double ll = std::log(-std::log(xx));
+        const double lx = std::log(xx);
+        const double h = z * se / lx;
+        const double ll = std::log(-lx);
         lower[i] = std::exp(-std::exp(ll - h * scale));
         upper[i] = std::exp(-std::exp(ll + h));
         break;
