@@ -318,21 +318,23 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
   wexpr <- mcall$weights
   if (!is.null(wexpr) && !is_col(wexpr)) return(NULL)
 
-  a <- do.call(surv_args, lapply(args, function(e) data[[as.character(e)]]))
+  col <- function(e) .subset2(data, as.character(e))  # no [[.data.frame dispatch
+  a <- do.call(surv_args, lapply(args, col))
   for (nm in c("entry", "time")) {
     v <- a[[nm]]
     if (!is.null(v) && !is.numeric(v)) {
       abort("`formula`: the ", nm, " in `Surv()` must be numeric; got ", class(v)[1], ".")
     }
   }
-  weights <- if (is.null(wexpr)) NULL else data[[as.character(wexpr)]]
+  weights <- if (is.null(wexpr)) NULL else col(wexpr)
   if (!is.null(weights) && !is.numeric(weights)) {
     abort("`weights` must be numeric; got ", class(weights)[1], ".")
   }
-  used <- c(list(a$entry, a$time, a$status, weights), lapply(rhs_vars, function(v) data[[v]]))
+  used <- c(list(a$entry, a$time, a$status, weights), lapply(rhs_vars, col))
   used <- used[!vapply(used, is.null, logical(1))]
   lens <- lengths(used)
-  if (any(lens != nrow(data))) return(NULL)  # e.g. matrix columns: let model.frame decide
+  # e.g. matrix columns: let model.frame decide
+  if (any(lens != .row_names_info(data, 2L))) return(NULL)
   miss <- NULL
   for (v in used) if (anyNA(v)) miss <- if (is.null(miss)) is.na(v) else miss | is.na(v)
   na.action <- NULL
@@ -346,9 +348,12 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     weights <- sub(weights)
   }
   strata <- NULL
-  sdata <- data[rhs_vars]
-  if (!is.null(keep)) sdata <- sdata[keep, , drop = FALSE]
-  if (length(rhs_vars)) strata <- make_strata(sdata)
+  sdata <- NULL
+  if (length(rhs_vars) || keep_vars) {
+    sdata <- data[rhs_vars]
+    if (!is.null(keep)) sdata <- sdata[keep, , drop = FALSE]
+    if (length(rhs_vars)) strata <- make_strata(sdata)
+  }
   rn <- .row_names_info(data, type = 0L)
   row_label <- function(i) {
     j <- if (is.null(keep)) i else keep[i]
