@@ -164,7 +164,7 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing")
     if (length(dup)) {
       abort("`id` (column \"", id, "\") must identify one row per patient; ",
             format_patients(dup), if (length(dup) == 1L) " appears" else " appear",
-            " more than once.")
+            " more than once (", format_rows(which(ids %in% dup)), ").")
     }
   }
   label <- as.character(ids)
@@ -459,8 +459,8 @@ endpoint_definition <- function(endpoint, events, ev_labels, cols, censor_at, co
   if (length(censor_at)) {
     th <- unname(ev_labels[censor_at])
     txt <- paste0(txt, " Sensitivity analysis: censored at ", listing(th),
-                  " (an event on that date counts); this assumes ", listing(th),
-                  " unrelated to the risk of the event.")
+                  " (an event on that date counts); this assumes that ", listing(th),
+                  if (length(th) == 1L) " is" else " are", " unrelated to the risk of the event.")
   }
   if (!is.null(cut_txt)) {
     txt <- paste0(txt, " Events after ", cut_txt, " are ignored and follow-up ends there.")
