@@ -437,8 +437,10 @@ endpoint_definition <- function(endpoint, events, ev_labels, cols, censor_at, co
   lab <- unname(ev_labels[events])
   lab[lab == "death"] <- "death from any cause"
   lab[lab == "induction failure"] <- "induction failure (an event at time 0)"
-  listing <- function(x) if (length(x) <= 2L) paste(x, collapse = " or ")
-                         else paste0(paste(x[-length(x)], collapse = ", "), " or ", x[length(x)])
+  listing <- function(x, conj = " or ") {
+    if (length(x) <= 2L) paste(x, collapse = conj)
+    else paste0(paste(x[-length(x)], collapse = ", "), conj, x[length(x)])
+  }
   name <- c(efs = "Event-free survival", os = "Overall survival",
             rfs = "Relapse-free survival (responders)",
             dor = "Duration of response (responders)",
@@ -459,7 +461,7 @@ endpoint_definition <- function(endpoint, events, ev_labels, cols, censor_at, co
   if (length(censor_at)) {
     th <- unname(ev_labels[censor_at])
     txt <- paste0(txt, " Sensitivity analysis: censored at ", listing(th),
-                  " (an event on that date counts); this assumes that ", listing(th),
+                  " (an event on that date counts); this assumes that ", listing(th, " and "),
                   if (length(th) == 1L) " is" else " are", " unrelated to the risk of the event.")
   }
   if (!is.null(cut_txt)) {
