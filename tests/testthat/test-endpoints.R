@@ -63,6 +63,13 @@ test_that("OS, RFS and duration of response", {
   expect_identical(dor$origin, ep_data()$response_date[-2])
 })
 
+test_that("without `id`, rows are numbered", {
+  o <- endpoints(ep_data(), "os", id = NULL, unit = "days")
+  expect_identical(o$row, as.character(1:6))
+  bad <- ep_data(); bad$last_contact[3] <- NA
+  expect_error(endpoints(bad, "os", id = NULL), "is missing for patient 3")
+})
+
 test_that("units: days, weeks, years", {
   d <- ep_data()
   expect_identical(endpoints(d, "os", unit = "days")$time, c(60, 100, 200, 90, 45, 70))
@@ -153,6 +160,8 @@ test_that("endpoints() rebuilds rrall's EFS and OS exactly", {
   expect_identical(efs$status, rrall$efs_status)
   expect_identical(os$time, rrall$os_time)
   expect_identical(os$status, rrall$os_status)
+  # rrall's own cut-off changes nothing: every last contact is on or before it
+  expect_identical(endpoints(rrall, "os", cutoff = "cutoff")$time, rrall$os_time)
   # and cif() accepts the competing first events as they come
   cr <- endpoints(rrall, "competing")
   fit <- cif(Surv(time, event) ~ 1, data = cr)
@@ -241,6 +250,7 @@ test_that("error messages and printed output read well (snapshots)", {
   bad <- d; bad$enrolled <- as.character(bad$enrolled)
   expect_snapshot(endpoints(bad, "os"), error = TRUE)
   expect_snapshot(endpoints(d, "efs"), error = TRUE)
+  expect_snapshot(nv <- endpoints(d, "competing", competing = "censor", cause = "death"))
   expect_snapshot(print(endpoints(d, "competing", unit = "days")))
   expect_snapshot(print(endpoints(d, "rfs", induction_failure = response == "NR",
                                   censor_at = "hsct", cutoff = as.Date("2022-03-01"))))
