@@ -196,9 +196,8 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing")
 
   # --- induction failure -------------------------------------------------------
   fail_expr <- substitute(induction_failure)
-  fail <- NULL
-  if (!is.null(fail_expr)) {
-    fail <- eval(fail_expr, data, parent.frame())
+  fail <- if (is.null(fail_expr)) NULL else eval(fail_expr, data, parent.frame())
+  if (!is.null(fail)) {
     if (is.character(fail) && length(fail) == 1L) {
       check_column_name(fail, "induction_failure", data)
       fail <- data[[fail]]

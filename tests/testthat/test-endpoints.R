@@ -215,6 +215,10 @@ test_that("bad arguments are refused with the argument named", {
   expect_error(endpoints(d, "pfs"), "`endpoint` must be one of \"efs\", \"os\"")
   expect_error(endpoints(d, "os", unit = "hours"), "`unit` must be one of")
   expect_error(endpoints(d, "efs"), "`induction_failure` is required for event-free survival")
+  no_flag <- NULL
+  expect_error(endpoints(d, "efs", induction_failure = no_flag), "is required for event-free")
+  wrap <- function(data, flag) endpoints(data, "efs", induction_failure = flag)
+  expect_identical(wrap(d, d$response == "NR")$status, c(1L, 1L, 1L, 0L, 1L, 1L))
   expect_error(endpoints(d, "efs", induction_failure = "resp"),
                "`induction_failure` names column \"resp\", which is not in `data`")
   expect_error(endpoints(d, "efs", induction_failure = response),
