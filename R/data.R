@@ -21,6 +21,8 @@
 #'   censored at `last_contact`.
 #' * **Overall survival (OS)**: the event is death from any cause; otherwise
 #'   OS is censored at `last_contact`.
+#' * The EFS and OS columns are built from the dates by [endpoints()]
+#'   (see its examples).
 #' * **Dates** that did not happen, or not by the last contact, are `NA`. In
 #'   every row `enrolled` < `hsct_date`, `cart_date`, `relapse_date` <
 #'   `death_date` <= `last_contact` <= `cutoff` (where present).

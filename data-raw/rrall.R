@@ -6,8 +6,9 @@
 # ~16 months and analysed at a single data cut-off with ~8 months median
 # follow-up -- the "small cohort, short follow-up" setting smallsurv targets.
 #
-# Run from the package root with base R (plus 'survival', a recommended
-# package, for the follow-up check at the end):
+# Run from the package root with smallsurv installed (for endpoints(), which
+# derives EFS and OS from the dates) and 'survival' (for the follow-up check
+# at the end):
 #     Rscript data-raw/rrall.R
 # It writes data/rrall.rda. The seed is fixed, so re-running it reproduces
 # the same file contents. The seed was picked so that the cohort shows the
@@ -167,17 +168,17 @@ simulate_rrall <- function(seed) {
   derive_outcomes(rr)
 }
 
-# EFS and OS in months from the dates.
+# EFS and OS in months from the dates, by smallsurv::endpoints() (which
+# states each rule, refuses impossible records and is tested to reproduce
+# the columns below exactly).
 derive_outcomes <- function(rr) {
-  months <- function(to) as.numeric(to - rr$enrolled) / days_per_month
-  induction_failure <- rr$response %in% c("PR", "NR")
-  efs_end <- pmin(rr$relapse_date, rr$death_date, na.rm = TRUE)  # first event
-  efs_status <- induction_failure | !is.na(efs_end)
-  efs_end[is.na(efs_end)] <- rr$last_contact[is.na(efs_end)]     # else censored
-  rr$efs_time <- ifelse(induction_failure, 0, months(efs_end))
-  rr$efs_status <- as.integer(efs_status)
-  rr$os_time <- months(rr$last_contact)
-  rr$os_status <- as.integer(!is.na(rr$death_date))
+  efs <- smallsurv::endpoints(rr, "efs", induction_failure = response %in% c("PR", "NR"))
+  os <- smallsurv::endpoints(rr, "os")
+  stopifnot(identical(efs$id, rr$id), identical(os$id, rr$id))
+  rr$efs_time <- efs$time
+  rr$efs_status <- efs$status
+  rr$os_time <- os$time
+  rr$os_status <- os$status
   rr
 }
 
