@@ -107,9 +107,8 @@ transform_ci_cif <- function(type) {
   force(type)
   function(p, se, conf.level, fit, ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
-    r <- ci_transform_cpp(type, as.vector(p), as.vector(se), NULL, FALSE, z,
-                          nan_to_na = type != "plain")
-    list(lower = matrix(r$lower, nrow(p), ncol(p)), upper = matrix(r$upper, nrow(p), ncol(p)))
+    # (the limits come back with the dimensions of p: no copies)
+    ci_transform_cpp(type, p, se, NULL, FALSE, z, nan_to_na = type != "plain")
   }
 }
 

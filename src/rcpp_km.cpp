@@ -100,6 +100,10 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
     if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(lo[i]))) lo[i] = NA_REAL;
     if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(up[i]))) up[i] = NA_REAL;
   }
+  if (p.hasAttribute("dim")) {  // matrices of state probabilities keep their shape
+    lo.attr("dim") = p.attr("dim");
+    up.attr("dim") = p.attr("dim");
+  }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }
 
