@@ -19,6 +19,13 @@ inline std::uint64_t order_key(double x) {
   return (b & 0x8000000000000000ULL) ? ~b : (b | 0x8000000000000000ULL);
 }
 
+inline double from_order_key(std::uint64_t k) {
+  const std::uint64_t b = (k & 0x8000000000000000ULL) ? (k & ~0x8000000000000000ULL) : ~k;
+  double x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
 constexpr std::size_t kRadixMin = 2048;  // below this a comparison sort wins
 
 // Stable counting sort of idx by small integer codes.
@@ -35,7 +42,7 @@ void counting_pass_strata(index_vector& idx, const int* strata,
 }  // namespace
 
 index_vector stable_order(const double* value, const int* strata,
-                                        std::size_t n, int nstrata) {
+                                        std::size_t n, int nstrata, big_vector<double>* sorted) {
   index_vector idx(n);
   std::iota(idx.begin(), idx.end(), 0u);
   if (n < kRadixMin) {
@@ -43,6 +50,10 @@ index_vector stable_order(const double* value, const int* strata,
       if (strata && strata[a] != strata[b]) return strata[a] < strata[b];
       return value[a] < value[b];
     });
+    if (sorted) {
+      sorted->resize(n);
+      for (std::size_t k = 0; k < n; ++k) (*sorted)[k] = value[idx[k]];
+    }
     return idx;
   }
   // LSD radix sort on the 64-bit order key, 8 bits a pass (8 passes; the
@@ -80,7 +91,18 @@ index_vector stable_order(const double* value, const int* strata,
     key.swap(key2);
     idx.swap(idx2);
   }
-  if (strata && nstrata > 1) counting_pass_strata(idx, strata, nstrata);
+  if (strata && nstrata > 1) {
+    counting_pass_strata(idx, strata, nstrata);
+    if (sorted) {
+      sorted->resize(n);
+      for (std::size_t k = 0; k < n; ++k) (*sorted)[k] = value[idx[k]];
+    }
+  } else if (sorted) {
+    // the sorted keys are the sorted values: decode them in one linear pass
+    // instead of gathering value[idx[k]] at random
+    sorted->resize(n);
+    for (std::size_t k = 0; k < n; ++k) (*sorted)[k] = from_order_key(key[k]);
+  }
   return idx;
 }
 
@@ -163,15 +185,12 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
 
   // 1. global time order (timefix is global, across strata), and the data
   //    gathered into that order once: everything after this reads linearly.
-  index_vector ord = stable_order(in.stop, nullptr, n, 1);
-  big_vector<double> ts(n);
-  for (std::size_t k = 0; k < n; ++k) ts[k] = in.stop[ord[k]];
+  big_vector<double> ts;
+  index_vector ord = stable_order(in.stop, nullptr, n, 1, &ts);
   index_vector eord;
   big_vector<double> es;  // entry times in entry order
   if (in.entry) {
-    eord = stable_order(in.entry, nullptr, n, 1);
-    es.resize(n);
-    for (std::size_t k = 0; k < n; ++k) es[k] = in.entry[eord[k]];
+    eord = stable_order(in.entry, nullptr, n, 1, &es);
   }
 
   // 2. merge near-ties (survival::aeqSurv) on the sorted values

@@ -115,9 +115,11 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
                              const ColumnAllocator* alloc = nullptr);
 
 // Stable order of the n keys by (stratum, value); exposed for reuse (tests,
-// follow-up measures).  strata may be nullptr.
+// follow-up measures).  strata may be nullptr.  `sorted` (optional) receives
+// the values in that order.
 index_vector stable_order(const double* value, const int* strata,
-                                        std::size_t n, int nstrata);
+                                        std::size_t n, int nstrata,
+                                        big_vector<double>* sorted = nullptr);
 
 // survival::aeqSurv()'s rule applied to already sorted values: returns the
 // replacement value of every element of `sorted_union` (sorted distinct
