@@ -11,8 +11,8 @@ Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
 // boot_ci_cpp
-Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi);
-RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP) {
+Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi, double block);
+RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP, SEXP blockSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
@@ -30,7 +30,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
     Rcpp::traits::input_parameter< double >::type prob_lo(prob_loSEXP);
     Rcpp::traits::input_parameter< double >::type prob_hi(prob_hiSEXP);
-    rcpp_result_gen = Rcpp::wrap(boot_ci_cpp(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi));
+    Rcpp::traits::input_parameter< double >::type block(blockSEXP);
+    rcpp_result_gen = Rcpp::wrap(boot_ci_cpp(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -171,7 +172,7 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 15},
+    {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},

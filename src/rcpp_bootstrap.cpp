@@ -21,7 +21,8 @@ void check_interrupt() { Rcpp::checkUserInterrupt(); }
 // (validated in R).  status 0..ncause; strata, unit: 1-based codes or NULL.
 // all_states: FALSE gives the survival only (km), TRUE the event-free
 // probability and every cumulative incidence (cif).  Returns nrow x nstate
-// matrices lower and upper.
+// matrices lower and upper.  block: doubles of replicate values held at once
+// (0: the core's default, 64 MiB; small values force the blocked path in tests).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause,
                        Rcpp::Nullable<Rcpp::NumericVector> entry,
@@ -29,7 +30,7 @@ Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
                        Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
                        Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix,
                        bool all_states, double reps, double seed, double prob_lo,
-                       double prob_hi) {
+                       double prob_hi, double block = 0) {
   if (status.size() != stop.size()) Rcpp::stop("stop and status differ in length");
   smallsurv::SurvInput in;
   in.n = stop.size();
@@ -60,6 +61,7 @@ Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
   spec.prob_lo = prob_lo;
   spec.prob_hi = prob_hi;
   spec.all_states = all_states;
+  if (block > 0) spec.block_doubles = static_cast<std::size_t>(block);
   const smallsurv::BootstrapResult r = smallsurv::bootstrap_percentile(
       tab, in.weight, un.empty() ? nullptr : un.data(),
       un.empty() ? in.n : static_cast<std::size_t>(nunit), spec, check_interrupt);

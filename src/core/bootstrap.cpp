@@ -13,7 +13,10 @@ namespace smallsurv {
 
 namespace {
 
-constexpr std::size_t kBlockDoubles = std::size_t(1) << 23;  // 64 MiB of replicate values
+// Replicates are first written row-major into a tile of kTile replicates,
+// then copied kTile at a time into the time-major store: one cache line per
+// (row, state) and tile instead of one per replicate.
+constexpr std::size_t kTile = 8;
 
 // Units of each stratum, in increasing code order.
 std::vector<std::vector<std::uint32_t>> stratum_members(const int* unit_stratum,
@@ -101,8 +104,9 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
   if (nrow == 0) return res;
 
   const std::size_t per_row = static_cast<std::size_t>(ns) * reps;
-  const std::size_t block = std::max<std::size_t>(1, kBlockDoubles / per_row);
+  const std::size_t block = std::max<std::size_t>(1, spec.block_doubles / per_row);
   std::vector<double> vals(std::min(block, nrow) * per_row);
+  std::vector<double> tile(std::min(block, nrow) * ns * kTile);
   std::vector<std::uint32_t> draws(nunit), count(nunit);
   std::vector<double> tot(nrow), ent(nrow), dsum(nrow), nrisk(nrow);
   std::vector<double> dk(K > 1 && spec.all_states ? nrow * K : 0);
@@ -110,8 +114,10 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
 
   for (std::size_t lo = 0; lo < nrow; lo += block) {
     const std::size_t hi = std::min(nrow, lo + block);
+    const std::size_t nblk = hi - lo;
     for (std::size_t b = 0; b < reps; ++b) {
       if (interrupt && (b & 15u) == 0) interrupt();
+      const std::size_t t = b % kTile;  // slot of this replicate in the tile
       draw_replicate(members, spec.seed, b, draws.data());
       std::fill(count.begin(), count.end(), 0u);
       for (std::uint32_t u : draws) ++count[u];
@@ -163,10 +169,18 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
             S *= (nr - d) / nr;
           }
           if (r < lo) continue;
-          double* out = vals.data() + (r - lo) * per_row + b;
+          double* out = tile.data() + ((r - lo) * ns) * kTile + t;
           out[0] = S;
-          for (int k = 1; k < ns; ++k) out[k * reps] = F[k - 1];
+          for (int k = 1; k < ns; ++k) out[k * kTile] = F[k - 1];
         }
+      }
+      // a full tile (or the last replicate): copy kTile contiguous values
+      // per (row, state) into the time-major store
+      if (t + 1 == kTile || b + 1 == reps) {
+        const std::size_t b0 = b - t, m = t + 1;
+        for (std::size_t q = 0; q < nblk * ns; ++q)
+          std::copy(tile.data() + q * kTile, tile.data() + q * kTile + m,
+                    vals.data() + q * reps + b0);
       }
     }
     for (std::size_t r = lo; r < hi; ++r) {

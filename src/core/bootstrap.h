@@ -54,6 +54,9 @@ struct BootstrapSpec {
   double prob_lo = 0.025;
   double prob_hi = 0.975;
   bool all_states = false;  // false: survival only (KM); true: S and every F_k
+  // replicate values held at once (rows are processed in blocks of this
+  // many doubles; each extra block regenerates the replicates)
+  std::size_t block_doubles = std::size_t(1) << 23;  // 64 MiB
 };
 
 struct BootstrapResult {

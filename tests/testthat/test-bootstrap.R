@@ -279,3 +279,21 @@ test_that("print() states the replicates and the seed", {
   m <- ci_methods()
   expect_true(all(unlist(m[m$conf.type == "bootstrap", c("km", "cif", "weights", "delayed_entry")])))
 })
+
+test_that("rows processed in blocks (large fits) give exactly the same limits", {
+  boot_ci_cpp <- utils::getFromNamespace("boot_ci_cpp", "smallsurv")
+  d <- d12
+  d$st <- c(1, 2, 0, 1, 0, 2, 1, 0, 1, 2, 0, 1)
+  s <- as.integer(factor(d$g))
+  for (all_states in c(FALSE, TRUE)) {
+    st <- if (all_states) d$st else d$s
+    K <- if (all_states) 2L else 1L
+    one <- boot_ci_cpp(d$t, as.integer(st), K, d$a, d$w, s, 2L, NULL, 0L, TRUE, all_states,
+                       300, 8, 0.025, 0.975)
+    for (block in c(1, 300, 700, 3001)) {  # one row a block, ... , several rows
+      blk <- boot_ci_cpp(d$t, as.integer(st), K, d$a, d$w, s, 2L, NULL, 0L, TRUE, all_states,
+                         300, 8, 0.025, 0.975, block)
+      expect_identical(blk, one, label = paste(all_states, block))
+    }
+  }
+})
