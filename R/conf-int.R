@@ -72,7 +72,7 @@ ci_names <- function(verb) {
 #' The data are sorted once; each replicate costs \eqn{O(n + m)} for
 #' \eqn{n} rows and \eqn{m} distinct times (no re-sorting), and the
 #' percentiles \eqn{O(m \cdot reps)} (partial sorts). The replicate values
-#' (\eqn{m 	imes} states \eqn{	imes} `reps` doubles) are processed in
+#' (\eqn{m \times} states \eqn{\times} `reps` doubles) are processed in
 #' blocks of 64 MiB. As for every interval here, the limits are (1, 1) for
 #' the survival (and (0, 0) for an incidence) before the first event.
 #'
