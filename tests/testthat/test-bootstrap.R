@@ -297,3 +297,14 @@ test_that("rows processed in blocks (large fits) give exactly the same limits", 
     }
   }
 })
+
+test_that("bootstrap fits work with survival's summary() and smallsurv's at_times()", {
+  fit <- km(Surv(t, s) ~ g, d12, conf.type = "bootstrap", reps = 200, seed = 2)
+  sm <- summary(fit, times = c(3, 6))
+  i <- c(which(fit$time[1:fit$strata[1]] == 3), which(fit$time[1:fit$strata[1]] == 6))
+  expect_equal(sm$lower[1:2], fit$lower[i], tolerance = 1e-12)
+  expect_equal(sm$upper[1:2], fit$upper[i], tolerance = 1e-12)
+  at <- at_times(fit, 6)
+  expect_equal(at$conf.low[1], fit$lower[i[2]], tolerance = 1e-12)
+  expect_identical(fit[1]$ci$seed, 2)
+})
