@@ -86,16 +86,25 @@ check_surv_data <- function(x) {
 # Arguments in `...` that nothing uses are errors, with a pointer for the
 # names other packages use. Takes the unevaluated arguments
 # (`match.call(expand.dots = FALSE)$...`), so that an argument such as
-# `id = patient` is reported, not evaluated.
-check_dots <- function(dots, verb) {
+# `id = patient` is reported, not evaluated. The interval method `method`
+# (a registry entry, or NULL) declares in `args` the names it accepts.
+check_dots <- function(dots, verb, method = NULL) {
   if (!length(dots)) return(invisible())
   nm <- names(dots)
   if (is.null(nm)) nm <- rep("", length(dots))
   nm[is.na(nm) | nm == ""] <- "<unnamed>"
+  nm <- nm[!nm %in% method$args]
+  if (!length(nm)) return(invisible())
   hints <- c(conf.int = "use `conf.level`", error = "the variance follows survfit's rules",
              type = "km() always computes the Kaplan-Meier estimate",
              ctype = "not supported", stype = "not supported", id = "not supported by km()",
              cluster = "not supported by km()")
+  # arguments of other interval methods
+  for (k in ls(.ci_registry)) {
+    for (a in .ci_registry[[k]]$args) {
+      if (!a %in% names(hints)) hints[[a]] <- paste0("only with `conf.type = \"", k, "\"`")
+    }
+  }
   msg <- vapply(nm, function(k) {
     if (k %in% names(hints)) paste0("`", k, "` (", hints[[k]], ")") else paste0("`", k, "`")
   }, character(1))

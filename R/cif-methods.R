@@ -22,7 +22,7 @@ print.smallsurv_cif <- function(x, ...) {
     cat("Confidence interval: none\n")
   } else {
     cat("Confidence interval: ", format(100 * ci$conf.level), "% pointwise, ", ci$label,
-        " (conf.type = \"", ci$conf.type, "\")",
+        boot_text(ci), " (conf.type = \"", ci$conf.type, "\")",
         if (!identical(ci$conf.type, "log")) "; survival::survfit's default is \"log\"" else "",
         "\n", sep = "")
   }

@@ -63,8 +63,10 @@
 #'   survfit's multi-state fits these counts are unweighted even when the
 #'   estimates are weighted.
 #' * Small-sample intervals: `"wilson-neff"` and `"cp-neff"` (Wilson and
-#'   Clopper-Pearson with the effective sample size \eqn{F(1-F)/Var}).
-#'   Bootstrap intervals are not available yet.
+#'   Clopper-Pearson with the effective sample size \eqn{F(1-F)/Var}), and
+#'   `"bootstrap"`, percentile intervals from `reps` resamples of the
+#'   subjects (of the clusters with `id`) within each stratum, seeded by
+#'   `seed` (see [ci_methods()]).
 #'
 #' @param formula `Surv(time, event) ~ 1`, `Surv(time, event) ~ x1 + x2`
 #'   (one set of curves per combination), or `Surv(start, stop, event) ~ ...`
@@ -86,14 +88,17 @@
 #'   character (required then), or a level of a factor status to use
 #'   instead of its first level.
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
-#' @param ... Further arguments passed to the interval method.
+#' @param ... Arguments of the interval method: `reps` (default 2000) and
+#'   `seed` (default `NULL`: drawn from R's generator) for
+#'   `conf.type = "bootstrap"`. Any other argument is an error.
 #' @return An object of class `c("smallsurv_cif", "survfitms", "survfit")`
 #'   with survfit's multi-state components (`n`, `time`, `n.risk`,
 #'   `n.event`, `n.censor`, `pstate`, `p0`, `strata`, `cumhaz`, `std.err`,
 #'   `sp0`, `logse`, `transitions`, `lower`, `upper`, `conf.type`,
 #'   `conf.int`, `states`, `type`, `call`), `na.action` when rows were
 #'   removed, and `ci`, a list naming the interval (`conf.type`, `label`,
-#'   `reference`, `conf.level`) and the variance.
+#'   `reference`, `conf.level`; for the bootstrap also `reps` and `seed`)
+#'   and the variance.
 #' @references
 #' Aalen OO, Johansen S (1978). An empirical transition matrix for
 #' non-homogeneous Markov chains based on censored observations. *Scand J
@@ -142,6 +147,7 @@ cif <- function(formula, data, weights, subset, na.action, id, variance = "delta
           deparse1(variance), ".")
   }
   method <- ci_method(conf.type, verb = "cif")
+  check_dots(match.call(expand.dots = FALSE)$..., "cif", method)
   check_conf_level(conf.level)
   check_flag(timefix, "timefix")
   input <- surv_input(mcall, parent.frame(), multi = TRUE, cencode = cencode)
@@ -165,6 +171,7 @@ cif_impl <- function(input, variance, method, conf.level, timefix = TRUE, call =
   }
   used <- if (variance == "delta" && frac_w) "ij" else variance
   strata <- input$strata
+  input$timefix <- timefix  # for interval methods that refit (bootstrap)
   cluster <- NULL
   if (!is.null(input$id)) cluster <- match(input$id, unique(input$id))
   res <- cif_fit_cpp(input$time, input$status, length(input$causes), input$entry, w,
@@ -207,8 +214,9 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
   fit$sp0 <- sp0
   fit$logse <- FALSE
   fit$transitions <- cif_transitions(input, states)
+  ci <- NULL
   if (!is.null(method)) {
-    ci <- method$cif(pstate, std.err, conf.level, fit, ...)
+    ci <- method$cif(pstate, std.err, conf.level, fit, input, ...)
     fit$lower <- ci$lower
     fit$upper <- ci$upper
   }
@@ -222,6 +230,7 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
                  label = if (is.null(method)) "none" else method$label,
                  reference = if (is.null(method)) NA_character_ else method$reference,
                  conf.level = conf.level, variance = used, variance_requested = requested)
+  if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
   class(fit) <- c("smallsurv_cif", "survfitms", "survfit")
   fit
 }

@@ -7,19 +7,26 @@
 # strata, ...) and the canonical input (see surv-input.R); it returns
 # list(lower, upper), one value per row of the fit. NULL: not for km().
 #
-# cif(p, se, conf.level, fit) (for cif()) receives the matrix of state
-# probabilities (event-free first, then the cumulative incidences), their
-# standard errors on the probability scale and the fit built so far; it
-# returns list(lower, upper) as matrices of the same shape. NULL: not for
-# cif().
+# cif(p, se, conf.level, fit, input, ...) (for cif()) receives the matrix of
+# state probabilities (event-free first, then the cumulative incidences),
+# their standard errors on the probability scale, the fit built so far and
+# the canonical input; it returns list(lower, upper) as matrices of the same
+# shape. NULL: not for cif().
+#
+# Both may return a further element `info`, a named list stored in the fit's
+# `ci` (e.g. the bootstrap's `reps` and `seed`, which print() states).
+#
+# `args` names the extra arguments the method accepts through the verb's
+# `...` (e.g. c("reps", "seed")); any other argument there is an error.
+# The canonical input carries `timefix`, so a method can refit the data.
 
 .ci_registry <- new.env(parent = emptyenv())
 
 register_ci <- function(name, label, compute, reference, description,
-                        weights = TRUE, entry = TRUE, cif = NULL) {
+                        weights = TRUE, entry = TRUE, cif = NULL, args = character()) {
   .ci_registry[[name]] <- list(name = name, label = label, compute = compute,
                                reference = reference, description = description,
-                               weights = weights, entry = entry, cif = cif)
+                               weights = weights, entry = entry, cif = cif, args = args)
   invisible(name)
 }
 
@@ -39,12 +46,44 @@ ci_names <- function(verb) {
 #' accept as `conf.type`, with the reference for each, the verbs that
 #' accept it and whether it is defined for case weights and for delayed
 #' entry (counting-process data).
+#' Method-specific arguments (the bootstrap's `reps` and `seed`) are passed
+#' through the `...` of [km()] and [cif()].
+#'
+#' @section Percentile bootstrap (`conf.type = "bootstrap"`):
+#' In each of `reps` replicates (default 2000) every stratum draws as many
+#' subjects as it has, with replacement, from its own subjects (with `id`
+#' in [cif()], whole clusters of rows); the Kaplan-Meier or Aalen-Johansen
+#' estimate is refitted and evaluated at every time of the original fit as a
+#' step function (the value at the last resampled time at or before it; 1
+#' for the survival and 0 for an incidence before any). The limits are the
+#' \eqn{\alpha/2} and \eqn{1 - \alpha/2} quantiles of the replicate values
+#' with R's default definition, `quantile(type = 7)`. Case weights travel
+#' with their rows (a row drawn \eqn{c} times has weight \eqn{c w_i});
+#' delayed entry is allowed (subjects are resampled with their entry times).
+#' Near-tied times are merged once, on the full data.
+#'
+#' The replicates come from smallsurv's own generator (xoshiro256**, one
+#' stream per replicate derived from `seed`), not from R's, so the same
+#' `seed` gives the same limits on every platform; `seed = NULL` (default)
+#' draws the seed from R's generator, so [set.seed()] makes the result
+#' reproducible. `reps` and `seed` are stored in the fit's `ci` list and
+#' printed.
+#'
+#' The data are sorted once; each replicate costs \eqn{O(n + m)} for
+#' \eqn{n} rows and \eqn{m} distinct times (no re-sorting), and the
+#' percentiles \eqn{O(m \cdot reps)} (partial sorts). The replicate values
+#' (\eqn{m \times} states \eqn{\times} `reps` doubles) are processed in
+#' blocks of 64 MiB. As for every interval here, the limits are (1, 1) for
+#' the survival (and (0, 0) for an incidence) before the first event.
 #'
 #' @return A data frame with columns `conf.type`, `label`, `km`, `cif`,
 #'   `weights`, `delayed_entry`, `description` and `reference`.
 #' @family confidence intervals
 #' @examples
 #' ci_methods()
+#' fit <- km(survival::Surv(efs_time, efs_status) ~ 1, data = rrall,
+#'           conf.type = "bootstrap", reps = 500, seed = 1)
+#' fit
 #' @export
 ci_methods <- function() {
   nm <- sort(ls(.ci_registry))
@@ -106,7 +145,7 @@ transform_ci <- function(type) {
 # 1 - F (etm).
 transform_ci_cif <- function(type) {
   force(type)
-  function(p, se, conf.level, fit, ...) {
+  function(p, se, conf.level, fit, input, ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
     # (the limits come back with the dimensions of p: no copies)
     ci_transform_cpp(type, p, se, NULL, FALSE, z, nan_to_na = type != "plain")
@@ -177,7 +216,7 @@ register_ci("wilson-neff", "Wilson with effective sample size",
                    "Dorey & Korn (1987), Stat Med 6:679-687"),
             paste0("Wilson score interval for p with n_eff = p (1 - p) / se(p)^2; ",
                    "NA where p is 0 or 1 or se is 0"),
-            cif = function(p, se, conf.level, fit, ...) {
+            cif = function(p, se, conf.level, fit, input, ...) {
               r <- wilson_neff(as.vector(p), as.vector(se), conf.level)
               list(lower = matrix(r$lower, nrow(p), ncol(p)),
                    upper = matrix(r$upper, nrow(p), ncol(p)))
@@ -191,8 +230,15 @@ register_ci("cp-neff", "Clopper-Pearson with effective sample size",
                    "p(1-p)/Var as in Dorey & Korn (1987), Stat Med 6:679-687"),
             paste0("beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x) with ",
                    "n = p (1 - p) / se(p)^2, x = p n; NA where p is 0 or 1 or se is 0"),
-            cif = function(p, se, conf.level, fit, ...) {
+            cif = function(p, se, conf.level, fit, input, ...) {
               r <- cp_neff(as.vector(p), as.vector(se), conf.level)
               list(lower = matrix(r$lower, nrow(p), ncol(p)),
                    upper = matrix(r$upper, nrow(p), ncol(p)))
             })
+register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
+            paste0("Efron (1981), Censored data and the bootstrap, JASA 76:312-319; ",
+                   "Akritas (1986), JASA 81:1032-1038"),
+            paste0("alpha/2 and 1 - alpha/2 percentiles (R's quantile type 7) of the estimate ",
+                   "refitted on `reps` resamples of the subjects (clusters with `id`), ",
+                   "stratum by stratum; arguments `reps` (default 2000) and `seed`"),
+            cif = boot_ci_cif, args = c("reps", "seed"))

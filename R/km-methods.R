@@ -35,7 +35,7 @@ ci_header <- function(x) {
   ci <- fit_ci(x)
   if (identical(ci$conf.type, "none")) return("Confidence interval: none")
   paste0("Confidence interval: ", format(100 * ci$conf.level), "% pointwise, ",
-         ci$label, " (conf.type = \"", ci$conf.type, "\")",
+         ci$label, boot_text(ci), " (conf.type = \"", ci$conf.type, "\")",
          if (!identical(ci$conf.type, "log")) "; survival::survfit's default is \"log\"" else "",
          "\nVariance: ", if (identical(ci$variance, "robust")) {
            "infinitesimal jackknife (robust; non-integer weights)"

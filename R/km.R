@@ -51,15 +51,19 @@
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
 #' @param robust Use the infinitesimal-jackknife variance. `NULL` (default)
 #'   follows survfit: `TRUE` exactly when some weight is not an integer.
-#' @param ... Reserved for arguments of confidence-interval methods; any
-#'   argument given here that no method uses is an error (so that, e.g.,
-#'   survfit's `conf.int =` is not silently ignored).
+#' @param ... Arguments of the confidence-interval method: `reps` (default
+#'   2000) and `seed` (default `NULL`: drawn from R's generator, so
+#'   [set.seed()] makes the interval reproducible) for
+#'   `conf.type = "bootstrap"` (see [ci_methods()]). Any other argument is
+#'   an error (so that, e.g., survfit's `conf.int =` is not silently
+#'   ignored).
 #' @return An object of class `c("smallsurv_km", "survfit")` with survfit's
 #'   components (`n`, `time`, `n.risk`, `n.event`, `n.censor`, `surv`,
 #'   `std.err`, `cumhaz`, `std.chaz`, `strata`, `type`, `logse`, `conf.int`,
 #'   `conf.type`, `lower`, `upper`, `na.action`, `call`) and `ci`, a list
 #'   naming the interval method (`conf.type`, `label`, `reference`,
-#'   `conf.level`) and the variance (`"greenwood"` or `"robust"`).
+#'   `conf.level`), the variance (`"greenwood"` or `"robust"`) and, for
+#'   the bootstrap, `reps` and `seed`.
 #' @references
 #' Kaplan EL, Meier P (1958). Nonparametric estimation from incomplete
 #' observations. *JASA* 53:457-481. \doi{10.1080/01621459.1958.10501452}
@@ -78,8 +82,8 @@
 km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
                conf.level = 0.95, timefix = TRUE, robust = NULL, ...) {
   mcall <- match.call()
-  check_dots(match.call(expand.dots = FALSE)$..., "km")
   method <- ci_method(conf.type)
+  check_dots(match.call(expand.dots = FALSE)$..., "km", method)
   check_conf_level(conf.level)
   check_flag(timefix, "timefix")
   if (!is.null(robust)) check_flag(robust, "robust")
@@ -95,6 +99,7 @@ km_impl <- function(input, method, conf.level, timefix = TRUE, robust = NULL,
     robust <- !is.null(input$weights) && any(input$weights != floor(input$weights))
   }
   strata <- input$strata
+  input$timefix <- timefix  # for interval methods that refit (bootstrap)
   res <- km_fit_cpp(input$time, input$status, input$entry, input$weights,
                     if (is.null(strata)) NULL else as.integer(strata),
                     if (is.null(strata)) 1L else nlevels(strata), timefix, robust)
@@ -112,6 +117,7 @@ new_km <- function(res, input, method, conf.level, robust, call, ...) {
   fit$logse <- res$logse
   fit$conf.int <- conf.level
   fit$conf.type <- if (is.null(method)) "none" else method$name
+  ci <- NULL
   if (!is.null(method)) {
     ci <- method$compute(fit, input, conf.level, ...)
     fit$lower <- ci$lower
@@ -124,6 +130,7 @@ new_km <- function(res, input, method, conf.level, robust, call, ...) {
                  reference = if (is.null(method)) NA_character_ else method$reference,
                  conf.level = conf.level,
                  variance = if (robust) "robust" else "greenwood")
+  if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
   class(fit) <- c("smallsurv_km", "survfit")
   fit
 }

@@ -1,6 +1,8 @@
 // logrank.cpp -- see logrank.h for the formulas, conventions and references.
 #include "logrank.h"
 
+#include "rng.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -40,51 +42,6 @@ ByStratum by_stratum(const int* strata, int nstrata, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) b.idx[pos[strata ? strata[i] : 0]++] = i;
   return b;
 }
-
-// xoshiro256** (Blackman & Vigna 2021), state filled by splitmix64 from the
-// seed.
-class Xoshiro256 {
- public:
-  explicit Xoshiro256(std::uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9E3779B97F4A7C15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // uniform on 0..m-1, 0 < m < 2^32: Lemire's multiply-shift with rejection
-  // (exactly uniform; a division only when the low word falls in the
-  // rejection zone)
-  std::uint32_t below(std::uint32_t m) {
-    std::uint64_t prod = (next() >> 32) * static_cast<std::uint64_t>(m);
-    std::uint32_t low = static_cast<std::uint32_t>(prod);
-    if (low < m) {
-      const std::uint32_t threshold = (0u - m) % m;  // 2^32 mod m
-      while (low < threshold) {
-        prod = (next() >> 32) * static_cast<std::uint64_t>(m);
-        low = static_cast<std::uint32_t>(prod);
-      }
-    }
-    return static_cast<std::uint32_t>(prod >> 32);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
-};
 
 // C(n, k) for k = 0..n in double (exact while below 2^53).
 std::vector<double> binomial_row(std::size_t n) {

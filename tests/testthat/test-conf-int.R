@@ -22,7 +22,7 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_s3_class(m, "data.frame")
   expect_named(m, c("conf.type", "label", "km", "cif", "weights", "delayed_entry",
                     "description", "reference"))
-  expect_identical(m$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
   # every method but cloglog (a transform of 1 - F) serves km(); all serve cif()
   expect_identical(m$conf.type[!m$km], "cloglog")
   expect_true(all(m$cif))
@@ -55,7 +55,7 @@ test_that("a newly registered method is listed, looked up and checked for applic
     list(lower = rep(0, length(fit$surv)), upper = rep(1, length(fit$surv)))
   }, "none", "(0, 1) everywhere", weights = FALSE, entry = FALSE)
   m <- ci_methods()
-  expect_identical(m$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit",
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit",
                                   "plain", "test-only", "wilson-neff"))
   expect_identical(m$weights[m$conf.type == "test-only"], FALSE)
   expect_identical(m$delayed_entry[m$conf.type == "test-only"], FALSE)
@@ -71,7 +71,7 @@ test_that("a newly registered method is listed, looked up and checked for applic
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "nope"),
                "\"plain\", \"test-only\", \"wilson-neff\", \"none\"; got \"nope\"", fixed = TRUE)
   rm("test-only", envir = reg)
-  expect_identical(ci_methods()$conf.type, c("arcsin", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
+  expect_identical(ci_methods()$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
 })
 
 # ---- the transforms on hand-worked values -------------------------------------

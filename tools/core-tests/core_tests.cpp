@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "aalen_johansen.h"
+#include "bootstrap.h"
 #include "ci_transform.h"
 #include "gray.h"
 #include "event_table.h"
@@ -106,6 +107,34 @@ int main() {
     GrayScore gs = gray_score(gi, stable_order(t.data(), nullptr, t.size(), 1), 2, 0.0);
     check(gs.score.size() == 1 && gs.var[0] > 0 && std::isfinite(gray_statistic(gs)),
           "Gray: finite statistic");
+  }
+  // percentile bootstrap: R's type-7 quantile, stratum-wise draws, limits
+  // in [0, 1] around the estimate (delayed entry, weights, two strata, AJ)
+  {
+    std::vector<double> x{4, 1, 3, 2};
+    check(near(quantile_type7(x.data(), 4, 0.5), 2.5) && near(quantile_type7(x.data(), 4, 0.0), 1) &&
+              near(quantile_type7(x.data(), 4, 1.0), 4), "type-7 quantiles of 1..4");
+    std::vector<int> us{1, 0, 1, 0, 1};
+    std::vector<std::uint32_t> d = bootstrap_index(us.data(), 5, 2, 20, 7);
+    bool ok = d.size() == 100;
+    for (std::size_t b = 0; b < 20; ++b)
+      for (std::size_t j = 0; j < 5; ++j) ok = ok && (us[d[b * 5 + j]] == (j < 2 ? 0 : 1));
+    check(ok, "bootstrap draws: stratum 0 first, each stratum from its own units");
+    std::vector<double> e{0, 0, 1, 0, 2, 0, 1, 0}, t{2, 3, 4, 5, 6, 2, 5, 7}, w{1, 2, 0.5, 1, 1, 3, 1, 1};
+    std::vector<int> s{1, 0, 2, 1, 1, 2, 0, 1}, g{0, 0, 0, 0, 0, 1, 1, 1}, cl{0, 0, 1, 2, 3, 4, 5, 5};
+    SurvInput in; in.n = 8; in.stop = t.data(); in.status = s.data(); in.entry = e.data();
+    in.weight = w.data(); in.strata = g.data(); in.nstrata = 2; in.ncause = 2;
+    EventTable tab = build_event_table(in, true);
+    BootstrapSpec spec; spec.reps = 300; spec.seed = 3; spec.all_states = true;
+    BootstrapResult r = bootstrap_percentile(tab, w.data(), cl.data(), 6, spec, nullptr);
+    AjResult aj = aalen_johansen(tab, AjVariance::delta, nullptr, nullptr, 0);
+    ok = r.nstate == 3 && r.lower.size() == tab.nrow() * 3;
+    for (std::size_t k = 0; k < r.lower.size(); ++k)
+      ok = ok && r.lower[k] >= 0 && r.upper[k] <= 1 && r.lower[k] <= r.upper[k];
+    check(ok, "bootstrap limits ordered and in [0, 1]");
+    check(near(r.lower[0], aj.pstate[0]) || r.lower[0] <= aj.pstate[0], "bootstrap lower <= estimate at the first row");
+    BootstrapResult r2 = bootstrap_percentile(tab, w.data(), cl.data(), 6, spec, nullptr);
+    check(r.lower == r2.lower && r.upper == r2.upper, "bootstrap reproducible for a seed");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
