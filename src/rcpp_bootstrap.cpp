@@ -31,29 +31,12 @@ Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
                        Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix,
                        bool all_states, double reps, double seed, double prob_lo,
                        double prob_hi, double block = 0) {
-  if (status.size() != stop.size()) Rcpp::stop("stop and status differ in length");
-  smallsurv::SurvInput in;
-  in.n = stop.size();
-  in.stop = stop.begin();
-  in.status = status.begin();
-  in.ncause = ncause;
-  Rcpp::NumericVector en, wt;
-  if (entry.isNotNull()) {
-    en = Rcpp::NumericVector(entry);
-    in.entry = en.begin();
-  }
-  if (weights.isNotNull()) {
-    wt = Rcpp::NumericVector(weights);
-    in.weight = wt.begin();
-  }
-  std::vector<int> codes, un;
-  if (strata.isNotNull()) {
-    codes = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
-    in.strata = codes.data();
-    in.nstrata = nstrata;
-  }
+  smallsurv_glue::SurvInputHolder h;
+  smallsurv_glue::fill_surv_input(h, stop, status, ncause, entry, weights, strata, nstrata,
+                                  timefix);
+  smallsurv::SurvInput& in = h.in;
+  std::vector<int> un;
   if (unit.isNotNull()) un = smallsurv_glue::zero_based(Rcpp::IntegerVector(unit));
-  in.timefix = timefix;
   const smallsurv::EventTable tab = smallsurv::build_event_table(in, true);
   smallsurv::BootstrapSpec spec;
   spec.reps = static_cast<std::size_t>(reps);

@@ -38,28 +38,12 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
   else if (variance == "aalen") var = smallsurv::AjVariance::aalen;
   else if (variance == "ij") var = smallsurv::AjVariance::ij;
   else Rcpp::stop("unknown variance '%s'", variance);
-  smallsurv::SurvInput in;
-  in.n = stop.size();
-  in.stop = stop.begin();
-  in.status = status.begin();
-  in.ncause = ncause;
-  Rcpp::NumericVector en, wt;
-  if (entry.isNotNull()) {
-    en = Rcpp::NumericVector(entry);
-    in.entry = en.begin();
-  }
-  if (weights.isNotNull()) {
-    wt = Rcpp::NumericVector(weights);
-    in.weight = wt.begin();
-  }
-  std::vector<int> codes, cl;
-  if (strata.isNotNull()) {
-    codes = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
-    in.strata = codes.data();
-    in.nstrata = nstrata;
-  }
+  smallsurv_glue::SurvInputHolder h;
+  smallsurv_glue::fill_surv_input(h, stop, status, ncause, entry, weights, strata, nstrata,
+                                  timefix);
+  smallsurv::SurvInput& in = h.in;
+  std::vector<int> cl;
   if (cluster.isNotNull()) cl = smallsurv_glue::zero_based(Rcpp::IntegerVector(cluster));
-  in.timefix = timefix;
   const bool ij = var == smallsurv::AjVariance::ij;
   const smallsurv::EventTable tab = smallsurv::build_event_table(in, ij);
   const smallsurv::AjResult aj = smallsurv::aalen_johansen(
@@ -102,13 +86,7 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
   in.n = time.size();
   // near ties merged as survival::aeqSurv (the rule of the event table)
   std::vector<double> tfix(time.begin(), time.end());
-  if (timefix && in.n > 1) {
-    const smallsurv::index_vector o = smallsurv::stable_order(tfix.data(), nullptr, in.n, 1);
-    std::vector<double> sorted(in.n);
-    for (std::size_t k = 0; k < in.n; ++k) sorted[k] = tfix[o[k]];
-    smallsurv::timefix_sorted(sorted.data(), sorted.size());
-    for (std::size_t k = 0; k < in.n; ++k) tfix[o[k]] = sorted[k];
-  }
+  if (timefix) smallsurv::timefix_unsorted(tfix.data(), tfix.size());
   in.time = tfix.data();
   in.status = status.begin();
   in.ncause = ncause;

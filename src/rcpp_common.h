@@ -22,6 +22,42 @@ inline Rcpp::NumericVector as_r(const smallsurv::Column& c) {
   return Rcpp::NumericVector(c.data(), c.data() + c.size());
 }
 
+// The core's SurvInput built from the glue's usual arguments, with the R
+// vectors and converted codes it points into kept alive alongside it.
+struct SurvInputHolder {
+  smallsurv::SurvInput in;
+  Rcpp::NumericVector entry, weight;
+  std::vector<int> strata;
+};
+
+inline void fill_surv_input(SurvInputHolder& h, const Rcpp::NumericVector& stop,
+                            const Rcpp::IntegerVector& status, int ncause,
+                            const Rcpp::Nullable<Rcpp::NumericVector>& entry,
+                            const Rcpp::Nullable<Rcpp::NumericVector>& weights,
+                            const Rcpp::Nullable<Rcpp::IntegerVector>& strata, int nstrata,
+                            bool timefix) {
+  if (status.size() != stop.size()) Rcpp::stop("stop and status differ in length");
+  smallsurv::SurvInput& in = h.in;
+  in.n = stop.size();
+  in.stop = stop.begin();
+  in.status = status.begin();
+  in.ncause = ncause;
+  if (entry.isNotNull()) {
+    h.entry = Rcpp::NumericVector(entry);
+    in.entry = h.entry.begin();
+  }
+  if (weights.isNotNull()) {
+    h.weight = Rcpp::NumericVector(weights);
+    in.weight = h.weight.begin();
+  }
+  if (strata.isNotNull()) {
+    h.strata = zero_based(Rcpp::IntegerVector(strata));
+    in.strata = h.strata.data();
+    in.nstrata = nstrata;
+  }
+  in.timefix = timefix;
+}
+
 }  // namespace smallsurv_glue
 
 #endif

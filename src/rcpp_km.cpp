@@ -20,27 +20,9 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
                       Rcpp::Nullable<Rcpp::NumericVector> weights,
                       Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix,
                       bool robust) {
-  if (status.size() != stop.size()) Rcpp::stop("stop and status differ in length");
-  smallsurv::SurvInput in;
-  in.n = stop.size();
-  in.stop = stop.begin();
-  in.status = status.begin();
-  Rcpp::NumericVector en, wt;
-  if (entry.isNotNull()) {
-    en = Rcpp::NumericVector(entry);
-    in.entry = en.begin();
-  }
-  if (weights.isNotNull()) {
-    wt = Rcpp::NumericVector(weights);
-    in.weight = wt.begin();
-  }
-  std::vector<int> codes;
-  if (strata.isNotNull()) {
-    codes = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
-    in.strata = codes.data();
-    in.nstrata = nstrata;
-  }
-  in.timefix = timefix;
+  smallsurv_glue::SurvInputHolder h;
+  smallsurv_glue::fill_surv_input(h, stop, status, 1, entry, weights, strata, nstrata, timefix);
+  const smallsurv::SurvInput& in = h.in;
   // the four per-row columns are written straight into R vectors
   std::vector<Rcpp::NumericVector> cols;
   cols.reserve(4);

@@ -157,6 +157,14 @@ void timefix_sorted(double* v, std::size_t n) {
   }
 }
 
+void timefix_unsorted(double* v, std::size_t n) {
+  if (n < 2) return;
+  big_vector<double> sorted;
+  const index_vector o = stable_order(v, nullptr, n, 1, &sorted);
+  timefix_sorted(sorted.data(), n);
+  for (std::size_t k = 0; k < n; ++k) v[o[k]] = sorted[k];
+}
+
 EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
                              const ColumnAllocator* alloc) {
   const std::size_t n = in.n;

@@ -129,6 +129,9 @@ std::vector<double> timefix_cuts(const std::vector<double>& sorted_union);
 // The same rule in place on sorted values that may repeat.
 void timefix_sorted(double* sorted_values, std::size_t n);
 
+// The same rule in place on values in any order (sorts a copy).
+void timefix_unsorted(double* values, std::size_t n);
+
 }  // namespace smallsurv
 
 #endif
