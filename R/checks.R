@@ -1,13 +1,14 @@
 # Argument checks shared by every verb. Messages say which argument, what was
 # expected, what was supplied and, for data problems, which rows.
 
-# Format row labels for a message: at most `max` of them, then "and k more".
-format_rows <- function(rows, max = 6L) {
+# Format labels for a message: at most `max` of them, then "and k more",
+# after the singular or plural noun ("row 3" / "rows 3, 7 and 2 more").
+format_rows <- function(rows, max = 6L, noun = c("row", "rows")) {
   rows <- as.character(rows)
   k <- length(rows)
   shown <- paste(utils::head(rows, max), collapse = ", ")
   if (k > max) shown <- paste0(shown, " and ", k - max, " more")
-  paste0(if (k == 1L) "row " else "rows ", shown)
+  paste0(if (k == 1L) noun[1L] else noun[2L], " ", shown)
 }
 
 # Stop with a message built from pieces; `call. = FALSE` keeps it readable.

@@ -85,15 +85,8 @@ at_times_cif <- function(fit, times, min.risk = 5) {
       }
       nev <- if (j == 1L) rowSums(fit$n.event[rows, -1L, drop = FALSE]) else fit$n.event[rows, j]
       cev <- c(0, cumsum(nev))[idx + 1L]
-      note <- rep("", nt)
-      note[flat & !after] <- "no event yet"
-      few <- !after & nrisk < min.risk
-      note[few] <- paste0("only ", format(nrisk[few]), " at risk")
-      note[after] <- paste0("after last follow-up (", format(last), ")")
-      est[after] <- NA_real_
-      se[after] <- NA_real_
-      lo[after] <- NA_real_
-      hi[after] <- NA_real_
+      note <- at_times_note(flat, after, nrisk, min.risk, last)
+      est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_
       out[[length(out) + 1L]] <- data.frame(
         strata = rep(st$names[k], nt), state = states[j], time = times, estimate = est,
         std.error = se, conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev,

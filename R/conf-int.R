@@ -207,34 +207,34 @@ register_ci("cloglog", "complementary log-log (log(-log(1 - F)))", NULL,
                    "Models with R, eq. 4.21; etm::summary.etmCIF default"),
             "1 - (1 - F)^exp(-+ z se(F) / ((1 - F) log(1 - F)))",
             cif = transform_ci_cif("cloglog"))
-register_ci("wilson-neff", "Wilson with effective sample size",
-            function(fit, input, conf.level, ...) {
-              se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
-              wilson_neff(fit$surv, se, conf.level)
-            },
+# An effective-sample-size interval `fun(p, se, conf.level)` for km fits (se
+# of S on the probability scale) and for cif fits (matrices of state
+# probabilities).
+neff_km <- function(fun) {
+  function(fit, input, conf.level, ...) {
+    se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
+    fun(fit$surv, se, conf.level)
+  }
+}
+neff_cif <- function(fun) {
+  function(p, se, conf.level, fit, input, ...) {
+    r <- fun(as.vector(p), as.vector(se), conf.level)
+    list(lower = matrix(r$lower, nrow(p), ncol(p)), upper = matrix(r$upper, nrow(p), ncol(p)))
+  }
+}
+
+register_ci("wilson-neff", "Wilson with effective sample size", neff_km(wilson_neff),
             paste0("Wilson (1927), JASA 22:209-212; effective sample size p(1-p)/Var as in ",
                    "Dorey & Korn (1987), Stat Med 6:679-687"),
             paste0("Wilson score interval for p with n_eff = p (1 - p) / se(p)^2; ",
                    "NA where p is 0 or 1 or se is 0"),
-            cif = function(p, se, conf.level, fit, input, ...) {
-              r <- wilson_neff(as.vector(p), as.vector(se), conf.level)
-              list(lower = matrix(r$lower, nrow(p), ncol(p)),
-                   upper = matrix(r$upper, nrow(p), ncol(p)))
-            })
-register_ci("cp-neff", "Clopper-Pearson with effective sample size",
-            function(fit, input, conf.level, ...) {
-              se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
-              cp_neff(fit$surv, se, conf.level)
-            },
+            cif = neff_cif(wilson_neff))
+register_ci("cp-neff", "Clopper-Pearson with effective sample size", neff_km(cp_neff),
             paste0("Clopper & Pearson (1934), Biometrika 26:404-413; effective sample size ",
                    "p(1-p)/Var as in Dorey & Korn (1987), Stat Med 6:679-687"),
             paste0("beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x) with ",
                    "n = p (1 - p) / se(p)^2, x = p n; NA where p is 0 or 1 or se is 0"),
-            cif = function(p, se, conf.level, fit, input, ...) {
-              r <- cp_neff(as.vector(p), as.vector(se), conf.level)
-              list(lower = matrix(r$lower, nrow(p), ncol(p)),
-                   upper = matrix(r$upper, nrow(p), ncol(p)))
-            })
+            cif = neff_cif(cp_neff))
 register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
             paste0("Efron (1981), Censored data and the bootstrap, JASA 76:312-319; ",
                    "Akritas (1986), JASA 81:1032-1038"),

@@ -503,13 +503,7 @@ unclass_endpoints <- function(x) {
 }
 
 # "patient P03" / "patients P03, P07 and 2 more".
-format_patients <- function(ids, max = 6L) {
-  ids <- as.character(ids)
-  k <- length(ids)
-  shown <- paste(utils::head(ids, max), collapse = ", ")
-  if (k > max) shown <- paste0(shown, " and ", k - max, " more")
-  paste0(if (k == 1L) "patient " else "patients ", shown)
-}
+format_patients <- function(ids, max = 6L) format_rows(ids, max, c("patient", "patients"))
 
 match_one <- function(x, choices, arg) {
   if (identical(x, choices)) return(choices[1])

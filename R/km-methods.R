@@ -144,15 +144,8 @@ at_times <- function(fit, times, min.risk = 5) {
     nrisk <- ifelse(first_ge > length(tt), 0, fit$n.risk[rows][pmin(first_ge, length(tt))])
     cev <- c(0, cumsum(fit$n.event[rows]))[idx + 1L]
     ccen <- c(0, cumsum(fit$n.censor[rows]))[idx + 1L]
-    note <- rep("", nt)
-    note[no_event & !after] <- "no event yet"
-    few <- !after & nrisk < min.risk
-    note[few] <- paste0("only ", format(nrisk[few]), " at risk")
-    note[after] <- paste0("after last follow-up (", format(last), ")")
-    est[after] <- NA_real_
-    se[after] <- NA_real_
-    lo[after] <- NA_real_
-    hi[after] <- NA_real_
+    note <- at_times_note(no_event, after, nrisk, min.risk, last)
+    est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_
     data.frame(strata = rep(st$names[k], nt), time = times, estimate = est, std.error = se,
                conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev, n.censor = ccen,
                conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
@@ -162,6 +155,17 @@ at_times <- function(fit, times, min.risk = 5) {
   if (is.null(fit$strata)) out$strata <- NULL
   rownames(out) <- NULL
   out
+}
+
+# The `note` column of at_times(): no event yet, few at risk, or after the
+# last follow-up (which wins).
+at_times_note <- function(no_event, after, nrisk, min.risk, last) {
+  note <- rep("", length(after))
+  note[no_event & !after] <- "no event yet"
+  few <- !after & nrisk < min.risk
+  note[few] <- paste0("only ", format(nrisk[few]), " at risk")
+  note[after] <- paste0("after last follow-up (", format(last), ")")
+  note
 }
 
 #' Tidy and glance at a Kaplan-Meier fit
