@@ -111,7 +111,7 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
   }
   Rcpp::NumericVector perm;
   if (reps > 0) {
-    perm = Rcpp::wrap(smallsurv::gray_permutation(in, rho, reps,
+    perm = Rcpp::wrap(smallsurv::gray_permutation(in, ord, rho, reps,
                                                   static_cast<std::uint64_t>(seed), stat));
   }
   return Rcpp::List::create(Rcpp::Named("score") = scores, Rcpp::Named("var") = vars,

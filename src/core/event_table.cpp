@@ -106,31 +106,8 @@ index_vector stable_order(const double* value, const int* strata,
   return idx;
 }
 
-std::vector<double> timefix_cuts(const std::vector<double>& y) {
-  std::vector<double> out(y);
-  const std::size_t m = y.size();
-  if (m < 2) return out;
-  // mean(abs(y)) as R computes it: long double sum, then one refinement pass
-  long double s = 0;
-  for (double v : y) s += std::fabs(v);
-  s /= static_cast<long double>(m);
-  long double t = 0;
-  for (double v : y) t += (std::fabs(v) - s);
-  s += t / static_cast<long double>(m);
-  const double mean_abs = static_cast<double>(s);
-  const double tol = std::sqrt(DBL_EPSILON);
-  double cut = y[0];
-  for (std::size_t i = 1; i < m; ++i) {
-    const double dy = y[i] - y[i - 1];
-    const bool tied = (dy <= tol) || (dy / mean_abs <= tol);
-    if (!tied) cut = y[i];
-    out[i] = cut;
-  }
-  return out;
-}
-
 // aeqSurv's rule in place on sorted values (with repeats): the same result
-// as timefix_cuts() on the distinct values, without storing them.
+// over the distinct values, repeats simply taking their value's cut.
 void timefix_sorted(double* v, std::size_t n) {
   if (n < 2) return;
   long double s = 0;
@@ -214,7 +191,8 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
         const double v = (b >= n || (a < n && ts[a] <= es[b])) ? ts[a++] : es[b++];
         if (uniq.empty() || v != uniq.back()) uniq.push_back(v);
       }
-      const std::vector<double> cut = timefix_cuts(uniq);
+      std::vector<double> cut(uniq);
+      timefix_sorted(cut.data(), cut.size());
       if (cut != uniq) {
         for (big_vector<double>* col : {&ts, &es}) {
           std::size_t p = 0;

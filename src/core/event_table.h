@@ -121,12 +121,10 @@ index_vector stable_order(const double* value, const int* strata,
                                         std::size_t n, int nstrata,
                                         big_vector<double>* sorted = nullptr);
 
-// survival::aeqSurv()'s rule applied to already sorted values: returns the
-// replacement value of every element of `sorted_union` (sorted distinct
-// values of all time columns).
-std::vector<double> timefix_cuts(const std::vector<double>& sorted_union);
-
-// The same rule in place on sorted values that may repeat.
+// survival::aeqSurv()'s rule in place on sorted values that may repeat:
+// over the sorted distinct values of all time columns, a value within
+// sqrt(DBL_EPSILON) of its predecessor (absolutely, or relative to their mean
+// absolute value) takes the first value of its run.
 void timefix_sorted(double* sorted_values, std::size_t n);
 
 // The same rule in place on values in any order (sorts a copy).

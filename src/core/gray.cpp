@@ -178,9 +178,9 @@ struct SplitMix {
 };
 }  // namespace
 
-std::vector<double> gray_permutation(const GrayInput& in, double rho, int reps,
-                                     std::uint64_t seed, const std::vector<double>& observed) {
-  const index_vector ord = stable_order(in.time, in.strata, in.n, in.nstrata);
+std::vector<double> gray_permutation(const GrayInput& in, const index_vector& ord, double rho,
+                                     int reps, std::uint64_t seed,
+                                     const std::vector<double>& observed) {
   std::vector<int> grp(in.group, in.group + in.n);
   GrayInput pin = in;
   pin.group = grp.data();

@@ -64,9 +64,11 @@ double gray_statistic(const GrayScore& gs);
 
 // Permutation p-value: group labels permuted within strata `reps` times
 // (Fisher-Yates driven by a 64-bit generator seeded with `seed`); returns
-// (1 + #{T* >= T}) / (1 + valid reps) for each cause 1..ncause.
-std::vector<double> gray_permutation(const GrayInput& in, double rho, int reps,
-                                     std::uint64_t seed, const std::vector<double>& observed);
+// (1 + #{T* >= T}) / (1 + valid reps) for each cause 1..ncause.  `order` is
+// the caller's stable_order() of the observations (as for gray_score()).
+std::vector<double> gray_permutation(const GrayInput& in, const index_vector& order, double rho,
+                                     int reps, std::uint64_t seed,
+                                     const std::vector<double>& observed);
 
 }  // namespace smallsurv
 
