@@ -21,6 +21,26 @@ gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, 
     .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
 }
 
+lab_methods_cpp <- function() {
+    .Call(`_smallsurv_lab_methods_cpp`)
+}
+
+lab_pointwise_cpp <- function(method, time, status, at, conf_level, timefix = TRUE) {
+    .Call(`_smallsurv_lab_pointwise_cpp`, method, time, status, at, conf_level, timefix)
+}
+
+lab_qnorm_cpp <- function(p) {
+    .Call(`_smallsurv_lab_qnorm_cpp`, p)
+}
+
+lab_draw_cpp <- function(dist, count, seed) {
+    .Call(`_smallsurv_lab_draw_cpp`, dist, count, seed)
+}
+
+coverage_cpp <- function(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix = TRUE) {
+    .Call(`_smallsurv_coverage_cpp`, n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix)
+}
+
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }

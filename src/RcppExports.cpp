@@ -99,6 +99,74 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// lab_methods_cpp
+Rcpp::CharacterVector lab_methods_cpp();
+RcppExport SEXP _smallsurv_lab_methods_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    rcpp_result_gen = Rcpp::wrap(lab_methods_cpp());
+    return rcpp_result_gen;
+END_RCPP
+}
+// lab_pointwise_cpp
+Rcpp::List lab_pointwise_cpp(std::string method, Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::NumericVector at, double conf_level, bool timefix);
+RcppExport SEXP _smallsurv_lab_pointwise_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP statusSEXP, SEXP atSEXP, SEXP conf_levelSEXP, SEXP timefixSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type at(atSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    rcpp_result_gen = Rcpp::wrap(lab_pointwise_cpp(method, time, status, at, conf_level, timefix));
+    return rcpp_result_gen;
+END_RCPP
+}
+// lab_qnorm_cpp
+Rcpp::NumericVector lab_qnorm_cpp(Rcpp::NumericVector p);
+RcppExport SEXP _smallsurv_lab_qnorm_cpp(SEXP pSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    rcpp_result_gen = Rcpp::wrap(lab_qnorm_cpp(p));
+    return rcpp_result_gen;
+END_RCPP
+}
+// lab_draw_cpp
+Rcpp::NumericVector lab_draw_cpp(Rcpp::List dist, double count, double seed);
+RcppExport SEXP _smallsurv_lab_draw_cpp(SEXP distSEXP, SEXP countSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::List >::type dist(distSEXP);
+    Rcpp::traits::input_parameter< double >::type count(countSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(lab_draw_cpp(dist, count, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// coverage_cpp
+Rcpp::List coverage_cpp(double n, double reps, double seed, Rcpp::NumericVector times, Rcpp::NumericVector truth, double conf_level, Rcpp::CharacterVector methods, Rcpp::List event, Rcpp::List censor, double accrual, double cutoff, double dropout, bool timefix);
+RcppExport SEXP _smallsurv_coverage_cpp(SEXP nSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP timesSEXP, SEXP truthSEXP, SEXP conf_levelSEXP, SEXP methodsSEXP, SEXP eventSEXP, SEXP censorSEXP, SEXP accrualSEXP, SEXP cutoffSEXP, SEXP dropoutSEXP, SEXP timefixSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< double >::type n(nSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type times(timesSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type truth(truthSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type methods(methodsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type event(eventSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type censor(censorSEXP);
+    Rcpp::traits::input_parameter< double >::type accrual(accrualSEXP);
+    Rcpp::traits::input_parameter< double >::type cutoff(cutoffSEXP);
+    Rcpp::traits::input_parameter< double >::type dropout(dropoutSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    rcpp_result_gen = Rcpp::wrap(coverage_cpp(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix));
+    return rcpp_result_gen;
+END_RCPP
+}
 // km_fit_cpp
 Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
 RcppExport SEXP _smallsurv_km_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP robustSEXP) {
@@ -187,6 +255,11 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
+    {"_smallsurv_lab_methods_cpp", (DL_FUNC) &_smallsurv_lab_methods_cpp, 0},
+    {"_smallsurv_lab_pointwise_cpp", (DL_FUNC) &_smallsurv_lab_pointwise_cpp, 6},
+    {"_smallsurv_lab_qnorm_cpp", (DL_FUNC) &_smallsurv_lab_qnorm_cpp, 1},
+    {"_smallsurv_lab_draw_cpp", (DL_FUNC) &_smallsurv_lab_draw_cpp, 3},
+    {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 13},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
