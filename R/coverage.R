@@ -279,9 +279,13 @@ lab_step_spec <- function(fit, arg) {
 # One call of a generator function, checked.
 lab_call <- function(fun, n, arg, r) {
   x <- fun(n)
+  shown <- function(v) {
+    v <- utils::head(v, 6)
+    deparse1(if (is.numeric(v)) signif(v, 4) else v)
+  }
   if (!is.numeric(x) || length(x) != n || anyNA(x) || any(!is.finite(x)) || any(x < 0)) {
     abort("`", arg, "(n)` must return n = ", n, " finite non-negative times; in replicate ", r,
-          " it returned ", deparse1(utils::head(x, 6)),
+          " it returned ", shown(x),
           if (length(x) != n) paste0(" (length ", length(x), ")") else "", ".")
   }
   as.double(x)
@@ -300,8 +304,8 @@ lab_truth <- function(truth, times, ev) {
   if (is.function(truth)) truth <- truth(times)
   if (!is.numeric(truth) || length(truth) != length(times) || anyNA(truth) ||
       any(truth < 0 | truth > 1)) {
-    abort("`truth` must be a function of t or one probability per time (", length(times),
-          " values in [0, 1]); got ", deparse1(utils::head(truth, 6)), ".")
+    abort("`truth` must be a function of t or one probability in [0, 1] per time ",
+          "(length(times) = ", length(times), "); got ", deparse1(utils::head(truth, 6)), ".")
   }
   as.double(truth)
 }

@@ -1,0 +1,252 @@
+# The coverage laboratory: its methods are km()'s methods, its draws are
+# the documented distributions, and it reproduces an independent R-level
+# simulation.
+
+test_that("the normal quantile (AS 241) agrees with qnorm()", {
+  set.seed(11)
+  p <- c(1e-300, 1e-20, 1e-10, 1e-3, 0.01, 0.025, 0.075, 0.3, 0.5, 0.7, 0.925, 0.975, 0.99,
+         1 - 1e-12, runif(2000))
+  q <- smallsurv:::lab_qnorm_cpp(p)
+  expect_equal(q, qnorm(p), tolerance = 1e-15)
+  expect_identical(smallsurv:::lab_qnorm_cpp(c(0, 1)), c(-Inf, Inf))
+})
+
+# km(conf.type = m) looked up at `at` the way at_times() reports it, with
+# every undefined limit as NA.
+km_limits_at <- function(time, status, at, method, conf.level = 0.95) {
+  d <- data.frame(time = time, status = status)
+  fit <- km(Surv(time, status) ~ 1, data = d, conf.type = method, conf.level = conf.level)
+  a <- at_times(fit, at)
+  lo <- a$conf.low
+  hi <- a$conf.high
+  lo[is.nan(lo)] <- NA
+  hi[is.nan(hi)] <- NA
+  list(lower = lo, upper = hi)
+}
+
+lab_limits_at <- function(time, status, at, method, conf.level = 0.95) {
+  r <- smallsurv:::lab_pointwise_cpp(method, time, as.integer(status), at, conf.level)
+  r$lower[is.nan(r$lower)] <- NA
+  r$upper[is.nan(r$upper)] <- NA
+  r
+}
+
+# Seeded small data sets covering the edge cases: ties (events and
+# censorings at the same time), all censored, last subject dies, n = 1,
+# times from dates (near ties merged by timefix).
+lab_datasets <- function() {
+  set.seed(20261125)
+  out <- list(
+    list(time = c(3, 7, 8, 14), status = c(1, 1, 1, 1)),
+    list(time = c(5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45), status = c(1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1)),
+    list(time = c(2, 4, 4, 6, 9), status = c(0, 1, 0, 0, 0)),
+    list(time = c(1, 2, 3), status = c(0, 0, 0)),
+    list(time = 4, status = 1),
+    list(time = 4, status = 0),
+    list(time = c(1, 2, 2, 3, 3, 3, 5), status = c(0, 1, 0, 1, 1, 0, 1)),
+    list(time = c(0, 0, 1, 2), status = c(1, 0, 1, 0)),
+    list(time = c(10, 20, 30) / 30.4375 + c(0, 1e-12, 0), status = c(1, 1, 0))
+  )
+  for (i in 1:60) {
+    n <- sample(c(2:30, 60), 1)
+    tt <- if (i %% 3 == 0) round(rexp(n, 0.2)) else rexp(n, 0.1)
+    cc <- if (i %% 4 == 0) rep(Inf, n) else runif(n, 0, 25)
+    out[[length(out) + 1L]] <- list(time = pmin(tt, cc), status = as.integer(tt <= cc))
+  }
+  out
+}
+
+test_that("every laboratory method gives km()'s limits at the requested times", {
+  methods <- smallsurv:::lab_methods()
+  expect_true(all(c("plain", "log", "log-log", "logit", "arcsin") %in% methods))
+  expect_false("bootstrap" %in% methods)
+  for (d in lab_datasets()) {
+    ut <- sort(unique(d$time))
+    # before, at and between the observed times, and after the last one
+    at <- sort(unique(c(0, ut, ut + 0.37, max(ut) + 1, ut[1] / 2)))
+    for (m in methods) {
+      for (lev in c(0.95, 0.8)) {
+        expect_equal(lab_limits_at(d$time, d$status, at, m, lev),
+                     km_limits_at(d$time, d$status, at, m, lev), tolerance = 1e-12,
+                     label = paste0(m, " (n = ", length(d$time), ", level ", lev, ")"))
+      }
+    }
+  }
+})
+
+test_that("requested times in any order give the same limits", {
+  d <- lab_datasets()[[12]]
+  at <- c(5, 1, 20, 3, 3, 0)
+  for (m in smallsurv:::lab_methods()) {
+    r <- lab_limits_at(d$time, d$status, at, m)
+    o <- order(at)
+    s <- lab_limits_at(d$time, d$status, at[o], m)
+    expect_equal(r$lower[o], s$lower, tolerance = 0)
+    expect_equal(r$upper[o], s$upper, tolerance = 0)
+  }
+})
+
+# The independent R-level simulation: per replicate event(n) then censor(n)
+# from R's generator, km() fitted, limits by at_times(), counts in R.
+r_level_coverage <- function(n, times, reps, event, censor, truth, methods, conf.level = 0.95) {
+  cnt <- lapply(methods, function(m) list(na = 0, lo = 0, up = 0, w = 0))
+  names(cnt) <- methods
+  for (r in seq_len(reps)) {
+    tt <- event(n)
+    cc <- censor(n)
+    d <- data.frame(time = pmin(tt, cc), status = as.integer(tt <= cc))
+    for (m in methods) {
+      fit <- km(Surv(time, status) ~ 1, data = d, conf.type = m, conf.level = conf.level)
+      a <- at_times(fit, times)
+      def <- !is.na(a$conf.low) & !is.na(a$conf.high)
+      cnt[[m]]$na <- cnt[[m]]$na + !def
+      cnt[[m]]$lo <- cnt[[m]]$lo + (def & a$conf.low > truth)
+      cnt[[m]]$up <- cnt[[m]]$up + (def & a$conf.high < truth)
+      cnt[[m]]$w <- cnt[[m]]$w + ifelse(def, a$conf.high - a$conf.low, 0)
+    }
+  }
+  do.call(rbind, lapply(methods, function(m) {
+    k <- cnt[[m]]
+    def <- reps - k$na
+    lo <- k$lo / def
+    up <- k$up / def
+    data.frame(method = m, time = times, coverage = 1 - lo - up, lower_error = lo,
+               upper_error = up, width = k$w / def, n_na = k$na, stringsAsFactors = FALSE)
+  }))
+}
+
+test_that("with R generators the laboratory reproduces an R-level simulation exactly", {
+  ev <- function(n) rexp(n, 0.1)
+  ce <- function(n) runif(n, 2, 14)
+  times <- c(2, 6, 12, 14.5)
+  truth <- pexp(times, 0.1, lower.tail = FALSE)
+  methods <- smallsurv:::lab_methods()
+  set.seed(42)
+  ref <- r_level_coverage(15, times, 300, ev, ce, truth, methods)
+  set.seed(42)
+  lab <- ci_coverage(15, times, methods = methods, reps = 300, seed = 1, event = ev,
+                     censor = ce, truth = truth)
+  cols <- c("method", "time", "coverage", "lower_error", "upper_error", "width", "n_na")
+  expect_equal(as.data.frame(unclass(lab))[cols], ref[cols], tolerance = 1e-12,
+               ignore_attr = TRUE)
+  # some intervals are undefined after the last observed time (t = 14.5)
+  expect_true(all(lab$n_na[lab$time == 14.5] > 0))
+  expect_true(all(lab$n_na[lab$time < 12] == 0))
+})
+
+test_that("a km() fit is sampled by inverse transform, with its exponential tail", {
+  fit <- km(Surv(efs_time, efs_status) ~ 1, data = rrall)
+  spec <- smallsurv:::lab_step_spec(fit, "event")
+  draws <- smallsurv:::lab_draw_cpp(spec, 2e5, 7)
+  tt <- c(0, sort(unique(fit$time)), max(fit$time) + c(1, 5, 20))
+  emp <- vapply(tt, function(t) mean(draws > t), numeric(1))
+  expect_lt(max(abs(emp - spec$surv(tt))), 4 * sqrt(0.25 / 2e5))
+  # every draw within the curve's range is one of its event times
+  inside <- draws[draws < max(fit$time)]
+  expect_true(all(inside %in% fit$time[fit$n.event > 0]))
+})
+
+test_that("the C++ distributions are the documented ones", {
+  n <- 2e5
+  ks <- function(x, cdf, ...) suppressWarnings(stats::ks.test(x, cdf, ...)$p.value)
+  d <- smallsurv:::lab_event_spec(list(dist = "exponential", rate = 0.3), "event")
+  expect_gt(ks(smallsurv:::lab_draw_cpp(d, n, 1), "pexp", 0.3), 1e-3)
+  d <- smallsurv:::lab_event_spec(list(dist = "exponential", median = 8), "event")
+  expect_equal(d$par[1], log(2) / 8, tolerance = 1e-15)
+  d <- smallsurv:::lab_event_spec(list(dist = "weibull", shape = 0.7, scale = 5), "event")
+  expect_gt(ks(smallsurv:::lab_draw_cpp(d, n, 2), "pweibull", 0.7, 5), 1e-3)
+  d <- smallsurv:::lab_event_spec(list(dist = "lognormal", meanlog = 1, sdlog = 0.8), "event")
+  expect_gt(ks(smallsurv:::lab_draw_cpp(d, n, 3), "plnorm", 1, 0.8), 1e-3)
+  # and the truth comes from the same distribution
+  expect_equal(d$surv(c(1, 3)), plnorm(c(1, 3), 1, 0.8, lower.tail = FALSE), tolerance = 1e-15)
+})
+
+test_that("C++ generators agree with R generators within Monte-Carlo error", {
+  times <- c(3, 6, 9)
+  reps <- 4000
+  # accrual over 12, cut-off at 18, loss to follow-up at rate 0.02
+  lab_cpp <- ci_coverage(25, times, reps = reps, seed = 5,
+                         event = list(dist = "weibull", shape = 1.3, scale = 14),
+                         accrual = 12, cutoff = 18, dropout = 0.02)
+  set.seed(6)
+  lab_r <- ci_coverage(25, times, reps = reps, seed = 6,
+                       event = function(n) rweibull(n, 1.3, 14),
+                       censor = function(n) pmin(18 - runif(n, 0, 12), rexp(n, 0.02)))
+  expect_equal(lab_r$truth, lab_cpp$truth, tolerance = 4 * sqrt(0.25 / 1e6))
+  z <- (lab_cpp$coverage - lab_r$coverage) / sqrt(lab_cpp$mc_se^2 + lab_r$mc_se^2)
+  expect_true(all(abs(z) < 4))
+  for (col in c("lower_error", "upper_error")) {
+    p1 <- lab_cpp[[col]]
+    p2 <- lab_r[[col]]
+    se <- sqrt(p1 * (1 - p1) / reps + p2 * (1 - p2) / reps)
+    expect_true(all(abs(p1 - p2) < 4 * se + 1e-12), label = col)
+  }
+  expect_equal(lab_cpp$width, lab_r$width, tolerance = 0.05)
+  a <- attr(lab_cpp, "per_time")
+  b <- attr(lab_r, "per_time")
+  expect_equal(a$mean_at_risk, b$mean_at_risk, tolerance = 0.02)
+  expect_equal(attr(lab_cpp, "design")$events, attr(lab_r, "design")$events, tolerance = 0.02)
+})
+
+test_that("the laboratory is seeded and reproducible; the result has its shape", {
+  a <- ci_coverage(10, c(1, 4), reps = 500, seed = 3, event = list(dist = "exponential", rate = 0.2),
+                   dropout = 0.1)
+  b <- ci_coverage(10, c(4, 1, 4), reps = 500, seed = 3,
+                   event = list(dist = "exponential", rate = 0.2), dropout = 0.1)
+  expect_identical(a, b)
+  set.seed(9)
+  c1 <- ci_coverage(10, 2, reps = 200, event = list(dist = "exponential", rate = 0.2))
+  set.seed(9)
+  c2 <- ci_coverage(10, 2, reps = 200, event = list(dist = "exponential", rate = 0.2))
+  expect_identical(c1, c2)
+  expect_s3_class(a, c("smallsurv_coverage", "data.frame"))
+  expect_named(a, c("method", "time", "coverage", "lower_error", "upper_error", "width",
+                    "mc_se", "n_na", "truth"))
+  expect_equal(a$coverage, 1 - a$lower_error - a$upper_error, tolerance = 1e-14)
+  expect_equal(a$mc_se, sqrt(a$coverage * (1 - a$coverage) / (500 - a$n_na)), tolerance = 1e-14)
+  expect_equal(nrow(a), 2 * length(smallsurv:::lab_methods()))
+})
+
+test_that("hand-checked cases: no censoring and no event yet", {
+  # with one subject and t before any event, every Greenwood interval is
+  # (1, 1): it misses the truth from above in every replicate that has no
+  # event by t
+  cv <- ci_coverage(1, 0.5, methods = c("log-log", "plain"), reps = 1000, seed = 1,
+                    event = list(dist = "exponential", rate = 0.1))
+  pt <- attr(cv, "per_time")
+  # n = 1: the subject's time exceeds 0.5 with probability exp(-0.05)
+  expect_equal(cv$n_na / 1000, rep(1 - pt$p_no_event, 2), tolerance = 1e-12)
+  expect_equal(cv$lower_error, c(1, 1), tolerance = 0)
+  expect_equal(cv$width, c(0, 0), tolerance = 0)
+  # a truth of exactly 1 is covered by (1, 1)
+  cv1 <- ci_coverage(5, 0.5, methods = "log-log", reps = 100, seed = 1,
+                     event = function(n) rep(1, n), truth = 1)
+  expect_equal(cv1$coverage, 1, tolerance = 0)
+})
+
+test_that("bad arguments are refused with messages naming them", {
+  ev <- list(dist = "exponential", rate = 0.1)
+  expect_snapshot(error = TRUE, {
+    ci_coverage(25, 3, methods = "bootstrap", event = ev)
+    ci_coverage(25, 3, methods = c("log", "nonsense"), event = ev)
+    ci_coverage(0, 3, event = ev)
+    ci_coverage(25, -1, event = ev)
+    ci_coverage(25, 3, event = list(dist = "gamma", shape = 2))
+    ci_coverage(25, 3, event = list(dist = "weibull", shape = 2))
+    ci_coverage(25, 3, event = ev, accrual = 12, cutoff = 10)
+    ci_coverage(25, 3, event = function(n) rep(1.5, n - 1), reps = 5)
+    ci_coverage(25, 3, event = ev, truth = c(0.5, 0.4))
+    ci_coverage(25, 3)
+    ci_coverage(25, 3, event = km(Surv(efs_time, efs_status) ~ dose, data = rrall))
+  })
+})
+
+test_that("print() and plot() work", {
+  cv <- ci_coverage(12, c(2, 6), methods = c("log-log", "log"), reps = 400, seed = 8,
+                    event = list(dist = "exponential", median = 6), accrual = 6, cutoff = 12)
+  expect_snapshot(print(cv))
+  grDevices::pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_identical(plot(cv), cv)
+  expect_identical(plot(cv, type = "tails"), cv)
+})
