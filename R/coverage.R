@@ -25,7 +25,9 @@
 #'   \eqn{\hat S(t_{max}) \exp(-\lambda (t - t_{max}))} with the curve's
 #'   average hazard \eqn{\lambda = -\log \hat S(t_{max}) / t_{max}}; the
 #'   true \eqn{S(t)} is this step function with its tail.
-#' * **A function of `n`** returning `n` non-negative event times. Then the
+#' * **A function of `n`** returning `n` non-negative event times (`Inf`
+#'   for a patient who never has the event, e.g. a cure fraction; such a
+#'   patient must then be censored by something finite). Then the
 #'   draws come from R: in each replicate `event(n)` is called, then
 #'   `censor(n)` when `censor` is a function too, from R's generator in its
 #'   current state (call [set.seed()] first for reproducibility; `seed` only
@@ -47,9 +49,13 @@
 #' as [km()] does by default (`timefix`), and each method's limits at each
 #' requested time are exactly those [at_times()] reports for
 #' `km(conf.type = method)` on that cohort: the interval at the last
-#' observed time \eqn{\le t}; for the Greenwood-type methods (1, 1) when no
-#' event has occurred by \eqn{t}, and undefined (`NA`) after the last
-#' observed time of the replicate or where the estimate is 0.
+#' observed time \eqn{\le t} (for the Greenwood-type methods (1, 1) when no
+#' event has occurred by \eqn{t}, and undefined where the estimate is 0).
+#' A time after the last observed time of a replicate has no estimate
+#' ([at_times()] gives `NA` there): the interval is counted as undefined
+#' for **every** method, also for those that could extrapolate (BPCP's
+#' \eqn{[0, u]}, limits carried forward), so that all methods are judged
+#' on the same replicates.
 #' With \eqn{S(t)} the truth, over the replicates whose interval is defined:
 #' * `lower_error` \eqn{= P(\mathrm{lower} > S(t))} (the truth lies below
 #'   the interval: the lower limit is too high), `upper_error` \eqn{= P(\mathrm{upper} < S(t))} (the upper
@@ -162,6 +168,11 @@ ci_coverage <- function(n, times, methods = NULL, reps = 10000, seed = NULL, eve
     for (r in seq_len(reps)) {
       if (!is.null(ed)) ed[, r] <- lab_call(ev$fun, n, "event", r)
       if (!is.null(cd)) cd[, r] <- lab_call(ce$fun, n, "censor", r)
+    }
+    if (!is.null(ed) && ce$kind == "none" && !is.finite(cutoff) && dropout == 0 &&
+        any(is.infinite(ed))) {
+      abort("`event(n)` returned infinite times (patients who never have the event) but ",
+            "nothing censors them: give `censor`, `cutoff` or `dropout`.")
     }
     if (!is.null(ed)) ev <- list(kind = "supplied", draws = ed, label = ev$label, fun = ev$fun)
     if (!is.null(cd)) ce <- list(kind = "supplied", draws = cd, label = ce$label)
@@ -283,8 +294,8 @@ lab_call <- function(fun, n, arg, r) {
     v <- utils::head(v, 6)
     deparse1(if (is.numeric(v)) signif(v, 4) else v)
   }
-  if (!is.numeric(x) || length(x) != n || anyNA(x) || any(!is.finite(x)) || any(x < 0)) {
-    abort("`", arg, "(n)` must return n = ", n, " finite non-negative times; in replicate ", r,
+  if (!is.numeric(x) || length(x) != n || anyNA(x) || any(x < 0)) {
+    abort("`", arg, "(n)` must return n = ", n, " non-negative times; in replicate ", r,
           " it returned ", shown(x),
           if (length(x) != n) paste0(" (length ", length(x), ")") else "", ".")
   }

@@ -80,7 +80,7 @@ Rcpp::List lab_pointwise_cpp(std::string method, Rcpp::NumericVector time,
 // [[Rcpp::export(rng = false)]]
 Rcpp::NumericVector lab_qnorm_cpp(Rcpp::NumericVector p) {
   Rcpp::NumericVector out(p.size());
-  for (R_xlen_t i = 0; i < p.size(); ++i) out[i] = smallsurv::normal_quantile(p[i]);
+  for (R_xlen_t i = 0; i < p.size(); ++i) out[i] = smallsurv::as241_normal_quantile(p[i]);
   return out;
 }
 

@@ -58,7 +58,9 @@ inline bool greenwood_edge(const CountsView& c, double t, double S, double se, d
   return false;
 }
 
-inline double z_of(double conf_level) { return normal_quantile(1.0 - (1.0 - conf_level) / 2.0); }
+inline double z_of(double conf_level) {
+  return as241_normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
+}
 
 void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
                          double conf_level, double* lower, double* upper) {
@@ -144,7 +146,7 @@ std::vector<std::string> pointwise_names() {
 
 // Wichura MJ (1988), Algorithm AS 241: the percentage points of the normal
 // distribution, Applied Statistics 37:477-484 (PPND16), as R's qnorm().
-double normal_quantile(double p) {
+double as241_normal_quantile(double p) {
   if (!(p > 0.0 && p < 1.0)) {
     if (p == 0.0) return -std::numeric_limits<double>::infinity();
     if (p == 1.0) return std::numeric_limits<double>::infinity();
@@ -244,7 +246,7 @@ double draw_time(const DrawSpec& d, Xoshiro256& rng) {
     case DrawKind::weibull:  // P(T > t) = exp(-(t / scale)^shape)
       return d.b * std::pow(-std::log(u), 1.0 / d.a);
     case DrawKind::lognormal:  // log T ~ N(meanlog, sdlog^2)
-      return std::exp(d.a + d.b * normal_quantile(u));
+      return std::exp(d.a + d.b * as241_normal_quantile(u));
     case DrawKind::step: {
       // inverse transform: T = inf{t : S(t) < u}; P(T > t) = P(u <= S(t)) = S(t)
       const double* s = d.step_surv;
@@ -300,7 +302,9 @@ CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& 
       }
       const bool ev = T <= C;
       if (!std::isfinite(ev ? T : C))
-        throw input_error("an observation time is infinite (no censoring and no event)");
+        throw input_error(
+            "a subject has an infinite event time and no finite censoring time: give `censor`, "
+            "`cutoff` or `dropout`");
       cc.set(i, ev ? T : C, ev);
       res.events += ev ? 1.0 : 0.0;
     }
@@ -317,9 +321,16 @@ CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& 
         if (ev_so_far + ev_at == 0) res.no_event[i] += 1.0;
       }
     }
+    // times after the last observed time: no estimate (at_times() reports
+    // NA there), whatever a method would extrapolate -- every method is
+    // judged on the same replicates
+    std::size_t kdef = k;
+    while (kdef > 0 && s.times[kdef - 1] > v.time[v.m - 1]) --kdef;
     for (std::size_t m = 0; m < nm; ++m) {
-      s.methods[m](v, s.times, k, s.conf_level, lo.data(), hi.data());
-      for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t i = kdef; i < k; ++i) res.n_na[m * k + i] += 1.0;
+      if (kdef == 0) continue;
+      s.methods[m](v, s.times, kdef, s.conf_level, lo.data(), hi.data());
+      for (std::size_t i = 0; i < kdef; ++i) {
         const std::size_t q = m * k + i;
         if (std::isnan(lo[i]) || std::isnan(hi[i])) {
           res.n_na[q] += 1.0;

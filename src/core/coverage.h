@@ -11,7 +11,9 @@
 //          administrative censoring from uniform accrual over [0, accrual] and
 //          a data cut-off, and/or exponential loss to follow-up).
 // Outputs: per method and time, counts over replicates: undefined intervals
-//          (either limit NaN), lower > truth, upper < truth, and the sum and
+//          (the time is after the replicate's last observed time -- for
+//          every method alike, as at_times() gives no estimate there -- or
+//          either limit is NaN), lower > truth, upper < truth, and the sum and
 //          sum of squares of the widths of the defined intervals; per time the
 //          mean number at risk and the count of replicates without an event
 //          up to that time; the total numbers of events and observations.
@@ -72,7 +74,7 @@ std::vector<std::string> pointwise_names();
 
 // Standard normal quantile, Wichura's AS 241 (PPND16), the algorithm of R's
 // qnorm(): full double precision for 0 < p < 1.
-double normal_quantile(double p);
+double as241_normal_quantile(double p);
 
 // ---- building a CountsView from (time, status) pairs ---------------------
 // Buffers for cohorts of up to `n` subjects, reused from replicate to

@@ -238,7 +238,18 @@ test_that("bad arguments are refused with messages naming them", {
     ci_coverage(25, 3, event = ev, truth = c(0.5, 0.4))
     ci_coverage(25, 3)
     ci_coverage(25, 3, event = km(Surv(efs_time, efs_status) ~ dose, data = rrall))
+    ci_coverage(5, 3, event = function(n) rep(Inf, n), reps = 2, seed = 1, truth = 1)
   })
+})
+
+test_that("a cure fraction (infinite event times) works with finite censoring", {
+  set.seed(4)
+  cv <- ci_coverage(20, c(5, 10), methods = "log-log", reps = 300, seed = 1,
+                    event = function(n) ifelse(runif(n) < 0.4, Inf, rexp(n, 0.2)),
+                    censor = function(n) runif(n, 5, 20),
+                    truth = function(t) 0.4 + 0.6 * exp(-0.2 * t))
+  expect_equal(cv$truth, 0.4 + 0.6 * exp(-0.2 * c(5, 10)), tolerance = 1e-15)
+  expect_true(all(cv$n_na == 0))
 })
 
 test_that("print() and plot() work", {
