@@ -101,7 +101,8 @@ print.smallsurv_km <- function(x, ...) {
 #' @param times Non-negative times at which to report.
 #' @param min.risk Flag estimates with fewer subjects at risk than this.
 #' @param maturity `NULL` (default), a result of [maturity()] for this fit,
-#'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
+#'   or a list of its rules (e.g. `list(min.risk = 5, max.drop = 0.1)`;
+#'   rules left out take maturity()'s defaults, `NULL` switches one off):
 #'   estimates at times after the curve's maturity time get the note
 #'   `"past maturity (<time>; <rule>)"`.
 #' @return A data frame with columns `strata` (when the fit has strata),

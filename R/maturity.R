@@ -187,7 +187,8 @@ print.smallsurv_maturity <- function(x, digits = 3L, ...) {
       " curves (smallsurv)\n", sep = "")
   txt <- maturity_rule_text(x$rules, x$type)
   if (length(txt)) {
-    cat("A curve is read while: ", paste(txt, collapse = "; and "), ".\n", sep = "")
+    cat(strwrap(paste0("A curve is read while: ", paste(txt, collapse = "; and "), "."),
+                width = 0.95 * getOption("width")), sep = "\n")
   } else {
     cat("No rule applied.\n")
   }

@@ -28,7 +28,11 @@
 #'
 #' p-values are two-sided Wald tests of \eqn{\Delta = 0} and of a log
 #' ratio = 0. In `tidy()` the `std.error` of a ratio is the standard error
-#' of its *logarithm*.
+#' of its *logarithm*. When no group has an event before `tau` (both
+#' variances 0) the difference is exactly 0 and its p-value `NaN` (0/0);
+#' survRM2's sum of areas can leave a rounding residue (~1e-15) there that
+#' it reports as p = 0. An RMTL of 0 (no event before `tau`) makes the RMTL
+#' ratio undefined, as in survRM2.
 #'
 #' @section Choice of tau:
 #' A group's Kaplan-Meier curve is known up to its largest observed time,
@@ -173,7 +177,7 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
     if (!(tau > 0)) abort("rmst(): the largest allowed `tau` is ", format(tau),
                           " (every curve ends at time 0); there is nothing to estimate.")
   } else if (tau > bound) {
-    ends <- paste0(labels, ": ", format(probe$last_time),
+    ends <- paste0(labels, ": ", format(probe$last_time, trim = TRUE),
                    ifelse(probe$last_event == 1, " (event)", " (censored)"), collapse = "; ")
     abort("`tau` = ", format(tau), " is beyond the largest allowed value ", format(bound),
           ": the Kaplan-Meier curve of a group whose last observation is censored is unknown ",
