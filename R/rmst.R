@@ -150,7 +150,6 @@ rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action
     ba <- check_boot_args(reps, seed)
     perm <- list(reps = ba$reps, seed = ba$seed)
   }
-  if (!is.null(mcall$weights)) abort("rmst(): case weights are not supported.")
   input <- surv_input(mcall, parent.frame(), allow_entry = FALSE)
   rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall)
 }
