@@ -180,6 +180,9 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
       draw_cif_curve(x, rows, match(causes[j], x$states), col[j], lty[k], band,
                      if (is.null(m)) Inf else m$limits$time[k], beyond)
     }
+    if (!is.null(m) && m$limits$rule[k] != "none") {
+      graphics::abline(v = m$limits$time[k], col = "grey40", lty = 3)
+    }
   }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)

@@ -277,3 +277,40 @@ test_that("tidy(), glance() and print() give the documented layout", {
   expect_snapshot(print(rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
                              permutation = TRUE, reps = 500, seed = 1)))
 })
+
+test_that("pairwise permutation p-values equal the two-group analysis of each pair", {
+  set.seed(21)
+  n <- 36
+  d <- data.frame(time = round(stats::rexp(n, 0.3), 1) + 0.1, status = stats::rbinom(n, 1, 0.7),
+                  g = factor(rep(c("a", "b", "c"), 12)))
+  tau <- 0.8 * min(tapply(d$time, d$g, max))
+  m <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = TRUE, reps = 300,
+            seed = 8)
+  s <- d[d$g != "b", ]
+  s$g <- droplevels(s$g)
+  two <- rmst(Surv(time, status) ~ g, data = s, tau = tau, permutation = TRUE, reps = 300,
+              seed = 8)
+  got <- m$contrasts[m$contrasts$group == "g=c vs g=a", ]
+  expect_equal(got$p.perm, two$contrasts$p.perm, tolerance = 1e-14)
+  expect_equal(got$estimate, two$contrasts$estimate, tolerance = 1e-12)
+  h <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = TRUE, reps = 300,
+            seed = 8, adjust = "bonferroni")
+  i <- h$contrasts$term == "difference"
+  expect_equal(h$contrasts$p.perm[i], pmin(1, 3 * m$contrasts$p.perm[i]), tolerance = 1e-14)
+  expect_output(print(m), "without multiplicity adjustment")
+  expect_output(print(h), "p.adjust\\(method = \"bonferroni\"\\)")
+})
+
+test_that("subset and na.action select the rows as in the other verbs", {
+  d <- rrall
+  d$efs_time[3] <- NA
+  a <- rmst(Surv(efs_time, efs_status) ~ dose, data = d, tau = 6)
+  b <- rmst(Surv(efs_time, efs_status) ~ dose, data = rrall[-3, ], tau = 6)
+  expect_equal(a$groups[names(a$groups)], b$groups)
+  expect_length(a$na.action, 1L)
+  expect_output(print(a), "1 row removed by na.action")
+  s <- rmst(Surv(efs_time, efs_status) ~ 1, data = rrall, tau = 6, subset = dose == "DL1")
+  full <- rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6)
+  expect_equal(s$groups$rmst, full$groups$rmst[1], tolerance = 1e-12)
+  expect_equal(s$groups$std.error, full$groups$std.error[1], tolerance = 1e-12)
+})
