@@ -14,7 +14,8 @@
 #' \eqn{\ge t}), \eqn{N} the number of subjects of the curve, and
 #' \eqn{\hat S(t-)} the event-free (Kaplan-Meier) probability just before
 #' \eqn{t}, the curve is readable at \eqn{t} while
-#' * `min.risk`: \eqn{n(t) \ge} `min.risk` (default 5);
+#' * `min.risk`: \eqn{n(t) \ge} `min.risk` (default 5, the floor of the
+#'   common "fewer than max(5, 10-20% of N) at risk" practice);
 #' * `min.fraction`: \eqn{n(t)/N \ge} `min.fraction` (default 0.1: the
 #'   cardiac-valve reporting guideline's dashed line at 10% of the initial
 #'   cohort, Akins et al. 2008; Pocock et al. 2002 discuss 10-20%);
