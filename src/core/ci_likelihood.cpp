@@ -27,96 +27,150 @@ long last_row(const CountsView& c, double t) {
   return static_cast<long>(std::upper_bound(c.time, end, t) - c.time) - 1;
 }
 
-// Brent's zeroin (Brent 1973, ch. 4) on [a, b] with f(a), f(b) of opposite
-// signs; stops when the bracket is below 4 eps |x| + tol_abs.
-template <class F>
-double brent(F f, double a, double b, double fa, double fb, double tol_abs) {
-  double c = a, fc = fa, d = b - a, e = d;
-  for (int it = 0; it < 200; ++it) {
-    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
-      c = a; fc = fa; d = b - a; e = d;
-    }
-    if (std::fabs(fc) < std::fabs(fb)) {
-      a = b; b = c; c = a;
-      fa = fb; fb = fc; fc = fa;
-    }
-    const double tol = 2.0 * kEps * std::fabs(b) + 0.5 * tol_abs;
-    const double m = 0.5 * (c - b);
-    if (std::fabs(m) <= tol || fb == 0.0) return b;
-    if (std::fabs(e) < tol || std::fabs(fa) <= std::fabs(fb)) {
-      d = m; e = m;  // bisection
-    } else {
-      double p, q, r;
-      const double s = fb / fa;
-      if (a == c) {  // secant
-        p = 2.0 * m * s;
-        q = 1.0 - s;
-      } else {  // inverse quadratic interpolation
-        q = fa / fc;
-        r = fb / fc;
-        p = s * (2.0 * m * q * (q - r) - (b - a) * (r - 1.0));
-        q = (q - 1.0) * (r - 1.0) * (s - 1.0);
-      }
-      if (p > 0) q = -q; else p = -p;
-      if (2.0 * p < std::min(3.0 * m * q - std::fabs(tol * q), std::fabs(e * q))) {
-        e = d; d = p / q;
-      } else {
-        d = m; e = m;
-      }
-    }
-    a = b; fa = fb;
-    b += (std::fabs(d) > tol) ? d : (m > 0 ? tol : -tol);
-    fb = f(b);
-  }
-  return b;
-}
+// The Thomas-Grunkemeier terms (event rows with n_j > d_j, in time order,
+// so m_j = n_j - d_j decreases) and fast evaluation of
+//   f(lam) = -2 R(lam) - chi2,  f'(lam),  log S(lam)
+// over the first J terms.  Terms with m_j >= kC |lam| are summed through
+// their power series in lam, whose coefficients are prefix sums kept at
+// every kK-th term:
+//   R(lam)          = sum_{p>=2} (-1)^(p+1) lam^p / p  B_{p-1},
+//   log S(lam) - log S(0) = sum_{p>=1} (-1)^(p+1) lam^p / p  B_p,
+//   B_q = sum_j m_j^-q - n_j^-q = sum_j n_j^-q expm1(-q log1p(-d_j/n_j)),
+// truncated at p = kP (|lam|/m_j <= 1/8: relative error < 8^-18 ~ 6e-17);
+// the rest (at most kK - 1 terms before the split, and the late terms with
+// small risk sets) exactly.  One evaluation then costs O(kK + kP + late
+// terms) instead of O(J), so all rows of a large fit cost O(J) evaluations.
+// With fewer than kK terms everything is exact.
+class TgTerms {
+ public:
+  static constexpr std::size_t kK = 16;  // checkpoint spacing
+  static constexpr int kP = 18;          // series length
+  static constexpr double kC = 8.0;      // series used where m_j >= kC |lam|
 
-// The log-likelihood ratio R(lam) of the Thomas-Grunkemeier constraint and
-// the constrained estimate S(lam), over J terms (n_j > d_j > 0).
-struct TgTerms {
-  const double* n;
-  const double* d;
-  std::size_t J;
-  double R(double lam) const {
-    double s = 0.0;
-    for (std::size_t j = 0; j < J; ++j) {
-      const double nd = n[j] - d[j];
-      s += nd * std::log1p(lam / nd) - n[j] * std::log1p(lam / n[j]);
+  void add(double n, double d) {
+    if (n_.size() % kK == 0) {  // checkpoint before this term
+      B_.insert(B_.end(), Bacc_, Bacc_ + kP);
+      L_.push_back(Lacc_);
     }
-    return s;
+    n_.push_back(n);
+    m_.push_back(n - d);
+    const double l = std::log1p(-d / n);
+    Lacc_ += l;
+    double np = 1.0;
+    for (int p = 1; p <= kP; ++p) {
+      np /= n;
+      Bacc_[p - 1] += np * std::expm1(-p * l);
+    }
   }
-  double S(double lam) const {
-    double s = 0.0;
-    for (std::size_t j = 0; j < J; ++j) s += std::log((n[j] - d[j] + lam) / (n[j] + lam));
-    return std::exp(s);
+  std::size_t size() const { return n_.size(); }
+  // prefix sums of B_1 (the Greenwood sum) after all terms are added
+  void finish() {
+    if (n_.size() % kK == 0) {  // the checkpoint after the last term
+      B_.insert(B_.end(), Bacc_, Bacc_ + kP);
+      L_.push_back(Lacc_);
+    }
+    G_.resize(n_.size());
+    double g = 0.0;
+    for (std::size_t j = 0; j < n_.size(); ++j) {
+      g += (n_[j] - m_[j]) / (n_[j] * m_[j]);
+      G_[j] = g;
+    }
   }
+  double greenwood_cached(std::size_t J) const { return G_[J - 1]; }
+  double min_m(std::size_t J) const { return m_[J - 1]; }
+
+  // f, f' (if fp) and log S at lam over the first J terms
+  double eval(double lam, std::size_t J, double chi2, double* fp, double* logS) const {
+    const double thr = kC * std::fabs(lam);
+    const std::size_t s =
+        static_cast<std::size_t>(std::partition_point(m_.begin(), m_.begin() + J,
+                                                      [thr](double x) { return x >= thr; }) -
+                                 m_.begin());
+    const std::size_t cp = s / kK, s0 = cp * kK;
+    double R = 0.0, dR = 0.0, lS = 0.0;
+    if (cp > 0) {
+      const double* B = &B_[cp * kP];
+      double lp = lam;  // lam^p
+      double sign = 1.0;
+      for (int p = 1; p <= kP; ++p) {
+        // log S: p-th term; R: the (p+1)-th term uses B_p
+        lS += sign * lp / p * B[p - 1];
+        dR -= sign * lp * B[p - 1];
+        lp *= lam;
+        R -= sign * lp / (p + 1) * B[p - 1];
+        sign = -sign;
+      }
+      lS += L_[cp];
+    }
+    for (std::size_t j = s0; j < J; ++j) {
+      const double n = n_[j], m = m_[j];
+      R += m * std::log1p(lam / m) - n * std::log1p(lam / n);
+      dR += m / (m + lam) - n / (n + lam);
+      lS += std::log((m + lam) / (n + lam));
+    }
+    if (fp) *fp = -2.0 * dR;
+    if (logS) *logS = lS;
+    return -2.0 * R - chi2;
+  }
+
+ private:
+  std::vector<double> n_, m_, G_;
+  std::vector<double> B_, L_;  // per checkpoint: kP prefix sums, prefix log S
+  double Bacc_[kP] = {0.0};
+  double Lacc_ = 0.0;
 };
 
-void tg_limits(const TgTerms& t, double chi2, double* lo, double* up) {
-  const auto f = [&t, chi2](double lam) { return -2.0 * t.R(lam) - chi2; };
+// Root of f in the bracket [a, b] (f(a), f(b) of opposite signs, f
+// monotone): Newton steps from x0, kept inside the shrinking bracket,
+// bisection where a step leaves it (Numerical Recipes' rtsafe idea).
+// Returns log S at the root.
+double tg_root(const TgTerms& t, std::size_t J, double chi2, double a, double fa, double b,
+               double x0) {
+  double x = (x0 > std::min(a, b) && x0 < std::max(a, b)) ? x0 : 0.5 * (a + b);
+  double fx, dfx, lS = 0.0;
+  for (int it = 0; it < 200; ++it) {
+    fx = t.eval(x, J, chi2, &dfx, &lS);
+    if (fx == 0.0) break;
+    if ((fx > 0.0) == (fa > 0.0)) { a = x; fa = fx; } else { b = x; }
+    double xn = x - fx / dfx;
+    if (!(xn > std::min(a, b) && xn < std::max(a, b))) xn = 0.5 * (a + b);
+    const double dx = std::fabs(xn - x);
+    x = xn;
+    if (dx <= 4.0 * kEps * std::fabs(x) || std::fabs(b - a) <= 4.0 * kEps * std::fabs(x)) {
+      t.eval(x, J, chi2, nullptr, &lS);
+      break;
+    }
+  }
+  return lS;
+}
+
+void tg_limits(const TgTerms& t, std::size_t J, double chi2, double* lo, double* up) {
+  // -2 R(lam) ~ lam^2 B_1 near 0: a starting guess for both roots
+  const double guess = std::sqrt(chi2 / t.greenwood_cached(J));
   // upper limit: lam in (0, inf); f(0) = -chi2 < 0 and f -> +inf
-  double hi = 1.0, fhi = f(hi);
+  double hi = guess, fhi = t.eval(hi, J, chi2, nullptr, nullptr);
   while (!(fhi > 0.0) && hi < 1e300) {
     hi *= 4.0;
-    fhi = f(hi);
+    fhi = t.eval(hi, J, chi2, nullptr, nullptr);
   }
-  const double lam_u = brent(f, 0.0, hi, -chi2, fhi, 0.0);
-  *up = t.S(lam_u);
+  *up = std::exp(tg_root(t, J, chi2, 0.0, -chi2, hi, guess));
   // lower limit: lam in (-m, 0), m = min(n_j - d_j) (the last term); f -> +inf at -m
-  double m = kInf;
-  for (std::size_t j = 0; j < t.J; ++j) m = std::min(m, t.n[j] - t.d[j]);
-  double a = -0.5 * m, fa = f(a), w = 0.5;
+  const double m = t.min_m(J);
+  double a = -guess, w = 0.5;
+  if (!(a > -m)) a = -0.5 * m;
+  double fa = t.eval(a, J, chi2, nullptr, nullptr);
   while (!(fa > 0.0) && w > 1e-17) {
-    w *= 0.5;
+    w = std::min(w, (m + a) / m) * 0.5;
     a = -m * (1.0 - w);
-    fa = f(a);
+    fa = t.eval(a, J, chi2, nullptr, nullptr);
   }
   if (!(fa > 0.0)) {  // the root is within rounding of -m: S(lam) is ~0 there
-    *lo = t.S(a);
+    double lS = 0.0;
+    t.eval(a, J, chi2, nullptr, &lS);
+    *lo = std::exp(lS);
     return;
   }
-  const double lam_l = brent(f, a, 0.0, fa, -chi2, 0.0);
-  *lo = t.S(lam_l);
+  *lo = std::exp(tg_root(t, J, chi2, a, fa, 0.0, -guess));
 }
 
 }  // namespace
@@ -146,15 +200,13 @@ void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_lev
   const double z = normal_quantile_upper(0.5 * (1.0 - conf_level));
   const double chi2 = z * z;
   // the terms in row order, and how many of them lie at or before each row
-  std::vector<double> n, d;
+  TgTerms terms;
   std::vector<std::size_t> upto(c.m);
   for (std::size_t r = 0; r < c.m; ++r) {
-    if (c.n_event[r] > 0.0 && c.n_risk[r] > c.n_event[r]) {
-      n.push_back(c.n_risk[r]);
-      d.push_back(c.n_event[r]);
-    }
-    upto[r] = n.size();
+    if (c.n_event[r] > 0.0 && c.n_risk[r] > c.n_event[r]) terms.add(c.n_risk[r], c.n_event[r]);
+    upto[r] = terms.size();
   }
+  terms.finish();
   std::size_t last_J = static_cast<std::size_t>(-1);  // cache: same terms, same limits
   double last_lo = 1.0, last_up = 1.0;
   for (std::size_t i = 0; i < k; ++i) {
@@ -169,7 +221,7 @@ void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_lev
       continue;
     }
     if (J != last_J) {
-      tg_limits(TgTerms{n.data(), d.data(), J}, chi2, &last_lo, &last_up);
+      tg_limits(terms, J, chi2, &last_lo, &last_up);
       last_J = J;
     }
     lower[i] = last_lo;

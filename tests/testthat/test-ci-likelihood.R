@@ -77,6 +77,18 @@ test_that("likelihood-ratio equals kmci1TG's algorithm at uniroot(tol = 1e-14) o
   }
 })
 
+test_that("likelihood-ratio on a large fit (the power-series path) equals the tightened reference", {
+  set.seed(3)
+  n <- 1500
+  t <- round(stats::rexp(n), 5); cens <- round(stats::rexp(n, 0.5), 5)
+  d <- data.frame(t = pmin(t, cens), s = as.integer(t <= cens))
+  fit <- km(Surv(t, s) ~ 1, d, conf.type = "likelihood-ratio")
+  idx <- unique(round(seq(1, length(fit$time), length.out = 25)))
+  ref <- vapply(fit$time[idx], function(u) tg_ref(d$t, d$s, u), c(lower = 0, upper = 0))
+  expect_equal(fit$lower[idx], unname(ref["lower", ]), tolerance = 1e-8)
+  expect_equal(fit$upper[idx], unname(ref["upper", ]), tolerance = 1e-8)
+})
+
 test_that("likelihood-ratio agrees with bpcp::kmciTG's default call (loosely) and its edge rules", {
   skip_if_not_installed("bpcp")
   for (nm in names(lr_datasets())) {
