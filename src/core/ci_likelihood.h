@@ -34,8 +34,11 @@ double normal_quantile_upper(double q);
 //   R(lam) = sum_j (n_j - d_j) log(1 + lam/(n_j - d_j)) - n_j log(1 + lam/n_j),
 //   -2 R(lam) = z^2 has one root lam_U > 0 and one lam_L in (-min(n_j - d_j), 0),
 //   limits S(lam) = prod_j (n_j + lam - d_j)/(n_j + lam).
-// Roots by Brent's method on bracketed monotone branches (to ~1e-14 relative
-// in lam).  No such row (before the first event): [1, 1].  Rows with
+// Roots by Newton steps kept inside a bracket on each monotone branch
+// (bisection when a step leaves it), to ~1e-15 relative in lam; for fits with
+// many event times the sums are evaluated through prefix power series (see
+// ci_likelihood.cpp), so every row of an n = 1e6 fit costs a few seconds.
+// No such row (before the first event): [1, 1].  Rows with
 // n_j = d_j are left out, so at S = 0 the limits are those of the previous
 // event time (and [1, 1] when the first event time empties the risk set):
 // bpcp's convention.  Unweighted counts only.
