@@ -12,7 +12,7 @@
 #' nonparametric MLE; Owen's empirical likelihood). Over the event times
 #' \eqn{t_j \le t} with \eqn{n_j > d_j},
 #' \deqn{R(\lambda) = \sum_j (n_j - d_j)\log(1 + \lambda/(n_j - d_j)) -
-#'   n_j \log(1 + \lambda/n_j),}
+#'   n_j \log(1 + \lambda/n_j),}{R(lambda) = sum_j (n_j - d_j) log(1 + lambda/(n_j - d_j)) - n_j log(1 + lambda/n_j),}
 #' and the limits are \eqn{S(\lambda) = \prod_j (n_j + \lambda - d_j)/(n_j + \lambda)}
 #' at the two roots of \eqn{-2R(\lambda) = \chi^2_{1,1-\alpha} = z^2}, one in
 #' \eqn{(-\min_j(n_j - d_j), 0)} (lower limit), one in \eqn{(0, \infty)}
@@ -55,7 +55,7 @@
 #' Rothman (1978), km.ci's default: the Wilson score interval for the
 #' proportion \eqn{S} with the Greenwood effective sample size
 #' \eqn{n' = S(1 - S)/V}, \eqn{V = S^2 \sum_{t_j \le t} d_j/(n_j(n_j - d_j))}:
-#' \deqn{\frac{n'}{n' + z^2}\left(S + \frac{z^2}{2n'} \mp z\sqrt{V + \frac{z^2}{4n'^2}}\right).}
+#' \deqn{\frac{n'}{n' + z^2}\left(S + \frac{z^2}{2n'} \mp z\sqrt{V + \frac{z^2}{4n'^2}}\right).}{n'/(n' + z^2) (S + z^2/(2n') -+ z sqrt(V + z^2/(4 n'^2))).}
 #' Equal to `km.ci::km.ci(method = "rothman")` (to 1e-12) wherever
 #' \eqn{0 < S}. Before the first event it is \eqn{[1, 1]} (as km.ci). Where
 #' the risk set empties (\eqn{S = 0}, \eqn{n_K = d_K} at \eqn{t_K}) the
@@ -100,16 +100,14 @@
 #'
 #' Rothman KJ (1978). Estimation of confidence limits for the cumulative
 #' probability of survival in life table analysis. *J Chronic Dis*
-#' 31:557-560. \doi{10.1016/0021-9681(78)90043-7}
+#' 31:557-560.
 #'
 #' Peto R, Pike MC, Armitage P, et al. (1977). Design and analysis of
 #' randomized clinical trials requiring prolonged observation of each
 #' patient. II. Analysis and examples. *Br J Cancer* 35:1-39.
-#' \doi{10.1038/bjc.1977.1}
 #'
 #' Dorey FJ, Korn EL (1987). Effective sample sizes for confidence intervals
 #' for survival probabilities. *Stat Med* 6:679-687.
-#' \doi{10.1002/sim.4780060605}
 #' @name ci_methods
 NULL
 

@@ -121,22 +121,30 @@ class TgTerms {
 };
 
 // Root of f in the bracket [a, b] (f(a), f(b) of opposite signs, f
-// monotone): Newton steps from x0, kept inside the shrinking bracket,
-// bisection where a step leaves it (Numerical Recipes' rtsafe idea).
-// Returns log S at the root.
+// monotone), found as the root of g = sqrt(f + chi2) - sqrt(chi2), i.e.
+// sqrt(-2 R(lam)) = z, which is nearly linear in lam (-2 R ~ lam^2 B_1):
+// Newton steps from x0 kept inside the shrinking bracket, bisection where a
+// step leaves it (Numerical Recipes' rtsafe idea).  Returns log S at the root.
 double tg_root(const TgTerms& t, std::size_t J, double chi2, double a, double fa, double b,
                double x0) {
+  const double z = std::sqrt(chi2);
   double x = (x0 > std::min(a, b) && x0 < std::max(a, b)) ? x0 : 0.5 * (a + b);
-  double fx, dfx, lS = 0.0;
+  double lS = 0.0;
   for (int it = 0; it < 200; ++it) {
-    fx = t.eval(x, J, chi2, &dfx, &lS);
+    double dfx;
+    const double fx = t.eval(x, J, chi2, &dfx, &lS);
     if (fx == 0.0) break;
     if ((fx > 0.0) == (fa > 0.0)) { a = x; fa = fx; } else { b = x; }
-    double xn = x - fx / dfx;
+    const double r = std::sqrt(std::max(fx + chi2, 0.0));  // sqrt(-2 R)
+    const double g = r - z, dg = (r > 0.0) ? dfx / (2.0 * r) : 0.0;
+    double xn = (dg != 0.0) ? x - g / dg : 0.5 * (a + b);
     if (!(xn > std::min(a, b) && xn < std::max(a, b))) xn = 0.5 * (a + b);
     const double dx = std::fabs(xn - x);
+    if (std::fabs(b - a) <= 4.0 * kEps * std::fabs(x)) break;
     x = xn;
-    if (dx <= 4.0 * kEps * std::fabs(x) || std::fabs(b - a) <= 4.0 * kEps * std::fabs(x)) {
+    // a Newton step this small leaves an error ~ (dx / x)^2 < 1e-16 relative
+    // (g is nearly linear): one last evaluation of log S there
+    if (dx <= 1e-8 * std::fabs(x) && xn != 0.5 * (a + b)) {
       t.eval(x, J, chi2, nullptr, &lS);
       break;
     }
