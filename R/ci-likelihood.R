@@ -29,7 +29,10 @@
 #' up to 4e-4 relative at \eqn{n = 3}) against `kmciTG()`'s own call, whose
 #' `uniroot()` runs at its default tolerance (1.2e-4 in \eqn{\lambda}).
 #' (`kmciTG()` tabulates the times through their character form, 15
-#' significant digits, so compare it on rounded times.) Conventions:
+#' significant digits, and then compares them with the original times: with
+#' times such as days / 30.4375 it can attach a limit to the next event time
+#' -- e.g. `rrall`'s event-free survival -- so compare it on rounded times.)
+#' Conventions:
 #' * before the first event (\eqn{S = 1}): \eqn{[1, 1]};
 #' * an event time that empties the risk set (\eqn{n_j = d_j}, the last
 #'   subject dies, \eqn{S = 0}) is left out of the sums, so from then on the
