@@ -13,6 +13,14 @@ quantile7_cpp <- function(x, p) {
     .Call(`_smallsurv_quantile7_cpp`, x, p)
 }
 
+pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, conf_level) {
+    .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, conf_level)
+}
+
+normal_quantile_upper_cpp <- function(q) {
+    .Call(`_smallsurv_normal_quantile_upper_cpp`, q)
+}
+
 cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance) {
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }

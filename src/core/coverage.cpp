@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ci_likelihood.h"
 #include "ci_transform.h"
 #include "event_table.h"
 
@@ -129,6 +130,8 @@ const NamedMethod kMethods[] = {
     {"plain", pointwise_plain},   {"log", pointwise_log},       {"log-log", pointwise_loglog},
     {"logit", pointwise_logit},   {"arcsin", pointwise_arcsin},
     {"wilson-neff", pointwise_wilson_neff},
+    // core/ci_likelihood.{h,cpp}
+    {"likelihood-ratio", tg_at},  {"rothman", rothman_at},      {"peto", peto_at},
 };
 }  // namespace
 
