@@ -68,8 +68,10 @@
 #' where the pointwise `conf.type` band crosses \eqn{1 - p}; `NA` when not
 #' reached. prodlim's `quantile()` differs in two details: it takes the
 #' first time where \eqn{G < 1 - p} (strictly; no midpoint rule), and it
-#' ignores band values of exactly 0 or 1, so a lower limit where the
-#' truncated plain band first reaches 0 is `NA` there. The reverse fit is
+#' ignores curve and band values of exactly 0 or 1, so a quantile reached
+#' only where \eqn{G} drops to 0 (the last censoring time) is `NA` in
+#' prodlim and that time here, and likewise a lower limit where the
+#' truncated plain band first reaches 0. The reverse fit is
 #' kept as component `reverse_km` (a [km()] fit, so [at_times()], `plot()`
 #' and `tidy()` work on it); its `n.event` are the censorings, `n.censor`
 #' the events, and `n.risk` the number at risk (for `ties = "prodlim"` the
@@ -394,7 +396,9 @@ print.smallsurv_followup <- function(x, digits = 3, ...) {
   cat("Reverse Kaplan-Meier: ", x$ties, " ties, ", format(100 * x$conf.level), "% ",
       x$conf.type, " confidence limits\n\n", sep = "")
   counts <- c("n", "events", "censored", "lost_to_followup")
-  fmt_num <- function(v) ifelse(is.na(v), "NA", format(signif(v, digits), trim = TRUE))
+  fmt_num <- function(v) {
+    vapply(v, function(z) if (is.na(z)) "NA" else format(signif(z, digits)), character(1))
+  }
   cell <- ifelse(t$measure %in% counts, formatC(t$estimate, format = "d", big.mark = ""),
                  ifelse(t$measure == "completeness",
                         paste0(formatC(100 * t$estimate, format = "f", digits = 1), "%"),
