@@ -256,5 +256,7 @@ test_that("print() states every definition; tidy() has broom's names", {
   expect_identical(names(td), c("term", "group", "estimate", "conf.low", "conf.high"))
   expect_identical(td$term, fu$table$measure)
   expect_identical(td$conf.low, fu$table$lower)
-  expect_invisible(print(fu))
+  out <- utils::capture.output(res <- withVisible(print(fu)))
+  expect_false(res$visible)
+  expect_identical(res$value, fu)
 })
