@@ -29,6 +29,10 @@ gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, 
     .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
 }
 
+reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
+    .Call(`_smallsurv_reverse_km_cpp`, stop, status, strata, nstrata, timefix, ties)
+}
+
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }
