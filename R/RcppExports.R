@@ -49,6 +49,10 @@ coverage_cpp <- function(n, reps, seed, times, truth, conf_level, methods, event
     .Call(`_smallsurv_coverage_cpp`, n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix)
 }
 
+reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
+    .Call(`_smallsurv_reverse_km_cpp`, stop, status, strata, nstrata, timefix, ties)
+}
+
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }
