@@ -120,6 +120,8 @@ new_km <- function(res, input, method, conf.level, robust, call, ...) {
   ci <- NULL
   if (!is.null(method)) {
     ci <- method$compute(fit, input, conf.level, ...)
+    # a method may return the fit with rows added (BPCP: a row at the start time)
+    if (!is.null(ci$fit)) fit <- ci$fit
     fit$lower <- ci$lower
     fit$upper <- ci$upper
   }
