@@ -18,6 +18,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/beta.hpp>
+#include <boost/math/tools/roots.hpp>
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include "event_table.h"  // input_error
@@ -85,7 +86,6 @@ inline Beta beta_mm(double S, double T) {
 struct Pair {
   Beta lo, up;
 };
-inline bool pair_le(const Pair& x, const Pair& y) { return st_le(x.lo, y.lo) && st_le(x.up, y.up); }
 inline bool pair_same(const Pair& x, const Pair& y) { return same(x.lo, y.lo) && same(x.up, y.up); }
 
 // Walks the rows of one stratum, giving the BPCP distributions of the
@@ -130,11 +130,16 @@ class BpcpWalk {
   bool allb0_ = true;
 };
 
-// The shared sweep of bpcp_at and bpcp_midp_at: limits(Pair) -> (lo, up)
-// of one interval; reported limits are running minima over the intervals
-// (bpcp's monotonic = TRUE), computed lazily (see beta_ci.h).
+// The shared sweep of bpcp_at and bpcp_midp_at.  Limits::eval(Pair) gives
+// (lo, up) of one interval; Limits::below_lo(Pair, x) / below_up(Pair, x)
+// say whether that interval's limit lies below x, from its distribution
+// function (one or two incomplete beta evaluations instead of an inversion).
+// Reported limits are running minima over the intervals (bpcp's
+// monotonic = TRUE): at a requested interval j the limit q_j is computed,
+// and an earlier, unrequested interval's limit is computed only when its
+// distribution function says it is lower than the running minimum.
 template <class Limits>
-void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, Limits limits,
+void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, const Limits& lim,
                 double* lower, double* upper) {
   if (c.m == 0) {
     std::fill(lower, lower + k, kNaN);
@@ -144,19 +149,19 @@ void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, Limits lim
   const std::vector<std::size_t> ord = visit_order(at, k);
   BpcpWalk walk(c);
   double best_lo = std::numeric_limits<double>::infinity(), best_up = best_lo;
-  Pair chain = walk.current();  // the last interval of the current chain
-  // cache of the last evaluated interval
+  bool started = false;  // has interval walk.j() been folded into best?
   bool have_cache = false;
   Pair cached{};
   std::pair<double, double> cval{0.0, 0.0};
   auto eval = [&](const Pair& p) {
     if (!have_cache || !pair_same(p, cached)) {
       cached = p;
-      cval = limits(p);
+      cval = lim.eval(p);
       have_cache = true;
     }
     return cval;
   };
+  std::vector<Pair> skipped;  // intervals passed over since the last request
   for (std::size_t r = 0; r < k; ++r) {
     const std::size_t i = ord[r];
     const double t = at[i];
@@ -165,19 +170,37 @@ void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, Limits lim
       continue;
     }
     const std::size_t target = rows_upto(c, t, walk.j());
-    while (walk.j() < target) {
-      walk.advance();
-      const Pair next = walk.current();
-      if (!pair_le(next, chain)) {  // the limits may rise here: close the chain
-        const auto v = eval(chain);
-        best_lo = std::min(best_lo, v.first);
-        best_up = std::min(best_up, v.second);
+    if (!started || walk.j() < target) {
+      skipped.clear();
+      if (started) {
+        walk.advance();
+        while (walk.j() < target) {
+          skipped.push_back(walk.current());
+          walk.advance();
+        }
+      } else {
+        while (walk.j() < target) {
+          skipped.push_back(walk.current());
+          walk.advance();
+        }
       }
-      chain = next;
+      const Pair cur = walk.current();
+      const auto v = eval(cur);
+      double lo = std::min(best_lo, v.first), up = std::min(best_up, v.second);
+      // an interval followed by a stochastically smaller one (a down, b up)
+      // cannot hold the minimum; the others are checked by their CDF
+      for (std::size_t q = 0; q < skipped.size(); ++q) {
+        const Pair& p = skipped[q];
+        const Pair& nx = q + 1 < skipped.size() ? skipped[q + 1] : cur;
+        if (!st_le(nx.lo, p.lo) && lim.below_lo(p, lo)) lo = std::min(lo, eval(p).first);
+        if (!st_le(nx.up, p.up) && lim.below_up(p, up)) up = std::min(up, eval(p).second);
+      }
+      best_lo = lo;
+      best_up = up;
+      started = true;
     }
-    const auto v = eval(chain);
-    lower[i] = std::min(best_lo, v.first);
-    upper[i] = std::min(best_up, v.second);
+    lower[i] = best_lo;
+    upper[i] = best_up;
   }
 }
 
@@ -273,6 +296,27 @@ double beta_mixture_quantile(double p, double a1, double b1, double a2, double b
   // point masses at 0 or 1 make it jump: the quantile is then the smallest
   // x with F(x) >= 0, which the bracket below finds too.
   auto f = [&](double x) { return 0.5 * (beta_cdf(x, a1, b1) + beta_cdf(x, a2, b2)) - p; };
+  if (a1 > 0.0 && b1 > 0.0 && a2 > 0.0 && b2 > 0.0 && std::isfinite(a1 + b1 + a2 + b2)) {
+    // continuous mixture: Newton-Raphson (bisection-safeguarded on [0, 1])
+    // from the quantile of the beta with the mixture's first two moments
+    const double m1 = a1 / (a1 + b1), m2 = a2 / (a2 + b2);
+    const double s1 = m1 * (a1 + 1.0) / (a1 + b1 + 1.0), s2 = m2 * (a2 + 1.0) / (a2 + b2 + 1.0);
+    const double mean = 0.5 * (m1 + m2), v = 0.5 * (s1 + s2) - mean * mean;
+    double guess = 0.5;
+    if (v > 0.0) {
+      const double k = mean * (1.0 - mean) / v - 1.0;
+      if (k > 0.0) guess = beta_quantile(p, mean * k, (1.0 - mean) * k);
+    }
+    if (!(guess > 0.0 && guess < 1.0)) guess = 0.5;
+    auto fd = [&](double x) {
+      return std::make_pair(
+          f(x), 0.5 * (boost::math::ibeta_derivative(a1, b1, x, Pol()) +
+                       boost::math::ibeta_derivative(a2, b2, x, Pol())));
+    };
+    std::uintmax_t it = 100;
+    const double x = boost::math::tools::newton_raphson_iterate(fd, guess, 0.0, 1.0, 46, it);
+    if (it < 100 && x > 0.0 && x < 1.0) return x;
+  }
   // bracket between the two components' quantiles (the mixture quantile
   // lies between them)
   double lo = beta_quantile(p, a1, b1), hi = beta_quantile(p, a2, b2);
@@ -284,7 +328,7 @@ double beta_mixture_quantile(double p, double a1, double b1, double a2, double b
   }
   if (fhi == 0.0) return hi;
   std::uintmax_t iters = 200;
-  boost::math::tools::eps_tolerance<double> tol(std::numeric_limits<double>::digits - 3);
+  boost::math::tools::eps_tolerance<double> tol(46);  // ~3e-14 relative
   const std::pair<double, double> r =
       boost::math::tools::toms748_solve(f, lo, hi, flo, fhi, tol, iters, Pol());
   return 0.5 * (r.first + r.second);
@@ -322,35 +366,49 @@ void binom_exact_ci(double x, double n, double conf_level, bool midp, double* lo
 
 // ---- PointwiseFn implementations -------------------------------------------
 
+namespace {
+
+struct BpcpLimits {
+  double a;  // alpha
+  std::pair<double, double> eval(const Pair& p) const {
+    return std::make_pair(beta_quantile(a / 2.0, p.lo.a, p.lo.b),
+                          beta_quantile(1.0 - a / 2.0, p.up.a, p.up.b));
+  }
+  bool below_lo(const Pair& p, double x) const { return beta_cdf(x, p.lo.a, p.lo.b) > a / 2.0; }
+  bool below_up(const Pair& p, double x) const {
+    return beta_cdf(x, p.up.a, p.up.b) > 1.0 - a / 2.0;
+  }
+};
+
+struct MidpLimits {
+  double a;  // alpha
+  std::pair<double, double> eval(const Pair& p) const {
+    // bpcp's special cases: no event yet (upper distribution a point mass
+    // at 1) and after the last time (lower one a point mass at 0)
+    if (p.up.b == 0.0) return std::make_pair(beta_quantile(a, p.lo.a, p.lo.b), 1.0);
+    if (p.lo.a == 0.0) return std::make_pair(0.0, beta_quantile(1.0 - a, p.up.a, p.up.b));
+    return std::make_pair(beta_mixture_quantile(a / 2.0, p.lo.a, p.lo.b, p.up.a, p.up.b),
+                          beta_mixture_quantile(1.0 - a / 2.0, p.lo.a, p.lo.b, p.up.a, p.up.b));
+  }
+  static double mix(const Pair& p, double x) {
+    return 0.5 * (beta_cdf(x, p.lo.a, p.lo.b) + beta_cdf(x, p.up.a, p.up.b));
+  }
+  bool below_lo(const Pair& p, double x) const { return mix(p, x) > a / 2.0; }
+  bool below_up(const Pair& p, double x) const { return mix(p, x) > 1.0 - a / 2.0; }
+};
+
+}  // namespace
+
 void bpcp_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
              double* lower, double* upper) {
   check_level(conf_level);
-  const double a = 1.0 - conf_level;
-  bpcp_sweep(
-      c, at, k,
-      [a](const Pair& p) {
-        return std::make_pair(beta_quantile(a / 2.0, p.lo.a, p.lo.b),
-                              beta_quantile(1.0 - a / 2.0, p.up.a, p.up.b));
-      },
-      lower, upper);
+  bpcp_sweep(c, at, k, BpcpLimits{1.0 - conf_level}, lower, upper);
 }
 
 void bpcp_midp_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
                   double* lower, double* upper) {
   check_level(conf_level);
-  const double a = 1.0 - conf_level;
-  bpcp_sweep(
-      c, at, k,
-      [a](const Pair& p) {
-        // bpcp's special cases: no event yet (upper distribution a point
-        // mass at 1) and after the last time (lower one a point mass at 0)
-        if (p.up.b == 0.0) return std::make_pair(beta_quantile(a, p.lo.a, p.lo.b), 1.0);
-        if (p.lo.a == 0.0) return std::make_pair(0.0, beta_quantile(1.0 - a, p.up.a, p.up.b));
-        return std::make_pair(
-            beta_mixture_quantile(a / 2.0, p.lo.a, p.lo.b, p.up.a, p.up.b),
-            beta_mixture_quantile(1.0 - a / 2.0, p.lo.a, p.lo.b, p.up.a, p.up.b));
-      },
-      lower, upper);
+  bpcp_sweep(c, at, k, MidpLimits{1.0 - conf_level}, lower, upper);
 }
 
 void borkowf_at(const CountsView& c, const double* at, std::size_t k, double conf_level,

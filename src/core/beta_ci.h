@@ -15,10 +15,14 @@
 // Cost   : O(m + k log k) per call plus the quantiles: the requested times
 //          are visited in increasing order in one sweep over the rows.
 //          BPCP's monotone limits are running minima over all intervals up
-//          to t; a quantile is computed only where the beta parameters stop
-//          decreasing stochastically (a down, b up), because there the
-//          quantile sequence can rise -- elsewhere it provably falls, so the
-//          running minimum is the current value.
+//          to t.  A beta (or mixture) quantile is inverted only at the
+//          requested intervals; an interval passed over is skipped when the
+//          next one is stochastically smaller (a down, b up: its quantile is
+//          lower), else one CDF evaluation says whether its limit is below
+//          the running minimum (then it is inverted).  Mid-p quantiles:
+//          Newton-Raphson from the moment-matched beta's quantile
+//          (TOMS 748 on the bracket of the two components' quantiles as
+//          the fallback), ~1e-14 relative.
 //
 // Method conventions (y_1 < ... < y_m the observed times, n = n_risk[0]):
 //   bpcp_at        Fay, Brittain & Proschan (2013), method of moments,
@@ -29,8 +33,8 @@
 //                  censoring): [0, q_{1-a/2}(W-(y_m))], constant forever.
 //   bpcp_midp_at   Fay & Brittain (2016) mid-p: the a/2 and 1 - a/2
 //                  quantiles of the 50/50 mixture of the lower- and
-//                  upper-limit beta distributions (found by TOMS 748 to
-//                  ~1e-15), running minima, as bpcp::bpcp(nmc = 0, midp =
+//                  upper-limit beta distributions (root of the mixture CDF
+//                  to ~1e-14), running minima, as bpcp::bpcp(nmc = 0, midp =
 //                  TRUE).  t < y_1: [a^(1/n), 1].  t >= y_m:
 //                  [0, q_{1-a}(W-(y_m))].
 //   borkowf_at     Borkowf (2005) hybrid variance, log scale, as
