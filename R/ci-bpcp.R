@@ -31,8 +31,8 @@ NULL
 #' Kaplan-Meier estimate).
 #' * Before the first observed time the interval is
 #'   \eqn{[(\alpha/2)^{1/n}, 1]}, not \eqn{[1, 1]}. The fit therefore has an
-#'   extra row per stratum at the start time (time 0, or the smallest time
-#'   of the data when it is negative), with `n.risk` = \eqn{n},
+#'   extra row per stratum at the start time 0 (the smallest time of the
+#'   data if it were negative; km() refuses negative times), with `n.risk` = \eqn{n},
 #'   `n.event = n.censor = 0`, `surv = 1`, `std.err = 0` and that interval,
 #'   so that `summary()`, `plot()` and [at_times()] show it. A stratum whose
 #'   first observed time is the start time (e.g. an event at time 0) gets
@@ -52,8 +52,8 @@ NULL
 #' @section Mid-p BPCP (`"bpcp-midp"`):
 #' The limits are the \eqn{\alpha/2} and \eqn{1 - \alpha/2} quantiles of the
 #' 50/50 mixture of the two beta distributions above (Fay & Brittain 2016),
-#' found by TOMS 748 root finding on the mixture's distribution function to
-#' about \eqn{10^{-15}}, then running minima as for `"bpcp"`. This is
+#' found as the root of the mixture's distribution function (Newton-Raphson
+#' safeguarded by bisection, relative accuracy about \eqn{10^{-14}}), then running minima as for `"bpcp"`. This is
 #' `bpcp::bpcp(nmc = 0, midp = TRUE)`, which finds the same point by
 #' `uniroot()` on the split of \eqn{\alpha}: it agrees to \eqn{10^{-8}} with
 #' bpcp run at `control = bpcpControl(midpMMTol = 1e-12)` and to about

@@ -93,7 +93,8 @@ test_that("empty data and data emptied by missing values are refused", {
 test_that("an unknown conf.type is refused with the list of valid names", {
   d <- check_data()
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "loglog"),
-               paste0("`conf.type` must be one of \"arcsin\", \"bootstrap\", \"cp-neff\", ",
+               paste0("`conf.type` must be one of \"arcsin\", \"bootstrap\", \"borkowf\", ",
+                      "\"borkowf-shrunk\", \"bpcp\", \"bpcp-midp\", \"cp-neff\", ",
                       "\"log\", \"log-log\", \"logit\", \"plain\", \"wilson-neff\", \"none\"; got \"loglog\""),
                fixed = TRUE)
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = c("log", "plain")),
