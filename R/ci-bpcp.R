@@ -135,29 +135,29 @@ add_start_rows <- function(fit) {
   st <- fit_strata(fit)
   start <- min(0, fit$time)
   nrow_s <- st$to - st$from + 1L
-  add <- nrow_s > 0L & fit$time[st$from] > start
-  idx <- unlist(lapply(seq_along(st$from), function(k) {
-    r <- seq.int(st$from[k], length.out = nrow_s[k])
-    if (add[k]) c(NA_integer_, r) else r
-  }))
-  new <- is.na(idx)
-  firsts <- rep(st$from, nrow_s + add)
-  take <- function(v, at_start) {
-    out <- v[ifelse(new, firsts, idx)]
-    out[new] <- at_start
+  add <- nrow_s > 0L & fit$time[pmin(st$from, length(fit$time))] > start
+  len <- nrow_s + add
+  total <- sum(len)
+  at_start <- (cumsum(len) - len + 1L)[add]  # positions of the new rows
+  keep <- rep(TRUE, total)
+  keep[at_start] <- FALSE
+  put <- function(v, value) {
+    out <- vector(typeof(v), total)
+    out[keep] <- v
+    out[at_start] <- value
     out
   }
   out <- fit
-  out$time <- take(fit$time, start)
-  out$n.risk <- fit$n.risk[ifelse(new, firsts, idx)]
-  out$n.event <- take(fit$n.event, 0)
-  out$n.censor <- take(fit$n.censor, 0)
-  out$surv <- take(fit$surv, 1)
-  out$std.err <- take(fit$std.err, 0)
-  out$cumhaz <- take(fit$cumhaz, 0)
-  out$std.chaz <- take(fit$std.chaz, 0)
-  if (!is.null(fit$strata)) out$strata[] <- as.integer(nrow_s + add)
-  list(fit = out, orig = !new)
+  out$time <- put(fit$time, start)
+  out$n.risk <- put(fit$n.risk, fit$n.risk[st$from[add]])
+  out$n.event <- put(fit$n.event, 0)
+  out$n.censor <- put(fit$n.censor, 0)
+  out$surv <- put(fit$surv, 1)
+  out$std.err <- put(fit$std.err, 0)
+  out$cumhaz <- put(fit$cumhaz, 0)
+  out$std.chaz <- put(fit$std.chaz, 0)
+  if (!is.null(fit$strata)) out$strata[] <- as.integer(len)
+  list(fit = out, orig = keep)
 }
 
 # compute() for the registry: the limits at every row of the fit with its
