@@ -93,7 +93,7 @@ methods <- list(
 ref_sizes <- if (quick) c(25, 200, 2000) else c(25, 200, 2000)
 solo_sizes <- if (quick) numeric(0) else c(1e5, 1e6)
 reps_for <- function(n) if (n <= 25) (if (quick) 20 else 100) else if (n <= 200)
-  (if (quick) 10 else 30) else if (n <= 2000) (if (quick) 3 else 10) else if (n <= 1e5) 5 else 3
+  (if (quick) 10 else 30) else if (n <= 2000) (if (quick) 3 else 10) else if (n <= 1e5) 3 else 1
 
 rows <- list()
 for (m in names(methods)) {
