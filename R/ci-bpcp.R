@@ -121,10 +121,11 @@ NULL
 #' illustrated in the case of the binomial. *Biometrika* 26:404-413.
 #' @family confidence intervals
 #' @examples
-#' fit <- km(survival::Surv(efs_time, efs_status) ~ 1, data = rrall, conf.type = "bpcp")
-#' fit
-#' head(tidy(fit))   # the first row is the start row
-#' at_times(fit, c(0, 3, 6))
+#' d <- data.frame(time = c(2, 3, 3, 5, 8, 9, 12), status = c(1, 0, 1, 1, 0, 1, 0))
+#' fit <- km(survival::Surv(time, status) ~ 1, data = d, conf.type = "bpcp")
+#' tidy(fit)   # first row: the start row at time 0, [0.025^(1/7), 1]
+#' at_times(fit, c(1, 4, 10))
+#' # rrall has events at time 0 (induction failures): no start row there
 #' km(survival::Surv(efs_time, efs_status) ~ 1, data = rrall, conf.type = "bpcp-midp")
 NULL
 

@@ -260,7 +260,9 @@ test_that("survival's summary(), quantile() and plot() and smallsurv's methods w
     expect_equal(a$n.risk, c(8, 8, 5, 3))
     pdf(NULL)
     expect_silent(plot(fit))
-    expect_silent(survival:::plot.survfit(fit, conf.int = TRUE))
+    y <- fit
+    class(y) <- "survfit"  # survival's own plot method
+    expect_silent(plot(y, conf.int = TRUE))
     dev.off()
     expect_output(print(fit), "conf.type = \"")
     expect_identical(tidy(fit)$time[1], 0)
