@@ -66,6 +66,10 @@ std::size_t rows_upto(const CountsView& c, double t, std::size_t from) {
   return static_cast<std::size_t>(std::upper_bound(c.time + from, c.time + c.m, t) - c.time);
 }
 
+// n of the stratum: CountsView::n, or n_risk[0] when the caller left it 0
+// (without delayed entry they are the same).
+inline double stratum_size(const CountsView& c) { return c.n > 0.0 ? c.n : c.n_risk[0]; }
+
 // ---- method-of-moments beta parameters (bpcp's abmm) ---------------------
 struct Beta {
   double a, b;
@@ -95,7 +99,7 @@ class BpcpWalk {
   explicit BpcpWalk(const CountsView& c) : c_(c) {}
   std::size_t j() const { return j_; }
   Pair current() const {
-    if (j_ == 0) return Pair{Beta{c_.n, 1.0}, Beta{1.0, 0.0}};
+    if (j_ == 0) return Pair{Beta{stratum_size(c_), 1.0}, Beta{1.0, 0.0}};
     const std::size_t i = j_ - 1;  // 0-based row of y_j
     Beta up;
     if (j_ == 1 || allb0_) {
@@ -235,7 +239,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
     return;
   }
   const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
-  const double n = c.n;
+  const double n = stratum_size(c);
   const std::vector<std::size_t> ord = visit_order(at, k);
   std::size_t j = 0;  // rows with time <= t processed
   long double km = 1.0L;  // R's cumprod accumulates in long double
