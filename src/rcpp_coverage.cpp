@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "core/coverage.h"
+#include "core/pointwise.h"
 
 namespace {
 
 void check_interrupt() { Rcpp::checkUserInterrupt(); }
 
 smallsurv::PointwiseFn lab_method(const std::string& name) {
-  const smallsurv::PointwiseFn f = smallsurv::find_pointwise(name);
+  const smallsurv::PointwiseFn f = smallsurv::find_pointwise(name.c_str());
   if (!f) Rcpp::stop("'%s' is not a coverage-laboratory method", name);
   return f;
 }
@@ -56,9 +57,13 @@ smallsurv::DrawSpec draw_spec(const Rcpp::List& d) {
 
 }  // namespace
 
-// Names of the laboratory's methods (km()'s conf.type names).
+// Names of the methods in the core table (km()'s conf.type names).
 // [[Rcpp::export(rng = false)]]
-Rcpp::CharacterVector lab_methods_cpp() { return Rcpp::wrap(smallsurv::pointwise_names()); }
+Rcpp::CharacterVector lab_methods_cpp() {
+  Rcpp::CharacterVector out(static_cast<R_xlen_t>(smallsurv::pointwise_count()));
+  for (R_xlen_t i = 0; i < out.size(); ++i) out[i] = smallsurv::pointwise_name(i);
+  return out;
+}
 
 // One method's limits at `at` on one data set (time, status 0/1), through
 // the same CountsView builder as the laboratory's replicates (for tests).

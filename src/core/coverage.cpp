@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ci_likelihood.h"
+#include "beta_ci.h"
 #include "ci_transform.h"
 #include "event_table.h"
 
@@ -120,31 +120,26 @@ void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
   });
 }
 
-namespace {
-struct NamedMethod {
-  const char* name;
-  PointwiseFn fn;
-};
-// Every method the laboratory can run, by km()'s conf.type name.
-const NamedMethod kMethods[] = {
-    {"plain", pointwise_plain},   {"log", pointwise_log},       {"log-log", pointwise_loglog},
-    {"logit", pointwise_logit},   {"arcsin", pointwise_arcsin},
-    {"wilson-neff", pointwise_wilson_neff},
-    // core/ci_likelihood.{h,cpp}
-    {"likelihood-ratio", tg_at},  {"rothman", rothman_at},      {"peto", peto_at},
-};
-}  // namespace
-
-PointwiseFn find_pointwise(const std::string& name) {
-  for (const NamedMethod& m : kMethods)
-    if (name == m.name) return m.fn;
-  return nullptr;
-}
-
-std::vector<std::string> pointwise_names() {
-  std::vector<std::string> out;
-  for (const NamedMethod& m : kMethods) out.emplace_back(m.name);
-  return out;
+// Clopper-Pearson beta quantiles with n = n_eff and x = p n_eff "successes"
+// (R/conf-int.R's cp_neff(), including its 1e-300 floors on the shape
+// parameters), the same conventions; beta_quantile() is core/beta_ci's
+// (Boost.Math, R's qbeta edge rules).
+void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                       double* lower, double* upper) {
+  const double a = 1.0 - conf_level;
+  greenwood_walk(c, at, k, [&](std::size_t i, double t, double p, double se_log) {
+    if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
+    const double se = p * se_log;
+    if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
+      lower[i] = upper[i] = kNaN;
+      return;
+    }
+    const double neff = p * (1.0 - p) / (se * se);
+    const double x = p * neff;
+    const double tiny = 1e-300;
+    lower[i] = beta_quantile(a / 2.0, std::max(x, tiny), std::max(neff - x + 1.0, tiny));
+    upper[i] = beta_quantile(1.0 - a / 2.0, std::max(x + 1.0, tiny), std::max(neff - x, tiny));
+  });
 }
 
 // Wichura MJ (1988), Algorithm AS 241: the percentage points of the normal

@@ -53,7 +53,8 @@ namespace smallsurv {
 //   * t after the last observed time: NaN (the curve is unknown there);
 //   * any limit survival leaves NA/NaN (S = 0): NaN.
 // "wilson-neff": Wilson score interval with n_eff = S(1 - S) / se(S)^2 (see
-// R/conf-int.R), with the same conventions.
+// R/conf-int.R), and "cp-neff", Clopper-Pearson with that n_eff, with the
+// same conventions.
 void pointwise_plain(const CountsView& c, const double* at, std::size_t k, double conf_level,
                      double* lower, double* upper);
 void pointwise_log(const CountsView& c, const double* at, std::size_t k, double conf_level,
@@ -66,11 +67,13 @@ void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, doub
                       double* lower, double* upper);
 void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
                            double conf_level, double* lower, double* upper);
+// "cp-neff": Clopper-Pearson with the same n_eff (R/conf-int.R), beta
+// quantiles from core/beta_ci.
+void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                       double* lower, double* upper);
 
-// The name -> PointwiseFn table of the laboratory (names as km()'s
-// conf.type).  nullptr when the name is not a laboratory method.
-PointwiseFn find_pointwise(const std::string& name);
-std::vector<std::string> pointwise_names();
+// (These are registered by name in the one table of pointwise.cpp, which
+// the laboratory and km()'s glue share.)
 
 // Standard normal quantile, Wichura's AS 241 (PPND16), the algorithm of R's
 // qnorm(): full double precision for 0 < p < 1.

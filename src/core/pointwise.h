@@ -34,5 +34,16 @@ struct CountsView {
 using PointwiseFn = void (*)(const CountsView& c, const double* at, std::size_t k,
                              double conf_level, double* lower, double* upper);
 
+// The implementation registered under `name` (the conf.type of km()), or
+// nullptr.  The table lives in pointwise.cpp.  km() computes the Greenwood
+// transforms on its own rows (ci_transform.h); their PointwiseFn versions
+// here (coverage.h) serve the coverage laboratory and give the same limits.
+PointwiseFn find_pointwise(const char* name);
+
+// Number of registered methods and the name of method i (0 <= i < count),
+// in table order.
+std::size_t pointwise_count();
+const char* pointwise_name(std::size_t i);
+
 }  // namespace smallsurv
 #endif
