@@ -47,10 +47,13 @@
 #' @section What is counted:
 #' In each replicate the observed times are sorted, near-tied times merged
 #' as [km()] does by default (`timefix`), and each method's limits at each
-#' requested time are exactly those [at_times()] reports for
-#' `km(conf.type = method)` on that cohort: the interval at the last
-#' observed time \eqn{\le t} (for the Greenwood-type methods (1, 1) when no
-#' event has occurred by \eqn{t}, and undefined where the estimate is 0).
+#' requested time are those [at_times()] reports for
+#' `km(conf.type = method)` on that cohort (tested to 1e-12): the interval
+#' at the last observed time \eqn{\le t}; for the Greenwood-type methods
+#' (1, 1) when no event has occurred by \eqn{t} and undefined where the
+#' estimate is 0. (Borkowf's intervals change just after a censoring time;
+#' between observed times the laboratory uses that open-interval value, as
+#' `bpcp::kmciBorkowf()` defines it, which a fit's rows cannot show.)
 #' A time after the last observed time of a replicate has no estimate
 #' ([at_times()] gives `NA` there): the interval is counted as undefined
 #' for **every** method, also for those that could extrapolate (BPCP's
@@ -58,19 +61,22 @@
 #' on the same replicates.
 #' With \eqn{S(t)} the truth, over the replicates whose interval is defined:
 #' * `lower_error` \eqn{= P(\mathrm{lower} > S(t))} (the truth lies below
-#'   the interval: the lower limit is too high), `upper_error` \eqn{= P(\mathrm{upper} < S(t))} (the upper
-#'   limit is too low), `coverage` \eqn{= 1 -} `lower_error` \eqn{-}
-#'   `upper_error` \eqn{= P(\mathrm{lower} \le S(t) \le \mathrm{upper})};
+#'   the interval: the lower limit is too high), `upper_error`
+#'   \eqn{= P(\mathrm{upper} < S(t))} (the upper limit is too low),
+#'   `coverage` \eqn{= 1 -} `lower_error` \eqn{-} `upper_error`
+#'   \eqn{= P(\mathrm{lower} \le S(t) \le \mathrm{upper})};
 #'   a nominal 95% interval has 2.5% in each tail;
 #' * `width`: the mean of upper \eqn{-} lower;
 #' * `mc_se`: the Monte-Carlo standard error of `coverage`,
 #'   \eqn{\sqrt{c(1-c)/m}} with \eqn{m} the number of defined intervals (the
 #'   tail errors have \eqn{\sqrt{e(1-e)/m}});
 #' * `n_na`: the number of replicates whose interval is undefined. Coverage,
-#'   tail errors and width are **conditional on a defined interval**; when
-#'   `n_na` is not small (typically at times near the end of follow-up) the
-#'   methods are compared on different sets of replicates, so read `n_na`
-#'   before comparing.
+#'   tail errors and width are **conditional on a defined interval**. Most
+#'   undefined intervals are times after a replicate's last observed time,
+#'   common to all methods; a method may add its own (a Greenwood interval
+#'   at an estimate of 0). When `n_na` is not small (times near the end of
+#'   follow-up) the conditional coverage describes only the cohorts that
+#'   reach \eqn{t}: read `n_na` first.
 #'
 #' @param n Cohort size (patients per replicate).
 #' @param times Times at which to assess the intervals (sorted, duplicates
