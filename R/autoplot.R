@@ -1,0 +1,378 @@
+# ggplot2 figures that follow the KMunicate recommendations: the curves with
+# their pointwise confidence bands, censoring marks, the interval named in
+# the subtitle, and a numbers-at-risk / events / censored table built as a
+# second ggplot on the same time scale, stacked under the curves by
+# patchwork (aligned panels) or, without patchwork, by gtable with the two
+# plots' widths unified. ggplot2 and patchwork are suggested packages: the
+# methods are registered for ggplot2::autoplot() when ggplot2 is loaded.
+
+#' KMunicate figures with ggplot2
+#'
+#' `autoplot()` methods (for [ggplot2::autoplot()]) that draw Kaplan-Meier
+#' or cumulative incidence curves with their pointwise confidence bands
+#' shaded, censoring marked, the interval method named in the subtitle and,
+#' under the time axis and on the same scale, for each curve, the number at
+#' risk, the cumulative number of events and the cumulative number censored
+#' at `times` (the layout preferred by most respondents of KMunicate; Morris
+#' et al. 2019). With more than three curves the table keeps only the
+#' numbers at risk. The counts are those of [at_times()].
+#'
+#' The curves stop at the last follow-up of each stratum; nothing is
+#' extrapolated. Before the first event the band is the point estimate (the
+#' log-log and similar intervals are undefined there).
+#'
+#' The result is a `patchwork` object when the patchwork package is
+#' installed (print it, or save it with [ggplot2::ggsave()]; `&` applies a
+#' theme to both parts), otherwise a gtable of class `smallsurv_ggtable`
+#' with the two plots' panels aligned (print it or save it with `ggsave()`).
+#' With `risk.table = FALSE` it is a plain `ggplot`.
+#'
+#' @param object A fit from [km()] or [cif()].
+#' @param conf.int Draw the pointwise confidence band.
+#' @param risk.table Draw the table under the time axis.
+#' @param times Times for the axis breaks and the table (default: `pretty()`
+#'   over the follow-up).
+#' @param censor Mark censoring times (km fits).
+#' @param causes Causes to draw (cif fits; names or numbers; default all).
+#' @param xlab,ylab Axis labels.
+#' @param palette Colours, one per curve (km) or per cause (cif).
+#' @param heights Relative heights of the curves and of the table.
+#' @param base_size Base font size of the theme.
+#' @param ... Unused.
+#' @return A `patchwork`, a `smallsurv_ggtable` (see Details) or, without
+#'   the table, a `ggplot`.
+#' @references Morris TP, Jarvis CI, Cragg W, Phillips PPJ, Choodari-Oskooei
+#'   B, Sydes MR (2019). Proposals on Kaplan-Meier plots in medical research
+#'   and a survey of stakeholder views: KMunicate. *BMJ Open* 9:e030215.
+#'   \doi{10.1136/bmjopen-2019-030215}
+#' @family Kaplan-Meier
+#' @family competing risks
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
+#'   ggplot2::autoplot(fit, xlab = "Months since enrolment", ylab = "Event-free survival")
+#' }
+#' @name autoplot-smallsurv
+NULL
+
+#' @rdname autoplot-smallsurv
+#' @exportS3Method ggplot2::autoplot
+autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, times = NULL,
+                                  censor = TRUE, xlab = "Time",
+                                  ylab = "Survival probability", palette = NULL,
+                                  heights = c(3, 1), base_size = 11, ...) {
+  check_ggplot2()
+  x <- object
+  check_flag(conf.int, "conf.int")
+  check_flag(risk.table, "risk.table")
+  check_flag(censor, "censor")
+  st <- fit_strata(x)
+  ncurve <- length(st$from)
+  curve_names <- if (ncurve == 1L) "All" else st$names
+  col <- curve_palette(palette, ncurve)
+  times <- gg_times(times, x$time)
+  xlim <- c(0, max(times, x$time))
+
+  steps <- list()
+  bands <- list()
+  marks <- list()
+  band <- conf.int && !is.null(x$lower)
+  for (k in seq_len(ncurve)) {
+    rows <- st$from[k]:st$to[k]
+    s <- step_frame(x$time[rows], x$surv[rows],
+                    if (band) x$lower[rows], if (band) x$upper[rows], p0 = 1)
+    steps[[k]] <- data.frame(curve = curve_names[k], s$line)
+    if (!is.null(s$band)) bands[[k]] <- data.frame(curve = curve_names[k], s$band)
+    cens <- rows[x$n.censor[rows] > 0]
+    if (length(cens)) {
+      marks[[k]] <- data.frame(curve = curve_names[k], time = x$time[cens],
+                               estimate = x$surv[cens])
+    }
+  }
+  p <- gg_curves(steps, bands, if (censor) marks, curve_names, col, xlim, times,
+                 xlab, ylab, base_size, legend = ncurve > 1L,
+                 subtitle = if (band) ci_subtitle(fit_ci(x)) else NULL,
+                 colour_title = if (ncurve > 1L) strata_title(st$names) else NULL)
+  if (!risk.table) return(p)
+  tab <- at_times(x, times, min.risk = 0)
+  if (is.null(tab$strata)) tab$strata <- curve_names
+  tab$curve <- curve_names[match(tab$strata, if (ncurve == 1L) tab$strata[1] else st$names)]
+  gg_stack(p, gg_risk_table(tab, curve_names, col, xlim, times, base_size), heights)
+}
+
+#' @rdname autoplot-smallsurv
+#' @exportS3Method ggplot2::autoplot
+autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.table = TRUE,
+                                   times = NULL, xlab = "Time",
+                                   ylab = "Cumulative incidence", palette = NULL,
+                                   heights = c(3, 1), base_size = 11, ...) {
+  check_ggplot2()
+  x <- object
+  check_flag(conf.int, "conf.int")
+  check_flag(risk.table, "risk.table")
+  allc <- x$states[-1L]
+  if (is.null(causes)) causes <- allc
+  if (is.numeric(causes)) causes <- allc[causes]
+  bad <- setdiff(causes, allc)
+  if (length(bad) || !length(causes) || anyNA(causes)) {
+    abort("`causes` must name causes of the fit (", paste0("\"", allc, "\"", collapse = ", "),
+          "); got ", deparse1(if (length(bad)) bad else causes), ".")
+  }
+  st <- fit_strata(x)
+  nst <- length(st$from)
+  stratum_names <- if (nst == 1L) "All" else st$names
+  col <- curve_palette(palette, length(causes))
+  times <- gg_times(times, x$time)
+  xlim <- c(0, max(times, x$time))
+  band <- conf.int && !is.null(x$lower)
+  steps <- list()
+  bands <- list()
+  for (k in seq_len(nst)) {
+    rows <- st$from[k]:st$to[k]
+    for (cause in causes) {
+      j <- match(cause, x$states)
+      s <- step_frame(x$time[rows], x$pstate[rows, j],
+                      if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0)
+      steps[[length(steps) + 1L]] <- data.frame(curve = cause, stratum = stratum_names[k],
+                                                s$line)
+      if (!is.null(s$band)) {
+        bands[[length(bands) + 1L]] <- data.frame(curve = cause, stratum = stratum_names[k],
+                                                  s$band)
+      }
+    }
+  }
+  p <- gg_curves(steps, bands, NULL, causes, col, xlim, times, xlab, ylab, base_size,
+                 legend = TRUE, subtitle = if (band) ci_subtitle(x$ci) else NULL,
+                 colour_title = "Cause", strata = if (nst > 1L) stratum_names,
+                 linetype_title = if (nst > 1L) strata_title(st$names))
+  if (!risk.table) return(p)
+  a <- at_times_cif(x, times, min.risk = 0)
+  tab <- a[a$state == x$states[1L], , drop = FALSE]
+  if (is.null(tab$strata)) tab$strata <- stratum_names
+  tab$curve <- stratum_names[match(tab$strata, if (nst == 1L) tab$strata[1] else st$names)]
+  gg_stack(p, gg_risk_table(tab, stratum_names, rep("grey10", nst), xlim, times, base_size,
+                            event_label = "Events (any)"),
+           heights)
+}
+
+# ---- helpers --------------------------------------------------------------
+
+check_ggplot2 <- function() {
+  if (!requireNamespace("ggplot2", quietly = TRUE)) {
+    abort("autoplot() needs the ggplot2 package; install it with install.packages(\"ggplot2\"), ",
+          "or use plot() (base graphics).")
+  }
+}
+
+curve_palette <- function(palette, n) {
+  if (is.null(palette)) {
+    palette <- if (n == 1L) "black" else grDevices::hcl.colors(max(n, 2L), "Dark 2")[seq_len(n)]
+  }
+  rep_len(palette, n)
+}
+
+gg_times <- function(times, time) {
+  xmax <- max(time)
+  if (is.null(times)) {
+    times <- pretty(c(0, xmax))
+    times <- times[times <= xmax * 1.04]
+  }
+  check_times_arg(times)
+  sort(unique(times))
+}
+
+# "dose=DL1" -> "dose"; several variables or no "=" -> "Strata".
+strata_title <- function(names) {
+  v <- unique(sub("=.*$", "", names))
+  if (length(v) == 1L && all(grepl("=", names)) && !grepl(",", v)) v else "Strata"
+}
+
+ci_subtitle <- function(ci) {
+  if (is.null(ci) || identical(ci$conf.type, "none")) return(NULL)
+  paste0(format(100 * ci$conf.level), "% pointwise CI: ", ci$label)
+}
+
+# A step function from (0, p0) and the rectangles of its band (one per step
+# where both limits are defined; the point p0 before the first event).
+step_frame <- function(time, est, lower, upper, p0) {
+  tt <- c(0, time)
+  ee <- c(p0, est)
+  line <- data.frame(time = tt, estimate = ee)
+  if (is.null(lower)) return(list(line = line, band = NULL))
+  lo <- c(p0, lower)
+  hi <- c(p0, upper)
+  flat <- ee == p0 & (is.na(lo) | is.na(hi))
+  lo[flat] <- p0
+  hi[flat] <- p0
+  m <- length(tt)
+  ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]) & tt[-1L] > tt[-m])
+  band <- if (length(ok)) {
+    data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = lo[ok], ymax = hi[ok])
+  } else NULL
+  list(line = line, band = band)
+}
+
+gg_x_scale <- function(xlim, times) {
+  ggplot2::scale_x_continuous(breaks = times, limits = xlim,
+                              expand = ggplot2::expansion(mult = 0.03))
+}
+
+gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, ylab,
+                      base_size, legend, subtitle, colour_title, strata = NULL,
+                      linetype_title = NULL) {
+  lines <- do.call(rbind, steps)
+  lines$curve <- factor(lines$curve, curve_names)
+  has_strata <- !is.null(strata)
+  many <- length(curve_names) + length(strata) > 4L
+  if (has_strata) lines$stratum <- factor(lines$stratum, strata)
+  aes_line <- if (has_strata) {
+    ggplot2::aes(.data$time, .data$estimate, colour = .data$curve,
+                 linetype = .data$stratum,
+                 group = interaction(.data$curve, .data$stratum))
+  } else {
+    ggplot2::aes(.data$time, .data$estimate, colour = .data$curve, group = .data$curve)
+  }
+  p <- ggplot2::ggplot()
+  if (length(bands)) {
+    b <- do.call(rbind, bands)
+    b$curve <- factor(b$curve, curve_names)
+    p <- p + ggplot2::geom_rect(
+      data = b, ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax, ymin = .data$ymin,
+                             ymax = .data$ymax, fill = .data$curve),
+      alpha = if (has_strata) 0.12 else 0.2, colour = NA, show.legend = FALSE)
+  }
+  p <- p + ggplot2::geom_step(data = lines, mapping = aes_line, direction = "hv",
+                              linewidth = 0.8)
+  if (length(marks)) {
+    mk <- do.call(rbind, marks)
+    mk$curve <- factor(mk$curve, curve_names)
+    p <- p + ggplot2::geom_point(data = mk, ggplot2::aes(.data$time, .data$estimate,
+                                                         colour = .data$curve),
+                                 shape = 3, size = 2, show.legend = FALSE)
+  }
+  p <- p +
+    ggplot2::scale_colour_manual(values = stats::setNames(col, curve_names),
+                                 name = colour_title, drop = FALSE) +
+    ggplot2::scale_fill_manual(values = stats::setNames(col, curve_names), guide = "none",
+                               drop = FALSE) +
+    gg_x_scale(xlim, times) +
+    ggplot2::scale_y_continuous(limits = c(0, 1), breaks = seq(0, 1, 0.25),
+                                expand = ggplot2::expansion(mult = 0.02)) +
+    ggplot2::labs(x = xlab, y = ylab, subtitle = subtitle) +
+    ggplot2::theme_bw(base_size = base_size) +
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
+                   plot.subtitle = ggplot2::element_text(hjust = 1, size = ggplot2::rel(0.8)),
+                   legend.position = if (!legend) "none" else if (many) "right" else "top",
+                   legend.justification = if (many) "center" else "left")
+  if (has_strata) p <- p + ggplot2::scale_linetype_discrete(name = linetype_title)
+  p
+}
+
+# The table under the axis: one facet row per curve (stratum name on the
+# left strip), rows "At risk", "Events", "Censored" (only "At risk" with more
+# than three curves), the numbers at `times` on the curves' x scale.
+gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
+                          event_label = "Events") {
+  compact <- length(curve_names) > 3L
+  what <- if (compact) c(n.risk = "At risk") else
+    c(n.risk = "At risk", n.event = event_label, n.censor = "Censored")
+  long <- do.call(rbind, lapply(names(what), function(w) {
+    data.frame(curve = tab$curve, time = tab$time, row = what[[w]],
+               label = format_count(tab[[w]]), stringsAsFactors = FALSE)
+  }))
+  long$curve <- factor(long$curve, curve_names)
+  if (compact) {
+    long$y <- factor(as.character(long$curve), rev(curve_names))
+  } else {
+    long$y <- factor(long$row, rev(unname(what)))
+  }
+  p <- ggplot2::ggplot(long, ggplot2::aes(.data$time, .data$y, label = .data$label,
+                                          colour = .data$curve)) +
+    ggplot2::geom_text(size = base_size / ggplot2::.pt * 0.85, show.legend = FALSE) +
+    ggplot2::scale_colour_manual(values = stats::setNames(col, curve_names), drop = FALSE) +
+    gg_x_scale(xlim, times) +
+    ggplot2::labs(x = NULL, y = NULL,
+                  title = if (compact) "Numbers at risk" else
+                    "Numbers at risk, with an event, censored (cumulative)") +
+    ggplot2::coord_cartesian(clip = "off") +
+    ggplot2::theme_minimal(base_size = base_size) +
+    ggplot2::theme(panel.grid = ggplot2::element_blank(),
+                   axis.text.x = ggplot2::element_blank(),
+                   axis.ticks = ggplot2::element_blank(),
+                   plot.title = ggplot2::element_text(size = ggplot2::rel(0.8),
+                                                      face = "bold"),
+                   axis.text.y = ggplot2::element_text(hjust = 0),
+                   strip.placement = "outside",
+                   strip.text.y.left = ggplot2::element_text(angle = 0, hjust = 1,
+                                                             face = "bold"),
+                   panel.spacing.y = ggplot2::unit(0.2, "lines"))
+  if (!compact && length(curve_names) > 1L) {
+    p <- p + ggplot2::facet_grid(rows = ggplot2::vars(.data$curve), switch = "y")
+  }
+  p
+}
+
+# Stack the curves over the table with identical x mapping: patchwork aligns
+# the panels; without it, gtable rows with the widths unified.
+gg_stack <- function(p, tab, heights) {
+  if (!is.numeric(heights) || length(heights) != 2L || any(!is.finite(heights)) ||
+      any(heights <= 0)) {
+    abort("`heights` must be two positive numbers; got ", deparse1(heights), ".")
+  }
+  if (requireNamespace("patchwork", quietly = TRUE) && !isTRUE(getOption("smallsurv.no_patchwork"))) {
+    return(patchwork::wrap_plots(p, tab, ncol = 1L, heights = heights))
+  }
+  g1 <- ggplot2::ggplotGrob(p)
+  g2 <- ggplot2::ggplotGrob(tab)
+  g <- gtable_stack(g1, g2, heights)
+  class(g) <- c("smallsurv_ggtable", class(g))
+  g
+}
+
+# rbind two gtables so that their panel columns line up: pad each with
+# empty columns to the same number of columns left and right of the panels,
+# take the larger width of every non-panel column, and scale the panel rows
+# to `heights`.
+gtable_stack <- function(g1, g2, heights) {
+  panel_cols <- function(g) {
+    i <- grepl("^panel", g$layout$name)
+    c(min(g$layout$l[i]), max(g$layout$r[i]))
+  }
+  pad <- function(g, left, right) {
+    for (i in seq_len(left)) g <- gtable::gtable_add_cols(g, grid::unit(0, "pt"), pos = 0)
+    for (i in seq_len(right)) g <- gtable::gtable_add_cols(g, grid::unit(0, "pt"), pos = -1)
+    g
+  }
+  p1 <- panel_cols(g1)
+  p2 <- panel_cols(g2)
+  left <- max(p1[1], p2[1]) - 1L
+  right <- max(length(g1$widths) - p1[2], length(g2$widths) - p2[2])
+  g1 <- pad(g1, left - (p1[1] - 1L), right - (length(g1$widths) - p1[2]))
+  g2 <- pad(g2, left - (p2[1] - 1L), right - (length(g2$widths) - p2[2]))
+  if (length(g1$widths) != length(g2$widths)) {
+    abort("internal error: the curves and the table have different panel layouts.")
+  }
+  n <- length(g1$widths)
+  outer <- setdiff(seq_len(n), (left + 1L):(n - right))
+  w <- g1$widths
+  for (i in outer) w[i] <- grid::unit.pmax(g1$widths[i], g2$widths[i])
+  g1$widths <- w
+  g2$widths <- w
+  null_rows <- function(g) which(vapply(seq_along(g$heights), function(i)
+    grid::unitType(g$heights[i]) == "null", logical(1)))
+  r1 <- null_rows(g1)
+  r2 <- null_rows(g2)
+  g1$heights[r1] <- grid::unit(heights[1] / length(r1), "null")
+  g2$heights[r2] <- grid::unit(heights[2] / length(r2), "null")
+  rbind(g1, g2, size = "first")
+}
+
+#' @export
+print.smallsurv_ggtable <- function(x, newpage = TRUE, ...) {
+  if (newpage) grid::grid.newpage()
+  grid::grid.draw(x)
+  invisible(x)
+}
+
+# the tidy-evaluation pronoun used in aes(); ggplot2 is only suggested
+utils::globalVariables(".data")

@@ -1,0 +1,122 @@
+# autoplot() for km and cif fits: what is drawn must be the fit (steps,
+# bands, censoring marks), the table must hold at_times()'s counts at the
+# breaks, and the curves and the table must share the x mapping (so the
+# numbers sit under their ticks), with patchwork and with the gtable
+# fallback. The figures themselves were also checked by eye (see NEWS).
+
+skip_if_not_installed("ggplot2")
+
+layer_data_of <- function(p, geom) {
+  i <- which(vapply(p$layers, function(l) inherits(l$geom, geom), logical(1)))
+  ggplot2::layer_data(p, i[1])
+}
+
+# the two ggplots of a stacked figure
+parts <- function(fig) {
+  if (inherits(fig, "patchwork")) return(list(curves = fig[[1]], table = fig[[2]]))
+  stop("not a patchwork")
+}
+
+test_that("km: the steps, bands and marks are the fit's, from (0, 1)", {
+  skip_if_not_installed("patchwork")
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  fig <- ggplot2::autoplot(fit)
+  expect_s3_class(fig, "patchwork")
+  p <- parts(fig)$curves
+  st <- layer_data_of(p, "GeomStep")
+  expect_equal(nrow(st), length(fit$time) + 2L, tolerance = 0)
+  k1 <- st[st$group == 1, ]
+  expect_equal(k1$x, c(0, fit$time[1:fit$strata[1]]), tolerance = 1e-12)
+  expect_equal(k1$y, c(1, fit$surv[1:fit$strata[1]]), tolerance = 1e-12)
+  rc <- layer_data_of(p, "GeomRect")
+  # every rectangle lies between the limits of the fit at its left end
+  tt <- tidy(fit)
+  at <- at_times(fit, rc$xmin, min.risk = 0)
+  ok <- vapply(seq_len(nrow(rc)), function(i) {
+    any(abs(at$conf.low - rc$ymin[i]) < 1e-12 & abs(at$conf.high - rc$ymax[i]) < 1e-12 &
+          abs(at$time - rc$xmin[i]) < 1e-12)
+  }, logical(1))
+  expect_true(all(ok))
+  mk <- layer_data_of(p, "GeomPoint")
+  expect_equal(sort(mk$x), sort(tt$time[tt$n.censor > 0]), tolerance = 1e-12)
+})
+
+test_that("km: the table holds at_times() counts at the breaks, on the curves' x scale", {
+  skip_if_not_installed("patchwork")
+  fit <- km(Surv(time, status) ~ x, survival::aml)
+  fig <- ggplot2::autoplot(fit, times = c(0, 20, 40, 60, 80, 100, 120, 140, 160))
+  pp <- parts(fig)
+  tx <- layer_data_of(pp$table, "GeomText")
+  at <- at_times(fit, c(0, 20, 40, 60, 80, 100, 120, 140, 160), min.risk = 0)
+  expect_equal(sort(as.numeric(tx$label)),
+               sort(c(at$n.risk, at$n.event, at$n.censor)), tolerance = 0)
+  expect_equal(sort(unique(tx$x)), at$time[1:9], tolerance = 0)
+  b1 <- ggplot2::ggplot_build(pp$curves)$layout$panel_params[[1]]
+  b2 <- ggplot2::ggplot_build(pp$table)$layout$panel_params[[1]]
+  expect_equal(b1$x.range, b2$x.range, tolerance = 1e-12)
+  expect_equal(b1$x$breaks, b2$x$breaks, tolerance = 0)
+})
+
+test_that("the gtable fallback aligns the panels of the curves and the table", {
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  withr::local_options(smallsurv.no_patchwork = TRUE)
+  g <- ggplot2::autoplot(fit)
+  expect_s3_class(g, "smallsurv_ggtable")
+  panels <- g$layout[grepl("^panel", g$layout$name), ]
+  expect_equal(length(unique(panels$l)), 1L, tolerance = 0)
+  expect_equal(length(unique(panels$r)), 1L, tolerance = 0)
+  f <- withr::local_tempfile(fileext = ".png")
+  ggplot2::ggsave(f, g, width = 6, height = 5, dpi = 50)
+  expect_true(file.size(f) > 0)
+})
+
+test_that("km: one curve, many curves, no interval, no table", {
+  skip_if_not_installed("patchwork")
+  one <- km(Surv(os_time, os_status) ~ 1, data = rrall)
+  p <- parts(ggplot2::autoplot(one))
+  tx <- layer_data_of(p$table, "GeomText")
+  expect_equal(nrow(tx), 3L * length(unique(tx$x)), tolerance = 0)
+  many <- km(Surv(time, status) ~ sex + ph.ecog, survival::lung)
+  p <- parts(ggplot2::autoplot(many))
+  tx <- layer_data_of(p$table, "GeomText")
+  expect_equal(nrow(tx), length(many$strata) * length(unique(tx$x)), tolerance = 0)
+  none <- km(Surv(time, status) ~ x, survival::aml, conf.type = "none")
+  g <- ggplot2::autoplot(none, risk.table = FALSE)
+  expect_s3_class(g, "ggplot")
+  expect_false(any(vapply(g$layers, function(l) inherits(l$geom, "GeomRect"), logical(1))))
+  expect_null(g$labels$subtitle)
+})
+
+test_that("cif: one step per cause and stratum from (0, 0); the table counts the event-free", {
+  skip_if_not_installed("patchwork")
+  first <- endpoints(rrall, "competing")
+  first$dose <- rrall$dose[match(first$id, rrall$id)]
+  fit <- cif(Surv(time, event) ~ dose, data = first)
+  fig <- ggplot2::autoplot(fit, causes = c("relapse", "death"), times = c(0, 4, 8, 12))
+  pp <- parts(fig)
+  st <- layer_data_of(pp$curves, "GeomStep")
+  expect_equal(length(unique(st$group)), 4L, tolerance = 0)
+  expect_true(all(st$y[st$x == 0] == 0))
+  n1 <- fit$strata[1]
+  j <- match("relapse", fit$states)
+  relapse_dl1 <- c(0, fit$pstate[seq_len(n1), j])
+  ys <- split(st$y, st$group)
+  expect_true(any(vapply(ys, function(y) isTRUE(all.equal(y, relapse_dl1, tolerance = 1e-12)),
+                         logical(1))))
+  tx <- layer_data_of(pp$table, "GeomText")
+  a <- at_times(fit, c(0, 4, 8, 12), min.risk = 0)
+  a <- a[a$state == "(s0)", ]
+  expect_equal(sort(as.numeric(tx$label)), sort(c(a$n.risk, a$n.event, a$n.censor)),
+               tolerance = 0)
+})
+
+test_that("autoplot() errors name the argument", {
+  fit <- km(Surv(time, status) ~ x, survival::aml)
+  expect_snapshot(error = TRUE, {
+    ggplot2::autoplot(fit, times = -1)
+    ggplot2::autoplot(fit, heights = 1)
+    ggplot2::autoplot(fit, conf.int = NA)
+    ggplot2::autoplot(cif(Surv(time, event) ~ 1, data = endpoints(rrall, "competing")),
+                      causes = "progression")
+  })
+})
