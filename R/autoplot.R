@@ -68,7 +68,7 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
   check_flag(censor, "censor")
   st <- fit_strata(x)
   ncurve <- length(st$from)
-  curve_names <- if (ncurve == 1L) "All" else st$names
+  curve_names <- if (ncurve == 1L) "All" else strata_labels(st$names)
   col <- curve_palette(palette, ncurve)
   times <- gg_times(times, x$time)
   xlim <- c(0, max(times, x$time))
@@ -120,8 +120,12 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   }
   st <- fit_strata(x)
   nst <- length(st$from)
-  stratum_names <- if (nst == 1L) "All" else st$names
-  col <- curve_palette(palette, length(causes))
+  stratum_names <- if (nst == 1L) "All" else strata_labels(st$names)
+  # one cause and several strata: a colour per stratum; else a colour per
+  # cause and a line type per stratum
+  by_stratum <- length(causes) == 1L && nst > 1L
+  keys <- if (by_stratum) stratum_names else causes
+  col <- curve_palette(palette, length(keys))
   times <- gg_times(times, x$time)
   xlim <- c(0, max(times, x$time))
   band <- conf.int && !is.null(x$lower)
@@ -133,24 +137,27 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
       j <- match(cause, x$states)
       s <- step_frame(x$time[rows], x$pstate[rows, j],
                       if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0)
-      steps[[length(steps) + 1L]] <- data.frame(curve = cause, stratum = stratum_names[k],
+      key <- if (by_stratum) stratum_names[k] else cause
+      steps[[length(steps) + 1L]] <- data.frame(curve = key, stratum = stratum_names[k],
                                                 s$line)
       if (!is.null(s$band)) {
-        bands[[length(bands) + 1L]] <- data.frame(curve = cause, stratum = stratum_names[k],
+        bands[[length(bands) + 1L]] <- data.frame(curve = key, stratum = stratum_names[k],
                                                   s$band)
       }
     }
   }
-  p <- gg_curves(steps, bands, NULL, causes, col, xlim, times, xlab, ylab, base_size,
+  p <- gg_curves(steps, bands, NULL, keys, col, xlim, times, xlab, ylab, base_size,
                  legend = TRUE, subtitle = if (band) ci_subtitle(x$ci) else NULL,
-                 colour_title = "Cause", strata = if (nst > 1L) stratum_names,
+                 colour_title = if (by_stratum) strata_title(st$names) else "Cause",
+                 strata = if (nst > 1L && !by_stratum) stratum_names,
                  linetype_title = if (nst > 1L) strata_title(st$names))
   if (!risk.table) return(p)
   a <- at_times_cif(x, times, min.risk = 0)
   tab <- a[a$state == x$states[1L], , drop = FALSE]
   if (is.null(tab$strata)) tab$strata <- stratum_names
   tab$curve <- stratum_names[match(tab$strata, if (nst == 1L) tab$strata[1] else st$names)]
-  gg_stack(p, gg_risk_table(tab, stratum_names, rep("grey10", nst), xlim, times, base_size,
+  tcol <- if (by_stratum) col else rep("grey10", nst)
+  gg_stack(p, gg_risk_table(tab, stratum_names, tcol, xlim, times, base_size,
                             event_label = "Events (any)"),
            heights)
 }
@@ -179,6 +186,14 @@ gg_times <- function(times, time) {
   }
   check_times_arg(times)
   sort(unique(times))
+}
+
+# "dose=DL1", "dose=DL2" -> "DL1", "DL2" when one variable names them all.
+strata_labels <- function(names) {
+  v <- unique(sub("=.*$", "", names))
+  if (length(v) == 1L && all(startsWith(names, paste0(v, "="))) && !grepl(",", v)) {
+    substring(names, nchar(v) + 2L)
+  } else names
 }
 
 # "dose=DL1" -> "dose"; several variables or no "=" -> "Strata".
@@ -374,5 +389,6 @@ print.smallsurv_ggtable <- function(x, newpage = TRUE, ...) {
   invisible(x)
 }
 
-# the tidy-evaluation pronoun used in aes(); ggplot2 is only suggested
-utils::globalVariables(".data")
+# the tidy-evaluation pronoun used in aes() (ggplot2 is only suggested), and
+# the lazy-loaded data set named in the default of report()
+utils::globalVariables(c(".data", "rrall"))
