@@ -35,7 +35,14 @@
 #' @param censor Mark censoring times (km fits).
 #' @param causes Causes to draw (cif fits; names or numbers; default all).
 #' @param xlab,ylab Axis labels.
-#' @param palette Colours, one per curve (km) or per cause (cif).
+#' @param palette Colours, one per curve (km) or per cause (cif; per
+#'   stratum when a single cause is drawn for several strata).
+#' @param maturity `NULL` (default), a result of `maturity()` for this fit,
+#'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
+#'   each curve is drawn as usual up to its maturity time (marked by a
+#'   dotted vertical line) and as `beyond` after it.
+#' @param beyond `"dashed"` (default: the rest of the curve faded and
+#'   dashed, with a fainter band) or `"stop"` (not drawn).
 #' @param heights Relative heights of the curves and of the table.
 #' @param base_size Base font size of the theme.
 #' @param ... Unused.
@@ -60,9 +67,12 @@ NULL
 autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, times = NULL,
                                   censor = TRUE, xlab = "Time",
                                   ylab = "Survival probability", palette = NULL,
+                                  maturity = NULL, beyond = c("dashed", "stop"),
                                   heights = c(3, 1), base_size = 11, ...) {
   check_ggplot2()
   x <- object
+  beyond <- match_one(beyond, c("dashed", "stop"), "beyond")
+  cut <- gg_maturity(maturity, x)
   check_flag(conf.int, "conf.int")
   check_flag(risk.table, "risk.table")
   check_flag(censor, "censor")
@@ -76,14 +86,18 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
   steps <- list()
   bands <- list()
   marks <- list()
+  cuts <- list()
   band <- conf.int && !is.null(x$lower)
   for (k in seq_len(ncurve)) {
     rows <- st$from[k]:st$to[k]
     s <- step_frame(x$time[rows], x$surv[rows],
-                    if (band) x$lower[rows], if (band) x$upper[rows], p0 = 1)
+                    if (band) x$lower[rows], if (band) x$upper[rows], p0 = 1, cut = cut[k])
     steps[[k]] <- data.frame(curve = curve_names[k], s$line)
     if (!is.null(s$band)) bands[[k]] <- data.frame(curve = curve_names[k], s$band)
-    cens <- rows[x$n.censor[rows] > 0]
+    if (is.finite(cut[k]) && cut[k] < max(x$time[rows])) {
+      cuts[[k]] <- data.frame(curve = curve_names[k], time = cut[k])
+    }
+    cens <- rows[x$n.censor[rows] > 0 & (beyond == "dashed" | x$time[rows] <= cut[k])]
     if (length(cens)) {
       marks[[k]] <- data.frame(curve = curve_names[k], time = x$time[cens],
                                estimate = x$surv[cens])
@@ -91,8 +105,9 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
   }
   p <- gg_curves(steps, bands, if (censor) marks, curve_names, col, xlim, times,
                  xlab, ylab, base_size, legend = ncurve > 1L,
-                 subtitle = if (band) ci_subtitle(fit_ci(x)) else NULL,
-                 colour_title = if (ncurve > 1L) strata_title(st$names) else NULL)
+                 subtitle = gg_subtitle(if (band) fit_ci(x), maturity, cut, beyond),
+                 colour_title = if (ncurve > 1L) strata_title(st$names) else NULL,
+                 cuts = cuts, beyond = beyond)
   if (!risk.table) return(p)
   tab <- at_times(x, times, min.risk = 0)
   if (is.null(tab$strata)) tab$strata <- curve_names
@@ -105,9 +120,12 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
 autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.table = TRUE,
                                    times = NULL, xlab = "Time",
                                    ylab = "Cumulative incidence", palette = NULL,
+                                   maturity = NULL, beyond = c("dashed", "stop"),
                                    heights = c(3, 1), base_size = 11, ...) {
   check_ggplot2()
   x <- object
+  beyond <- match_one(beyond, c("dashed", "stop"), "beyond")
+  cut <- gg_maturity(maturity, x)
   check_flag(conf.int, "conf.int")
   check_flag(risk.table, "risk.table")
   allc <- x$states[-1L]
@@ -131,12 +149,18 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   band <- conf.int && !is.null(x$lower)
   steps <- list()
   bands <- list()
+  cuts <- list()
   for (k in seq_len(nst)) {
     rows <- st$from[k]:st$to[k]
+    if (is.finite(cut[k]) && cut[k] < max(x$time[rows])) {
+      cuts[[k]] <- data.frame(curve = if (by_stratum) stratum_names[k] else causes[1],
+                              time = cut[k])
+    }
     for (cause in causes) {
       j <- match(cause, x$states)
       s <- step_frame(x$time[rows], x$pstate[rows, j],
-                      if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0)
+                      if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0,
+                      cut = cut[k])
       key <- if (by_stratum) stratum_names[k] else cause
       steps[[length(steps) + 1L]] <- data.frame(curve = key, stratum = stratum_names[k],
                                                 s$line)
@@ -147,10 +171,11 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
     }
   }
   p <- gg_curves(steps, bands, NULL, keys, col, xlim, times, xlab, ylab, base_size,
-                 legend = TRUE, subtitle = if (band) ci_subtitle(x$ci) else NULL,
+                 legend = TRUE, subtitle = gg_subtitle(if (band) x$ci, maturity, cut, beyond),
                  colour_title = if (by_stratum) strata_title(st$names) else "Cause",
                  strata = if (nst > 1L && !by_stratum) stratum_names,
-                 linetype_title = if (nst > 1L) strata_title(st$names))
+                 linetype_title = if (nst > 1L) strata_title(st$names),
+                 cuts = if (length(causes) == 1L || nst == 1L) cuts, beyond = beyond)
   if (!risk.table) return(p)
   a <- at_times_cif(x, times, min.risk = 0)
   tab <- a[a$state == x$states[1L], , drop = FALSE]
@@ -202,17 +227,63 @@ strata_title <- function(names) {
   if (length(v) == 1L && all(grepl("=", names)) && !grepl(",", v)) v else "Strata"
 }
 
+# Maturity time of each curve (Inf: none): from a result of maturity() for
+# this fit, or from a list of its rules (needs maturity()).
+gg_maturity <- function(maturity, fit) {
+  n <- length(fit_strata(fit)$from)
+  if (is.null(maturity)) return(rep(Inf, n))
+  if (!inherits(maturity, "smallsurv_maturity")) {
+    if (!is.list(maturity) || is.null(names(maturity)) ||
+        !all(names(maturity) %in% c("min.risk", "min.fraction", "max.drop"))) {
+      abort("`maturity` must be a result of maturity() or a list of its rules named ",
+            "`min.risk`, `min.fraction`, `max.drop`; got ", deparse1(maturity), ".")
+    }
+    fn <- get0("maturity", envir = asNamespace("smallsurv"), inherits = FALSE)
+    if (is.null(fn)) abort("`maturity` as a list of rules needs maturity(), which this ",
+                           "version of smallsurv does not have.")
+    maturity <- do.call(fn, c(list(fit), maturity))
+  }
+  lim <- maturity$limits
+  if (is.null(lim) || nrow(lim) != n) {
+    abort("`maturity` was computed for ", if (is.null(lim)) 0L else nrow(lim), " curve(s); ",
+          "`object` has ", n, ".")
+  }
+  out <- lim$time
+  out[is.na(out)] <- Inf
+  out
+}
+
+gg_subtitle <- function(ci, maturity, cut, beyond) {
+  a <- ci_subtitle(ci)
+  if (!is.null(maturity) && any(is.finite(cut))) {
+    a <- paste0(c(a, paste0("past maturity (dotted line): ",
+                            if (beyond == "dashed") "faded" else "not drawn")),
+                collapse = "; ")
+  }
+  a
+}
+
 ci_subtitle <- function(ci) {
   if (is.null(ci) || identical(ci$conf.type, "none")) return(NULL)
   paste0(format(100 * ci$conf.level), "% pointwise CI: ", ci$label)
 }
 
 # A step function from (0, p0) and the rectangles of its band (one per step
-# where both limits are defined; the point p0 before the first event).
-step_frame <- function(time, est, lower, upper, p0) {
+# where both limits are defined; the point p0 before the first event). With
+# a maturity time `cut` before the end, `segment` tells the readable part
+# ("pre", up to `cut`, which gets a point at `cut`) from the rest ("post",
+# from `cut` on); rectangles that straddle `cut` are split there.
+step_frame <- function(time, est, lower, upper, p0, cut = Inf) {
   tt <- c(0, time)
   ee <- c(p0, est)
-  line <- data.frame(time = tt, estimate = ee)
+  line <- data.frame(time = tt, estimate = ee, segment = "pre", stringsAsFactors = FALSE)
+  if (is.finite(cut) && cut < max(tt)) {
+    at_cut <- ee[findInterval(cut, tt)]
+    pre <- rbind(line[tt <= cut, ], data.frame(time = cut, estimate = at_cut, segment = "pre"))
+    post <- rbind(data.frame(time = cut, estimate = at_cut, segment = "post"),
+                  data.frame(time = tt[tt > cut], estimate = ee[tt > cut], segment = "post"))
+    line <- rbind(pre, post)
+  }
   if (is.null(lower)) return(list(line = line, band = NULL))
   lo <- c(p0, lower)
   hi <- c(p0, upper)
@@ -222,8 +293,17 @@ step_frame <- function(time, est, lower, upper, p0) {
   m <- length(tt)
   ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]) & tt[-1L] > tt[-m])
   band <- if (length(ok)) {
-    data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = lo[ok], ymax = hi[ok])
+    data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = lo[ok], ymax = hi[ok],
+               segment = "pre", stringsAsFactors = FALSE)
   } else NULL
+  if (!is.null(band) && is.finite(cut)) {
+    straddle <- band$xmin < cut & band$xmax > cut
+    tail <- band[straddle, , drop = FALSE]
+    band$xmax[straddle] <- cut
+    tail$xmin <- rep(cut, nrow(tail))
+    band <- rbind(band, tail)
+    band$segment[band$xmin >= cut] <- "post"
+  }
   list(line = line, band = band)
 }
 
@@ -234,7 +314,7 @@ gg_x_scale <- function(xlim, times) {
 
 gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, ylab,
                       base_size, legend, subtitle, colour_title, strata = NULL,
-                      linetype_title = NULL) {
+                      linetype_title = NULL, cuts = NULL, beyond = "dashed") {
   lines <- do.call(rbind, steps)
   lines$curve <- factor(lines$curve, curve_names)
   has_strata <- !is.null(strata)
@@ -243,21 +323,47 @@ gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, 
   aes_line <- if (has_strata) {
     ggplot2::aes(.data$time, .data$estimate, colour = .data$curve,
                  linetype = .data$stratum,
-                 group = interaction(.data$curve, .data$stratum))
+                 group = interaction(.data$curve, .data$stratum, .data$segment))
   } else {
-    ggplot2::aes(.data$time, .data$estimate, colour = .data$curve, group = .data$curve)
+    ggplot2::aes(.data$time, .data$estimate, colour = .data$curve,
+                 group = interaction(.data$curve, .data$segment))
   }
   p <- ggplot2::ggplot()
+  post_alpha <- 0.45
   if (length(bands)) {
     b <- do.call(rbind, bands)
     b$curve <- factor(b$curve, curve_names)
-    p <- p + ggplot2::geom_rect(
-      data = b, ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax, ymin = .data$ymin,
-                             ymax = .data$ymax, fill = .data$curve),
-      alpha = if (has_strata) 0.12 else 0.2, colour = NA, show.legend = FALSE)
+    a <- if (has_strata) 0.12 else 0.2
+    for (seg in c("pre", "post")) {
+      bs <- b[b$segment == seg, , drop = FALSE]
+      if (seg == "post" && beyond == "stop") next
+      if (!nrow(bs)) next
+      p <- p + ggplot2::geom_rect(
+        data = bs, ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax, ymin = .data$ymin,
+                                ymax = .data$ymax, fill = .data$curve),
+        alpha = if (seg == "pre") a else a / 3, colour = NA, show.legend = FALSE)
+    }
   }
-  p <- p + ggplot2::geom_step(data = lines, mapping = aes_line, direction = "hv",
+  pre <- lines[lines$segment == "pre", , drop = FALSE]
+  post <- lines[lines$segment == "post", , drop = FALSE]
+  p <- p + ggplot2::geom_step(data = pre, mapping = aes_line, direction = "hv",
                               linewidth = 0.8)
+  if (nrow(post) && beyond == "dashed") {
+    p <- p + if (has_strata) {
+      ggplot2::geom_step(data = post, mapping = aes_line, direction = "hv", linewidth = 0.8,
+                         alpha = post_alpha)
+    } else {
+      ggplot2::geom_step(data = post, mapping = aes_line, direction = "hv", linewidth = 0.8,
+                         linetype = "dashed", alpha = post_alpha + 0.2)
+    }
+  }
+  if (length(cuts)) {
+    cu <- do.call(rbind, cuts)
+    cu$curve <- factor(cu$curve, curve_names)
+    p <- p + ggplot2::geom_vline(data = cu, ggplot2::aes(xintercept = .data$time,
+                                                         colour = .data$curve),
+                                 linetype = "dotted", linewidth = 0.5, show.legend = FALSE)
+  }
   if (length(marks)) {
     mk <- do.call(rbind, marks)
     mk$curve <- factor(mk$curve, curve_names)

@@ -120,3 +120,54 @@ test_that("autoplot() errors name the argument", {
                       causes = "progression")
   })
 })
+
+test_that("maturity: solid up to the maturity time, faded or stopped after, split bands", {
+  skip_if_not_installed("patchwork")
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  # a maturity() result as that function returns it (only `limits$time` is used)
+  m <- structure(list(limits = data.frame(strata = names(fit$strata), time = c(5, 6))),
+                 class = "smallsurv_maturity")
+  p <- parts(ggplot2::autoplot(fit, maturity = m))$curves
+  steps <- which(vapply(p$layers, function(l) inherits(l$geom, "GeomStep"), logical(1)))
+  expect_length(steps, 2L)
+  pre <- ggplot2::layer_data(p, steps[1])
+  post <- ggplot2::layer_data(p, steps[2])
+  # DL1 (colour 1) is solid to 5, then dashed from 5 to its last time
+  n1 <- fit$strata[1]
+  expect_equal(max(pre$x[pre$colour == pre$colour[1]]), 5, tolerance = 0)
+  dl1_post <- post[post$colour == pre$colour[1], ]
+  expect_equal(range(dl1_post$x), c(5, max(fit$time[seq_len(n1)])), tolerance = 0)
+  expect_equal(dl1_post$y[1], at_times(fit[1], 5)$estimate, tolerance = 1e-12)
+  expect_identical(unique(post$linetype), "dashed")
+  rects <- which(vapply(p$layers, function(l) inherits(l$geom, "GeomRect"), logical(1)))
+  r <- do.call(rbind, lapply(rects, function(i) {
+    ggplot2::layer_data(p, i)[c("xmin", "xmax", "fill")]
+  }))
+  col <- grDevices::hcl.colors(2, "Dark 2")
+  dl1 <- r[r$fill == col[1], ]
+  dl2 <- r[r$fill == col[2], ]
+  expect_true(nrow(dl1) > 0 && nrow(dl2) > 0)
+  expect_false(any(dl1$xmin < 5 & dl1$xmax > 5))
+  expect_false(any(dl2$xmin < 6 & dl2$xmax > 6))
+  expect_true(any(dl1$xmax == 5) && any(dl1$xmin == 5))
+  # stop: nothing drawn after the cut
+  p2 <- parts(ggplot2::autoplot(fit, maturity = m, beyond = "stop"))$curves
+  steps2 <- which(vapply(p2$layers, function(l) inherits(l$geom, "GeomStep"), logical(1)))
+  expect_length(steps2, 1L)
+  expect_true(max(ggplot2::layer_data(p2, steps2)$x) <= 6)
+  expect_snapshot(error = TRUE, {
+    ggplot2::autoplot(fit, maturity = list(min.risks = 3))
+    ggplot2::autoplot(fit, maturity = m, beyond = "dotted")
+  })
+})
+
+test_that("maturity as a list of rules uses maturity() when smallsurv has it", {
+  skip_if_not(exists("maturity", envir = asNamespace("smallsurv"), inherits = FALSE))
+  skip_if_not_installed("patchwork")
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  m <- get("maturity", asNamespace("smallsurv"))(fit, min.risk = 5, min.fraction = 0.1)
+  a <- ggplot2::layer_data(parts(ggplot2::autoplot(fit, maturity = m))$curves, 2)
+  b <- ggplot2::layer_data(parts(ggplot2::autoplot(
+    fit, maturity = list(min.risk = 5, min.fraction = 0.1)))$curves, 2)
+  expect_equal(a$x, b$x, tolerance = 0)
+})
