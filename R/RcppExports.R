@@ -41,3 +41,15 @@ logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qi
     .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed)
 }
 
+rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {
+    .Call(`_smallsurv_rmst_fit_cpp`, stop, status, strata, nstrata, tau, timefix)
+}
+
+rmst_perm_cpp <- function(time, status, group, tau, timefix, reps, seed) {
+    .Call(`_smallsurv_rmst_perm_cpp`, time, status, group, tau, timefix, reps, seed)
+}
+
+rmst_perm_labels_cpp <- function(group, reps, seed) {
+    .Call(`_smallsurv_rmst_perm_labels_cpp`, group, reps, seed)
+}
+

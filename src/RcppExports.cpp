@@ -180,6 +180,49 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// rmst_fit_cpp
+Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau, bool timefix);
+RcppExport SEXP _smallsurv_rmst_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP tauSEXP, SEXP timefixSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< double >::type tau(tauSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_fit_cpp(stop, status, strata, nstrata, tau, timefix));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rmst_perm_cpp
+Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::IntegerVector group, double tau, bool timefix, double reps, double seed);
+RcppExport SEXP _smallsurv_rmst_perm_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP groupSEXP, SEXP tauSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< double >::type tau(tauSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_perm_cpp(time, status, group, tau, timefix, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rmst_perm_labels_cpp
+Rcpp::IntegerMatrix rmst_perm_labels_cpp(Rcpp::IntegerVector group, double reps, double seed);
+RcppExport SEXP _smallsurv_rmst_perm_labels_cpp(SEXP groupSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_perm_labels_cpp(group, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
@@ -192,6 +235,9 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
+    {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
+    {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
+    {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},
     {NULL, NULL, 0}
 };
 
