@@ -196,6 +196,7 @@ at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
 format.smallsurv_at_times <- function(x, digits = if (percent) 1L else 3L, percent = FALSE,
                                       ...) {
   check_flag(percent, "percent")
+  if (!is_full_at_times(x)) return(format(plain_df(x), ...))
   k <- if (percent) 100 else 1
   f <- function(v) ifelse(is.na(v), "NA", formatC(k * v, format = "f", digits = digits))
   est <- ifelse(is.na(x$estimate), "not estimable",
@@ -220,6 +221,7 @@ format.smallsurv_at_times <- function(x, digits = if (percent) 1L else 3L, perce
 #' @param options knitr chunk options (passed by knitr).
 #' @exportS3Method knitr::knit_print
 knit_print.smallsurv_at_times <- function(x, options = NULL, ...) {
+  if (!is_full_at_times(x)) return(knitr::knit_print(plain_df(x), options = options, ...))
   tab <- format(x)
   ctype <- unique(x$conf.type)
   cap <- if (identical(ctype, "none")) NULL else {
@@ -232,6 +234,18 @@ knit_print.smallsurv_at_times <- function(x, options = NULL, ...) {
   }
   knitr::knit_print(knitr::kable(tab, row.names = FALSE, caption = cap, align = "l"),
                     options = options, ...)
+}
+
+# A table with every column format() needs (a column subset is shown as the
+# data frame it is).
+is_full_at_times <- function(x) {
+  all(c("time", "estimate", "conf.low", "conf.high", "n.risk", "n.event", "n.censor", "note",
+        "conf.type", "conf.level") %in% names(x))
+}
+
+plain_df <- function(x) {
+  class(x) <- "data.frame"
+  x
 }
 
 # The `note` column of at_times(): no event yet, few at risk, or after the

@@ -96,3 +96,11 @@ test_that("at_times() tables print as a kable in knitr", {
   expect_match(txt, "95% pointwise CI: log-log", fixed = TRUE)
   expect_snapshot(cat(txt))
 })
+
+test_that("a column subset of an at_times() table formats and knits as a data frame", {
+  fit <- km(Surv(os_time, os_status) ~ 1, data = rrall)
+  at <- at_times(fit, c(3, 6))[c("time", "estimate")]
+  expect_identical(format(at), format(as.data.frame(unclass(at))))
+  skip_if_not_installed("knitr")
+  expect_no_error(knitr::knit_print(at))
+})
