@@ -187,6 +187,217 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
            heights)
 }
 
+#' Figures of maturity tables, confidence bands and coverage studies
+#'
+#' `autoplot()` methods for the results of `maturity()` (the numbers at
+#' risk and the change one more event would cause, at the table's times,
+#' with the rules as horizontal lines and each curve's maturity time as a
+#' dotted vertical line), of `confband()` (the curve and its simultaneous
+#' band as steps, one colour per stratum, the band type and level in the
+#' subtitle) and of `ci_coverage()` (the coverage of each interval method
+#' over time against the nominal level, with Monte Carlo error bars of
+#' \eqn{\pm 2} standard errors, and the lower and upper non-coverage).
+#'
+#' @param object A result of `maturity()`, `confband()` or `ci_coverage()`.
+#' @param xlab Label of the time axis.
+#' @param palette Colours, one per curve or method.
+#' @param base_size Base font size of the theme.
+#' @param ... Unused.
+#' @return A `ggplot`.
+#' @family Kaplan-Meier
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE) && exists("maturity")) {
+#'   fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
+#'   ggplot2::autoplot(maturity(fit))
+#' }
+#' @name autoplot-results
+NULL
+
+#' @rdname autoplot-results
+#' @exportS3Method ggplot2::autoplot
+autoplot.smallsurv_maturity <- function(object, xlab = "Time", palette = NULL, base_size = 11,
+                                        ...) {
+  check_ggplot2()
+  tab <- object$table
+  lim <- object$limits
+  rules <- object$rules
+  if (is.null(tab$strata)) tab$strata <- "All"
+  if (is.null(lim$strata)) lim$strata <- "All"
+  tab$strata[is.na(tab$strata)] <- "All"
+  lim$strata[is.na(lim$strata)] <- "All"
+  curves <- unique(lim$strata)
+  labels <- if (length(curves) > 1L) strata_labels(curves) else curves
+  col <- curve_palette(palette, length(curves))
+  panel_risk <- "Number at risk"
+  panel_drop <- "Change one more event would cause"
+  long <- rbind(
+    data.frame(curve = tab$strata, time = tab$time, value = tab$n.risk, panel = panel_risk,
+               stringsAsFactors = FALSE),
+    data.frame(curve = tab$strata, time = tab$time, value = tab$drop, panel = panel_drop,
+               stringsAsFactors = FALSE))
+  long$curve <- factor(labels[match(long$curve, curves)], labels)
+  long$panel <- factor(long$panel, c(panel_risk, panel_drop))
+  thr <- list()
+  if (!is.null(rules$min.risk)) {
+    thr[[length(thr) + 1L]] <- data.frame(curve = NA, value = rules$min.risk, panel = panel_risk,
+                                          what = paste0("min.risk = ", rules$min.risk))
+  }
+  if (!is.null(rules$min.fraction)) {
+    thr[[length(thr) + 1L]] <- data.frame(curve = labels, value = rules$min.fraction * lim$n,
+                                          panel = panel_risk,
+                                          what = paste0("min.fraction = ", rules$min.fraction))
+  }
+  if (!is.null(rules$max.drop)) {
+    thr[[length(thr) + 1L]] <- data.frame(curve = NA, value = rules$max.drop, panel = panel_drop,
+                                          what = paste0("max.drop = ", rules$max.drop))
+  }
+  # the table's times only: points, joined by thin lines as a guide
+  p <- ggplot2::ggplot(long, ggplot2::aes(.data$time, .data$value, colour = .data$curve)) +
+    ggplot2::geom_line(linewidth = 0.4, alpha = 0.6, na.rm = TRUE) +
+    ggplot2::geom_point(size = 2, na.rm = TRUE)
+  if (length(thr)) {
+    th <- do.call(rbind, thr)
+    th$panel <- factor(th$panel, levels(long$panel))
+    th$curve <- factor(th$curve, labels)
+    p <- p + ggplot2::geom_hline(data = th[is.na(th$curve), , drop = FALSE],
+                                 ggplot2::aes(yintercept = .data$value), linetype = "dashed",
+                                 colour = "grey40") +
+      ggplot2::geom_hline(data = th[!is.na(th$curve), , drop = FALSE],
+                          ggplot2::aes(yintercept = .data$value, colour = .data$curve),
+                          linetype = "dashed", show.legend = FALSE)
+  }
+  cuts <- data.frame(curve = factor(labels, labels), time = lim$time)
+  cuts <- cuts[!is.na(cuts$time) & lim$time < lim$last, , drop = FALSE]
+  if (nrow(cuts)) {
+    p <- p + ggplot2::geom_vline(data = cuts, ggplot2::aes(xintercept = .data$time,
+                                                           colour = .data$curve),
+                                 linetype = "dotted", show.legend = FALSE)
+  }
+  rule_txt <- c(if (!is.null(rules$min.risk)) paste0("at least ", rules$min.risk, " at risk"),
+                if (!is.null(rules$min.fraction)) paste0("at least ", 100 * rules$min.fraction,
+                                                         "% of the curve's patients at risk"),
+                if (!is.null(rules$max.drop)) paste0("one more event changes the curve by at ",
+                                                     "most ", rules$max.drop))
+  p + ggplot2::facet_wrap(ggplot2::vars(.data$panel), ncol = 1L, scales = "free_y") +
+    ggplot2::scale_colour_manual(values = stats::setNames(col, labels),
+                                 name = if (length(curves) > 1L) strata_title(curves) else NULL) +
+    ggplot2::labs(x = xlab, y = NULL,
+                  subtitle = paste(strwrap(paste0(
+                    "Readable while ", paste(rule_txt, collapse = " and "),
+                    " (dashed lines); maturity time dotted."), width = 90), collapse = "\n")) +
+    ggplot2::theme_bw(base_size = base_size) +
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
+                   legend.position = if (length(curves) > 1L) "top" else "none",
+                   plot.subtitle = ggplot2::element_text(size = ggplot2::rel(0.8)))
+}
+
+#' @rdname autoplot-results
+#' @exportS3Method ggplot2::autoplot
+autoplot.smallsurv_confband <- function(object, xlab = "Time", palette = NULL, base_size = 11,
+                                        ...) {
+  check_ggplot2()
+  b <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  attrs <- attributes(object)
+  if (is.null(b$strata)) b$strata <- "All"
+  curves <- unique(b$strata)
+  labels <- if (length(curves) > 1L) strata_labels(curves) else curves
+  col <- curve_palette(palette, length(curves))
+  steps <- list()
+  rects <- list()
+  for (k in seq_along(curves)) {
+    d <- b[b$strata == curves[k], , drop = FALSE]
+    d <- d[order(d$time), , drop = FALSE]
+    steps[[k]] <- data.frame(curve = labels[k], time = d$time, surv = d$surv)
+    m <- nrow(d)
+    if (m > 1L) {
+      ok <- which(!is.na(d$lower[-m]) & !is.na(d$upper[-m]) & d$time[-1L] > d$time[-m])
+      if (length(ok)) {
+        rects[[k]] <- data.frame(curve = labels[k], xmin = d$time[ok], xmax = d$time[ok + 1L],
+                                 ymin = d$lower[ok], ymax = d$upper[ok])
+      }
+    }
+  }
+  st <- do.call(rbind, steps)
+  st$curve <- factor(st$curve, labels)
+  p <- ggplot2::ggplot()
+  if (length(rects)) {
+    r <- do.call(rbind, rects)
+    r$curve <- factor(r$curve, labels)
+    p <- p + ggplot2::geom_rect(data = r, ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax,
+                                                       ymin = .data$ymin, ymax = .data$ymax,
+                                                       fill = .data$curve),
+                                alpha = 0.2, show.legend = FALSE)
+  }
+  type <- attrs$type
+  lvl <- attrs$conf.level
+  p + ggplot2::geom_step(data = st, ggplot2::aes(.data$time, .data$surv, colour = .data$curve),
+                         direction = "hv", linewidth = 0.8) +
+    ggplot2::scale_colour_manual(values = stats::setNames(col, labels),
+                                 name = if (length(curves) > 1L) strata_title(curves) else NULL) +
+    ggplot2::scale_fill_manual(values = stats::setNames(col, labels), guide = "none") +
+    ggplot2::scale_y_continuous(limits = c(0, 1)) +
+    ggplot2::labs(x = xlab, y = "Survival probability",
+                  subtitle = paste0(if (!is.null(lvl)) paste0(format(100 * lvl), "% "),
+                                    "simultaneous band", if (!is.null(type)) paste0(": ", type),
+                                    if (!is.null(attrs$transform))
+                                      paste0(" (", attrs$transform, " transform)"),
+                                    ", over the range shown")) +
+    ggplot2::theme_bw(base_size = base_size) +
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
+                   legend.position = if (length(curves) > 1L) "top" else "none",
+                   plot.subtitle = ggplot2::element_text(hjust = 1, size = ggplot2::rel(0.8)))
+}
+
+#' @rdname autoplot-results
+#' @exportS3Method ggplot2::autoplot
+autoplot.smallsurv_coverage <- function(object, xlab = "Time", palette = NULL, base_size = 11,
+                                        ...) {
+  check_ggplot2()
+  cv <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
+  design <- attr(object, "design")
+  lvl <- if (!is.null(design$conf.level)) design$conf.level else NA_real_
+  methods <- unique(cv$method)
+  col <- curve_palette(palette, length(methods))
+  cv$method <- factor(cv$method, methods)
+  pd <- ggplot2::position_dodge(width = 0.02 * diff(range(cv$time, na.rm = TRUE)) + 1e-9)
+  p_cov <- "Coverage"
+  p_err <- "Non-coverage (each side; nominal dashed)"
+  long <- rbind(
+    data.frame(method = cv$method, time = cv$time, value = cv$coverage, se = cv$mc_se,
+               panel = p_cov, side = "coverage"),
+    data.frame(method = cv$method, time = cv$time, value = cv$lower_error, se = NA_real_,
+               panel = p_err, side = "lower"),
+    data.frame(method = cv$method, time = cv$time, value = cv$upper_error, se = NA_real_,
+               panel = p_err, side = "upper"))
+  long$panel <- factor(long$panel, c(p_cov, p_err))
+  ref <- data.frame(panel = factor(c(p_cov, p_err), c(p_cov, p_err)),
+                    value = c(lvl, (1 - lvl) / 2))
+  ggplot2::ggplot(long, ggplot2::aes(.data$time, .data$value, colour = .data$method)) +
+    ggplot2::geom_hline(data = ref[!is.na(ref$value), , drop = FALSE],
+                        ggplot2::aes(yintercept = .data$value), linetype = "dashed",
+                        colour = "grey40") +
+    ggplot2::geom_line(ggplot2::aes(linetype = .data$side,
+                                    group = interaction(.data$method, .data$side)),
+                       position = pd, na.rm = TRUE) +
+    ggplot2::geom_point(position = pd, size = 1.5, na.rm = TRUE) +
+    ggplot2::geom_errorbar(ggplot2::aes(ymin = .data$value - 2 * .data$se,
+                                        ymax = .data$value + 2 * .data$se),
+                           width = 0, position = pd, na.rm = TRUE) +
+    ggplot2::facet_wrap(ggplot2::vars(.data$panel), ncol = 1L, scales = "free_y") +
+    ggplot2::scale_colour_manual(values = stats::setNames(col, methods), name = "Method") +
+    ggplot2::scale_linetype_manual(values = c(coverage = "solid", lower = "dotted",
+                                              upper = "solid"), guide = "none") +
+    ggplot2::labs(x = xlab, y = NULL,
+                  subtitle = paste0("Nominal ", if (!is.na(lvl)) paste0(format(100 * lvl), "%"),
+                                    " dashed; bars: +/- 2 Monte Carlo SE; non-coverage ",
+                                    "below the lower limit dotted, above the upper solid",
+                                    if (!is.null(design$reps)) paste0(" (", design$reps,
+                                                                      " replicates)"))) +
+    ggplot2::theme_bw(base_size = base_size) +
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(), legend.position = "top",
+                   plot.subtitle = ggplot2::element_text(size = ggplot2::rel(0.8)))
+}
+
 # ---- helpers --------------------------------------------------------------
 
 check_ggplot2 <- function() {

@@ -171,3 +171,51 @@ test_that("maturity as a list of rules uses maturity() when smallsurv has it", {
     fit, maturity = list(min.risk = 5, min.fraction = 0.1)))$curves, 2)
   expect_equal(a$x, b$x, tolerance = 0)
 })
+
+test_that("autoplot() of maturity(): the table's numbers, the rules and the maturity times", {
+  skip_if_not(exists("maturity", envir = asNamespace("smallsurv"), inherits = FALSE))
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  m <- get("maturity", asNamespace("smallsurv"))(fit, max.drop = 0.15)
+  p <- ggplot2::autoplot(m)
+  pts <- ggplot2::layer_data(p, 2)
+  expect_equal(sort(pts$y), sort(c(m$table$n.risk, m$table$drop)), tolerance = 1e-12)
+  h <- do.call(rbind, lapply(3:4, function(i) ggplot2::layer_data(p, i)["yintercept"]))
+  expect_setequal(h$yintercept, c(5, 0.15, 0.1 * m$limits$n))
+  v <- ggplot2::layer_data(p, 5)
+  expect_equal(sort(unique(v$xintercept)), sort(m$limits$time[m$limits$time < m$limits$last]),
+               tolerance = 0)
+})
+
+test_that("autoplot() of a confband(): steps and band rectangles of each stratum", {
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  tt <- tidy(fit)
+  # the documented structure of confband()'s result
+  b <- structure(data.frame(strata = tt$strata, time = tt$time, surv = tt$estimate,
+                            lower = tt$conf.low, upper = tt$conf.high),
+                 class = c("smallsurv_confband", "data.frame"), type = "hall-wellner",
+                 transform = "log-log", conf.level = 0.9)
+  p <- ggplot2::autoplot(b)
+  st <- ggplot2::layer_data(p, 2)
+  expect_equal(sort(st$y), sort(tt$estimate), tolerance = 1e-12)
+  rc <- ggplot2::layer_data(p, 1)
+  expect_true(all(rc$xmin < rc$xmax))
+  expect_match(p$labels$subtitle, "90% simultaneous band: hall-wellner", fixed = TRUE)
+})
+
+test_that("autoplot() of ci_coverage(): coverage, both errors and the nominal level", {
+  cv <- expand.grid(time = c(3, 6), method = c("log", "log-log"), stringsAsFactors = FALSE)
+  cv <- data.frame(method = cv$method, time = cv$time, coverage = c(0.9, 0.92, 0.95, 0.96),
+                   lower_error = c(0.03, 0.02, 0.02, 0.01), upper_error = c(0.07, 0.06, 0.03, 0.03),
+                   width = 0.3, mc_se = 0.005, n_na = 0, truth = 0.5)
+  cv <- structure(cv, class = c("smallsurv_coverage", "data.frame"),
+                  design = list(conf.level = 0.95, reps = 1000))
+  p <- ggplot2::autoplot(cv)
+  hl <- ggplot2::layer_data(p, 1)
+  expect_equal(sort(hl$yintercept), c(0.025, 0.95), tolerance = 1e-12)
+  pts <- ggplot2::layer_data(p, 3)
+  expect_equal(sort(pts$y), sort(c(cv$coverage, cv$lower_error, cv$upper_error)),
+               tolerance = 1e-12)
+  eb <- ggplot2::layer_data(p, 4)
+  eb <- eb[!is.na(eb$ymin), ]
+  expect_equal(sort(eb$ymax - eb$ymin), rep(4 * 0.005, 4), tolerance = 1e-12)
+})
