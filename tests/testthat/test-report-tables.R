@@ -102,5 +102,5 @@ test_that("a column subset of an at_times() table formats and knits as a data fr
   at <- at_times(fit, c(3, 6))[c("time", "estimate")]
   expect_identical(format(at), format(as.data.frame(unclass(at))))
   skip_if_not_installed("knitr")
-  expect_no_error(knitr::knit_print(at))
+  expect_no_error(utils::capture.output(knitr::knit_print(at)))
 })
