@@ -13,12 +13,24 @@ quantile7_cpp <- function(x, p) {
     .Call(`_smallsurv_quantile7_cpp`, x, p)
 }
 
+pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, conf_level) {
+    .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, conf_level)
+}
+
+normal_quantile_upper_cpp <- function(q) {
+    .Call(`_smallsurv_normal_quantile_upper_cpp`, q)
+}
+
 cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance) {
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }
 
 gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed) {
     .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
+}
+
+reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
+    .Call(`_smallsurv_reverse_km_cpp`, stop, status, strata, nstrata, timefix, ties)
 }
 
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
