@@ -41,9 +41,12 @@
 #'   template = "small-cohort-report", package = "smallsurv")`.
 #' @family reports
 #' @examples
+#' \donttest{
+#' # renders the whole report (about 10 s)
 #' if (rmarkdown::pandoc_available()) {
 #'   out <- report(output_file = file.path(tempdir(), "rrall-report.html"))
 #'   out
+#' }
 #' }
 #' @export
 report <- function(data = rrall, output_file, ..., output_format = NULL, quiet = TRUE) {
