@@ -56,7 +56,7 @@ test_that("report() renders in one call, passes parameters and returns the path"
   for (s in sections) expect_true(s %in% h, info = s)
   html <- gsub("\\s+", " ", paste(readLines(target, warn = FALSE), collapse = " "))
   has_text <- function(s) grepl(s, html, fixed = TRUE)
-  expect_true(grepl("on the log\\s+scale", html))
+  expect_true(grepl("pointwise log confidence intervals", html, fixed = TRUE))
   expect_true(grepl("across\\s+arm\\s+levels", html))
   expect_false(has_text("simulated cohort shipped"))
   expect_computed(html)
