@@ -17,10 +17,6 @@ quantile7_cpp <- function(x, p) {
     .Call(`_smallsurv_quantile7_cpp`, x, p)
 }
 
-normal_quantile_upper_cpp <- function(q) {
-    .Call(`_smallsurv_normal_quantile_upper_cpp`, q)
-}
-
 cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance) {
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }
@@ -35,10 +31,6 @@ lab_methods_cpp <- function() {
 
 lab_pointwise_cpp <- function(method, time, status, at, conf_level, timefix = TRUE) {
     .Call(`_smallsurv_lab_pointwise_cpp`, method, time, status, at, conf_level, timefix)
-}
-
-lab_qnorm_cpp <- function(p) {
-    .Call(`_smallsurv_lab_qnorm_cpp`, p)
 }
 
 lab_draw_cpp <- function(dist, count, seed) {
@@ -75,6 +67,10 @@ logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qi
 
 pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level) {
     .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level)
+}
+
+normal_quantile_cpp <- function(p) {
+    .Call(`_smallsurv_normal_quantile_cpp`, p)
 }
 
 rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {

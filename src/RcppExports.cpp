@@ -72,16 +72,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// normal_quantile_upper_cpp
-double normal_quantile_upper_cpp(double q);
-RcppExport SEXP _smallsurv_normal_quantile_upper_cpp(SEXP qSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< double >::type q(qSEXP);
-    rcpp_result_gen = Rcpp::wrap(normal_quantile_upper_cpp(q));
-    return rcpp_result_gen;
-END_RCPP
-}
 // cif_fit_cpp
 Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix, std::string variance);
 RcppExport SEXP _smallsurv_cif_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP timefixSEXP, SEXP varianceSEXP) {
@@ -143,16 +133,6 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
     Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
     rcpp_result_gen = Rcpp::wrap(lab_pointwise_cpp(method, time, status, at, conf_level, timefix));
-    return rcpp_result_gen;
-END_RCPP
-}
-// lab_qnorm_cpp
-Rcpp::NumericVector lab_qnorm_cpp(Rcpp::NumericVector p);
-RcppExport SEXP _smallsurv_lab_qnorm_cpp(SEXP pSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
-    rcpp_result_gen = Rcpp::wrap(lab_qnorm_cpp(p));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -304,6 +284,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// normal_quantile_cpp
+Rcpp::NumericVector normal_quantile_cpp(Rcpp::NumericVector p);
+RcppExport SEXP _smallsurv_normal_quantile_cpp(SEXP pSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    rcpp_result_gen = Rcpp::wrap(normal_quantile_cpp(p));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rmst_fit_cpp
 Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau, bool timefix);
 RcppExport SEXP _smallsurv_rmst_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP tauSEXP, SEXP timefixSEXP) {
@@ -353,12 +343,10 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
-    {"_smallsurv_normal_quantile_upper_cpp", (DL_FUNC) &_smallsurv_normal_quantile_upper_cpp, 1},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_lab_methods_cpp", (DL_FUNC) &_smallsurv_lab_methods_cpp, 0},
     {"_smallsurv_lab_pointwise_cpp", (DL_FUNC) &_smallsurv_lab_pointwise_cpp, 6},
-    {"_smallsurv_lab_qnorm_cpp", (DL_FUNC) &_smallsurv_lab_qnorm_cpp, 1},
     {"_smallsurv_lab_draw_cpp", (DL_FUNC) &_smallsurv_lab_draw_cpp, 3},
     {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 13},
     {"_smallsurv_reverse_km_cpp", (DL_FUNC) &_smallsurv_reverse_km_cpp, 6},
@@ -368,6 +356,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
+    {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
     {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
     {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},

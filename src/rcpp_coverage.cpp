@@ -81,14 +81,6 @@ Rcpp::List lab_pointwise_cpp(std::string method, Rcpp::NumericVector time,
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }
 
-// AS 241 normal quantile (for tests against qnorm()).
-// [[Rcpp::export(rng = false)]]
-Rcpp::NumericVector lab_qnorm_cpp(Rcpp::NumericVector p) {
-  Rcpp::NumericVector out(p.size());
-  for (R_xlen_t i = 0; i < p.size(); ++i) out[i] = smallsurv::as241_normal_quantile(p[i]);
-  return out;
-}
-
 // C++ draws from a distribution (for tests): `count` draws of replicate 0's
 // stream order is not reproduced here; one stream seeded with `seed`.
 // [[Rcpp::export(rng = false)]]

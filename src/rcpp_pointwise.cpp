@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/normal.h"
 #include "core/pointwise.h"
 
 // Limits of `method` at times `at`, stratum by stratum. The counts are the
@@ -42,4 +43,12 @@ Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time,
   }
   if (off != m) Rcpp::stop("`rows` do not add up to the number of rows");
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
+}
+
+// The core's normal quantile (core/normal.h; tested against qnorm()).
+// [[Rcpp::export(rng = false)]]
+Rcpp::NumericVector normal_quantile_cpp(Rcpp::NumericVector p) {
+  Rcpp::NumericVector out(p.size());
+  for (R_xlen_t i = 0; i < p.size(); ++i) out[i] = smallsurv::normal_quantile(p[i]);
+  return out;
 }

@@ -6,6 +6,8 @@
 // the beta parameters agree with bpcp's to the last bits.
 #include "beta_ci.h"
 
+#include "normal.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -341,12 +343,6 @@ double beta_mixture_quantile(double p, double a1, double b1, double a2, double b
   return 0.5 * (r.first + r.second);
 }
 
-double normal_quantile(double p) {
-  if (std::isnan(p)) return kNaN;
-  if (p <= 0.0) return -std::numeric_limits<double>::infinity();
-  if (p >= 1.0) return std::numeric_limits<double>::infinity();
-  return boost::math::quantile(boost::math::normal_distribution<double, Pol>(0.0, 1.0), p);
-}
 
 double chisq_quantile(double p, double df) {
   if (std::isnan(p) || std::isnan(df) || !(df > 0.0)) return kNaN;

@@ -1,6 +1,8 @@
 // ci_likelihood.cpp -- see ci_likelihood.h.
 #include "ci_likelihood.h"
 
+#include "normal.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -183,29 +185,10 @@ void tg_limits(const TgTerms& t, std::size_t J, double chi2, double* lo, double*
 
 }  // namespace
 
-double normal_quantile_upper(double q) {
-  if (!(q > 0.0 && q < 1.0)) throw input_error("normal quantile: probability outside (0, 1)");
-  if (q > 0.5) return -normal_quantile_upper(1.0 - q);
-  if (q == 0.5) return 0.0;
-  // Abramowitz & Stegun 26.2.23 as a start (|error| < 4.5e-4), then Newton on
-  // the upper tail 0.5 erfc(z / sqrt 2) = q (quadratic convergence).
-  const double t = std::sqrt(-2.0 * std::log(q));
-  double z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) /
-                     (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
-  const double inv_sqrt2 = 0.70710678118654752440, inv_sqrt2pi = 0.39894228040143267794;
-  for (int it = 0; it < 8; ++it) {
-    const double g = 0.5 * std::erfc(z * inv_sqrt2) - q;
-    const double dz = g / (inv_sqrt2pi * std::exp(-0.5 * z * z));
-    z += dz;
-    if (std::fabs(dz) <= 4.0 * kEps * std::fabs(z)) break;
-  }
-  return z;
-}
-
 void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
            double* lower, double* upper) {
   check_level(conf_level);
-  const double z = normal_quantile_upper(0.5 * (1.0 - conf_level));
+  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
   const double chi2 = z * z;
   // the terms in row order, and how many of them lie at or before each row
   TgTerms terms;
@@ -264,7 +247,7 @@ struct KmRows {
 void rothman_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
                 double* lower, double* upper) {
   check_level(conf_level);
-  const double z = normal_quantile_upper(0.5 * (1.0 - conf_level));
+  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
   const double z2 = z * z;
   const KmRows km(c);
   for (std::size_t i = 0; i < k; ++i) {
@@ -296,7 +279,7 @@ void rothman_at(const CountsView& c, const double* at, std::size_t k, double con
 void peto_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
              double* lower, double* upper) {
   check_level(conf_level);
-  const double z = normal_quantile_upper(0.5 * (1.0 - conf_level));
+  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
   const KmRows km(c);
   for (std::size_t i = 0; i < k; ++i) {
     if (std::isnan(at[i])) {

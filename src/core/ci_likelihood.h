@@ -12,9 +12,8 @@
 //          with time <= at[i] are used; before the first row S = 1.
 //          Past the last observed time every method carries the limits of
 //          the last row forward (the counts do not change after it).
-// Critical values: z = Phi^{-1}(1 - alpha/2) computed here
-//          (normal_quantile_upper: Newton on std::erfc, exact to ~1 ulp);
-//          the chi-square(1) quantile is z^2.
+// Critical values: z = qnorm(1 - alpha/2) from normal.h (AS 241, R's
+//          algorithm); the chi-square(1) quantile is z^2.
 // References: Thomas & Grunkemeier (1975) JASA 70:865-871; Rothman (1978)
 //          J Chronic Dis 31:557-560; Peto et al. (1977) Br J Cancer 35:1-39.
 #ifndef SMALLSURV_CI_LIKELIHOOD_H
@@ -25,9 +24,6 @@
 #include "pointwise.h"
 
 namespace smallsurv {
-
-// z with P(Z > z) = q, 0 < q < 1 (so z = qnorm(1 - q)).
-double normal_quantile_upper(double q);
 
 // Thomas-Grunkemeier likelihood-ratio interval (bpcp::kmci1TG's conventions):
 // over the event rows t_j <= t with n_j > d_j,

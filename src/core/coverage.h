@@ -75,9 +75,6 @@ void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, dou
 // (These are registered by name in the one table of pointwise.cpp, which
 // the laboratory and km()'s glue share.)
 
-// Standard normal quantile, Wichura's AS 241 (PPND16), the algorithm of R's
-// qnorm(): full double precision for 0 < p < 1.
-double as241_normal_quantile(double p);
 
 // ---- building a CountsView from (time, status) pairs ---------------------
 // Buffers for cohorts of up to `n` subjects, reused from replicate to

@@ -285,13 +285,6 @@ test_that("the PointwiseFn's at arbitrary times: [1, 1] before, carried forward 
   expect_equal(r$upper, unname(ref["upper", ]), tolerance = 1e-8)
 })
 
-test_that("the core's normal quantile equals qnorm", {
-  q <- c(1e-300, 1e-20, 1e-8, 0.001, 0.025, 0.05, 0.2, 0.45, 0.5, 0.7, 0.975, 1 - 1e-10)
-  expect_equal(vapply(q, smallsurv:::normal_quantile_upper_cpp, 0),
-               stats::qnorm(q, lower.tail = FALSE), tolerance = 1e-14)
-  expect_error(smallsurv:::normal_quantile_upper_cpp(0), "outside")
-})
-
 # ---- conf.lower -----------------------------------------------------------------
 
 test_that("conf.lower equals survfit(conf.lower = ) for every transform, with strata", {
