@@ -1,6 +1,7 @@
 # Methods for smallsurv_km fits. They add to survival's methods (which keep
-# working because the class inherits from "survfit"); summary() and
-# quantile() are deliberately left to survival: other packages call them.
+# working because the class inherits from "survfit"); summary() is left to
+# survival. quantile() (R/quantile.R) returns a data frame; survival's list
+# form is still available as survival:::quantile.survfit().
 
 # Per-stratum row ranges of a survfit-like object.
 fit_strata <- function(x) {
@@ -46,12 +47,13 @@ ci_header <- function(x) {
 #'
 #' Prints a header naming the estimator, the confidence-interval method and
 #' level (and that smallsurv's default differs from survfit's) and the
-#' variance, then survival's table of `n`, events, median and its confidence
-#' limits (the median CI inverts the pointwise band, as
-#' `survival::quantile.survfit()` does; `NA` means the limit is not reached).
+#' variance, then a table of `n`, events, median and its confidence limits
+#' (the median CI inverts the pointwise band, as
+#' `survival::quantile.survfit()` does; see [quantile.smallsurv_km()]). A
+#' median or limit the data cannot reach is printed as "not reached".
 #'
 #' @param x A fit from [km()].
-#' @param ... Passed to survival's `print.survfit()`.
+#' @param ... Unused.
 #' @return `x`, invisibly.
 #' @family Kaplan-Meier
 #' @export
@@ -62,11 +64,23 @@ print.smallsurv_km <- function(x, ...) {
     cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
         " removed by na.action (missing values)\n", sep = "")
   }
-  y <- x
-  y$na.action <- NULL  # counted above
-  class(y) <- "survfit"
-  print(y, ...)
-  cat("NA confidence limits of the median are not reached by the pointwise band.\n")
+  st <- fit_strata(x)
+  q <- stats::quantile(x, probs = 0.5)
+  nr <- function(v) ifelse(is.na(v), "not reached", format(signif(v, 4)))
+  lev <- format(100 * fit_ci(x)$conf.level)
+  tab <- data.frame(n = format(as.vector(x$n)),
+                    events = format(vapply(seq_along(st$from), function(k)
+                      sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))),
+                    median = nr(q$estimate), stringsAsFactors = FALSE)
+  if (!is.null(x$lower)) {
+    tab[[paste0(lev, "% LCL")]] <- nr(q$lower)
+    tab[[paste0(lev, "% UCL")]] <- nr(q$upper)
+  }
+  rownames(tab) <- if (is.null(x$strata)) "" else st$names
+  print(tab, right = TRUE)
+  if (!is.null(x$lower)) {
+    cat("Median CI: inversion of the pointwise band (as survival::quantile.survfit).\n")
+  }
   invisible(x)
 }
 

@@ -21,6 +21,8 @@
 #' @param col,lty Colours and line types, one per curve.
 #' @param xlab,ylab Axis labels.
 #' @param legend Draw a legend when there are several curves.
+#' @param band Optional simultaneous band from [confband()] on this fit,
+#'   drawn as dashed step lines in each curve's colour.
 #' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
 #' @return Invisibly, the table drawn under the axis (a data frame with
 #'   `strata`, `time`, `n.risk`, `n.event`, `n.censor`).
@@ -36,7 +38,7 @@
 plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
                               times = NULL, col = NULL, lty = 1,
                               xlab = "Time", ylab = "Survival probability",
-                              legend = TRUE, ...) {
+                              legend = TRUE, band = NULL, ...) {
   st <- fit_strata(x)
   ncurve <- length(st$from)
   if (is.null(col)) col <- if (ncurve == 1L) "black" else grDevices::hcl.colors(max(ncurve, 2L), "Dark 2")[seq_len(ncurve)]
@@ -72,6 +74,15 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
                  xaxs = "r", ...)
   for (k in seq_len(ncurve)) draw_km_curve(x, st$from[k]:st$to[k], col[k], lty[k],
                                           conf.int && !is.null(x$lower), mark.time)
+  if (!is.null(band)) {
+    if (!inherits(band, "smallsurv_confband")) {
+      abort("`band` must be a band from confband(); got an object of class ",
+            paste(class(band), collapse = "/"), ".")
+    }
+    bcol <- col
+    if (!is.null(band$strata)) bcol <- col[match(unique(band$strata), st$names)]
+    graphics::lines(band, col = bcol)
+  }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)
   if (!identical(x$conf.type, "none") && conf.int) {

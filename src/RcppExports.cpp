@@ -99,6 +99,32 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// confband_critical_cpp
+double confband_critical_cpp(std::string type, double level, double aL, double aU);
+RcppExport SEXP _smallsurv_confband_critical_cpp(SEXP typeSEXP, SEXP levelSEXP, SEXP aLSEXP, SEXP aUSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< double >::type level(levelSEXP);
+    Rcpp::traits::input_parameter< double >::type aL(aLSEXP);
+    Rcpp::traits::input_parameter< double >::type aU(aUSEXP);
+    rcpp_result_gen = Rcpp::wrap(confband_critical_cpp(type, level, aL, aU));
+    return rcpp_result_gen;
+END_RCPP
+}
+// confband_prob_cpp
+double confband_prob_cpp(std::string type, double crit, double aL, double aU);
+RcppExport SEXP _smallsurv_confband_prob_cpp(SEXP typeSEXP, SEXP critSEXP, SEXP aLSEXP, SEXP aUSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< double >::type crit(critSEXP);
+    Rcpp::traits::input_parameter< double >::type aL(aLSEXP);
+    Rcpp::traits::input_parameter< double >::type aU(aUSEXP);
+    rcpp_result_gen = Rcpp::wrap(confband_prob_cpp(type, crit, aL, aU));
+    return rcpp_result_gen;
+END_RCPP
+}
 // km_fit_cpp
 Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
 RcppExport SEXP _smallsurv_km_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP robustSEXP) {
@@ -187,6 +213,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
+    {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
+    {"_smallsurv_confband_prob_cpp", (DL_FUNC) &_smallsurv_confband_prob_cpp, 4},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
