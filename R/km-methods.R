@@ -43,6 +43,32 @@ ci_header <- function(x) {
          } else "Greenwood")
 }
 
+# survival's print table (records, n, events, median and limits, with its
+# rules for dropping the n.max / n.start / records columns), with limits the
+# data cannot reach written "not reached" instead of NA.
+median_table <- function(x) {
+  y <- x
+  y$na.action <- NULL
+  class(y) <- "survfit"
+  m <- summary(y, rmean = "none")$table
+  if (!is.matrix(m)) m <- matrix(m, nrow = 1, dimnames = list("", names(m)))
+  if (all(m[, 2] == m[, 3])) {
+    cname <- colnames(m)[-2]
+    m <- m[, -2, drop = FALSE]
+    cname[2] <- "n"
+    colnames(m) <- cname
+  }
+  if (all(m[, 1] == m[, 2])) m <- m[, -1, drop = FALSE]
+  digits <- max(getOption("digits") - 4, 3)
+  out <- matrix("", nrow(m), ncol(m), dimnames = dimnames(m))
+  for (j in seq_len(ncol(m))) {
+    v <- m[, j]
+    out[, j] <- format(v, digits = digits)
+    if (j > which(colnames(m) == "events")) out[is.na(v), j] <- "not reached"
+  }
+  out
+}
+
 #' Print a Kaplan-Meier fit
 #'
 #' Prints a header naming the estimator, the confidence-interval method and
@@ -64,20 +90,12 @@ print.smallsurv_km <- function(x, ...) {
     cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
         " removed by na.action (missing values)\n", sep = "")
   }
-  st <- fit_strata(x)
-  q <- stats::quantile(x, probs = 0.5)
-  nr <- function(v) ifelse(is.na(v), "not reached", format(signif(v, 4)))
-  lev <- format(100 * fit_ci(x)$conf.level)
-  tab <- data.frame(n = format(as.vector(x$n)),
-                    events = format(vapply(seq_along(st$from), function(k)
-                      sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))),
-                    median = nr(q$estimate), stringsAsFactors = FALSE)
-  if (!is.null(x$lower)) {
-    tab[[paste0(lev, "% LCL")]] <- nr(q$lower)
-    tab[[paste0(lev, "% UCL")]] <- nr(q$upper)
+  if (!is.null(x$call)) {
+    cat("Call: ")
+    dput(x$call)
+    cat("\n")
   }
-  rownames(tab) <- if (is.null(x$strata)) "" else st$names
-  print(tab, right = TRUE)
+  print(median_table(x), quote = FALSE, right = TRUE)
   if (!is.null(x$lower)) {
     cat("Median CI: inversion of the pointwise band (as survival::quantile.survfit).\n")
   }

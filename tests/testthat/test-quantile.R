@@ -118,3 +118,43 @@ test_that("quantile() refuses bad arguments, naming them", {
   expect_snapshot(quantile(f, 0.5, method = "brookmeyer-crowley", transform = "cube"),
                   error = TRUE)
 })
+
+test_that("non-Greenwood registered intervals: the same inversion of fit$lower/upper", {
+  # survival's quantile.survfit applied to the fit's own band is the oracle
+  for (seed in 1:10) {
+    d <- sim_surv(15 + seed, seed, strata = 1)
+    for (ct in c("wilson-neff", "cp-neff", "bootstrap")) {
+      f <- if (ct == "bootstrap") km(sim_formula(1), d, conf.type = ct, reps = 200, seed = seed) else
+        km(sim_formula(1), d, conf.type = ct)
+      probs <- c(0.1, 0.25, 0.5, 0.75)
+      ref <- survival_quantiles(structure(unclass(f), class = "survfit"), probs)
+      q <- quantile(f, probs)
+      expect_equal(q$lower, ref$lower, tolerance = 1e-12)
+      expect_equal(q$upper, ref$upper, tolerance = 1e-12)
+      expect_identical(unique(q$conf.type), ct)
+    }
+  }
+})
+
+test_that("bpcp fits: quantile() equals bpcp's quantile (once conf.type = \"bpcp\" exists)", {
+  skip_if_not_installed("bpcp")
+  skip_if_not("bpcp" %in% ci_methods()$conf.type, "conf.type \"bpcp\" not registered yet")
+  for (seed in 1:20) {
+    n <- 3 + seed %% 20
+    d <- with_seed_local(seed, data.frame(time = round(rexp(n) * 10) + 1,
+                                          status = rbinom(n, 1, 0.7)))
+    for (midp in c(FALSE, TRUE)) {
+      f <- km(Surv(time, status) ~ 1, d, conf.type = if (midp) "bpcp-midp" else "bpcp")
+      b <- bpcp::bpcp(d$time, d$status, midp = midp,
+                      control = bpcp::bpcpControl(midpMMTol = 1e-12))
+      probs <- c(0.1, 0.25, 0.5, 0.75, 0.9)
+      q <- quantile(f, probs)
+      ref <- bpcp:::quantile.kmciLR(b, probs = 1 - probs)  # bpcp's probs are S(q)
+      fin <- function(v) ifelse(is.finite(v), v, NA_real_)
+      expect_identical(unique(q$method), "band (bpcp rule)")
+      expect_equal(q$estimate, fin(ref[, "q"]), tolerance = 1e-12)
+      expect_equal(q$lower, fin(ref[, "lower"]), tolerance = 1e-12)
+      expect_equal(q$upper, fin(ref[, "upper"]), tolerance = 1e-12)
+    }
+  }
+})
