@@ -13,6 +13,14 @@ quantile7_cpp <- function(x, p) {
     .Call(`_smallsurv_quantile7_cpp`, x, p)
 }
 
+pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, conf_level) {
+    .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, conf_level)
+}
+
+normal_quantile_upper_cpp <- function(q) {
+    .Call(`_smallsurv_normal_quantile_upper_cpp`, q)
+}
+
 cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance) {
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }
@@ -47,5 +55,17 @@ logrank_counts_cpp <- function(stop, status, entry, group, ngroup, strata, nstra
 
 logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed) {
     .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed)
+}
+
+rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {
+    .Call(`_smallsurv_rmst_fit_cpp`, stop, status, strata, nstrata, tau, timefix)
+}
+
+rmst_perm_cpp <- function(time, status, group, tau, timefix, reps, seed) {
+    .Call(`_smallsurv_rmst_perm_cpp`, time, status, group, tau, timefix, reps, seed)
+}
+
+rmst_perm_labels_cpp <- function(group, reps, seed) {
+    .Call(`_smallsurv_rmst_perm_labels_cpp`, group, reps, seed)
 }
 

@@ -51,7 +51,7 @@ cif_variance_label <- function(v) {
 }
 
 # at_times() for cif fits: one row per stratum, time and state.
-at_times_cif <- function(fit, times, min.risk = 5) {
+at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
   check_times_arg(times)
   if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
     abort("`min.risk` must be a single non-negative number; got ", deparse1(min.risk), ".")
@@ -97,6 +97,8 @@ at_times_cif <- function(fit, times, min.risk = 5) {
   out <- do.call(rbind, out)
   if (is.null(fit$strata)) out$strata <- NULL
   rownames(out) <- NULL
+  m <- resolve_maturity(maturity, fit)
+  if (!is.null(m)) out <- add_maturity_note(out, m)
   out
 }
 
@@ -120,6 +122,10 @@ at_times_cif <- function(fit, times, min.risk = 5) {
 #' @param xlab,ylab Axis labels.
 #' @param ylim Range of the probability axis.
 #' @param legend Draw a legend.
+#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
+#'   or a list of its rules: each stratum's curves are drawn as usual up to
+#'   its maturity time and as `beyond` says after it.
+#' @param beyond `"dashed"` (default) or `"stop"`.
 #' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
 #' @return Invisibly, the table drawn under the axis (a data frame with
 #'   `strata`, `time`, `n.risk`, `n.event`, `n.censor`).
@@ -133,7 +139,9 @@ at_times_cif <- function(fit, times, min.risk = 5) {
 plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = TRUE,
                                times = NULL, col = NULL, lty = NULL, xlab = "Time",
                                ylab = "Cumulative incidence", ylim = c(0, 1), legend = TRUE,
-                               ...) {
+                               maturity = NULL, beyond = c("dashed", "stop"), ...) {
+  beyond <- match.arg(beyond)
+  m <- resolve_maturity(maturity, x)
   allc <- x$states[-1L]
   if (is.null(causes)) causes <- allc
   if (is.numeric(causes)) causes <- allc[causes]
@@ -169,7 +177,11 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
   for (k in seq_len(nst)) {
     rows <- st$from[k]:st$to[k]
     for (j in seq_along(causes)) {
-      draw_cif_curve(x, rows, match(causes[j], x$states), col[j], lty[k], band)
+      draw_cif_curve(x, rows, match(causes[j], x$states), col[j], lty[k], band,
+                     if (is.null(m)) Inf else m$limits$time[k], beyond)
+    }
+    if (!is.null(m) && m$limits$rule[k] != "none") {
+      graphics::abline(v = m$limits$time[k], col = "grey40", lty = 3)
     }
   }
   graphics::axis(1, at = times)
@@ -202,21 +214,16 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
 # One incidence curve from (0, 0): shaded band where the limits are defined
 # (before the first event of the cause the band is the point 0), then the
 # step function. Nothing is drawn past the last follow-up of the stratum.
-draw_cif_curve <- function(x, rows, j, col, lty, band) {
+draw_cif_curve <- function(x, rows, j, col, lty, band, cut = Inf, beyond = "dashed") {
   tt <- c(0, x$time[rows])
   pp <- c(0, x$pstate[rows, j])
+  lo <- hi <- NULL
   if (band) {
     lo <- c(0, x$lower[rows, j])
     hi <- c(0, x$upper[rows, j])
     flat <- pp == 0 & is.na(lo)
     lo[flat] <- 0
     hi[flat] <- 0
-    m <- length(tt)
-    ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]))
-    if (length(ok)) {
-      graphics::rect(tt[ok], lo[ok], tt[ok + 1L], hi[ok],
-                     col = grDevices::adjustcolor(col, alpha.f = 0.15), border = NA)
-    }
   }
-  graphics::lines(tt, pp, type = "s", col = col, lty = lty, lwd = 2)
+  draw_step_curve(tt, pp, lo, hi, col, lty, cut, beyond, alpha = 0.15)
 }

@@ -131,11 +131,15 @@ check_ci_applicable <- function(method, input) {
 # edge rules (src/core/ci_transform.cpp).
 transform_ci <- function(type) {
   force(type)
-  function(fit, input, conf.level, se.low = NULL, ...) {
+  f <- function(fit, input, conf.level, se.low = NULL, conf.lower = "usual", ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
+    # survival's conf.lower (R/ci-likelihood.R): a different se for the lower limit
+    if (is.null(se.low) && conf.lower != "usual") se.low <- conf_lower_se(fit, conf.lower)
     # NA where survival sets NA by rule, NaN where its arithmetic gives NaN
     ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z)
   }
+  attr(f, "conf.lower") <- TRUE  # accepts km(conf.lower = )
+  f
 }
 
 # The same transforms on the state probabilities of an Aalen-Johansen fit
@@ -242,3 +246,5 @@ register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
                    "refitted on `reps` resamples of the subjects (clusters with `id`), ",
                    "stratum by stratum; arguments `reps` (default 2000) and `seed`"),
             cif = boot_ci_cif, args = c("reps", "seed"))
+# likelihood-ratio, rothman, peto (R/ci-likelihood.R, read before this file)
+register_likelihood_cis()

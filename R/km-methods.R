@@ -107,7 +107,9 @@ print.smallsurv_km <- function(x, ...) {
 #' smallsurv's own table of Kaplan-Meier estimates at chosen times: the
 #' estimate, its confidence interval and standard error, the number at risk
 #' and the cumulative numbers of events and censorings (the KMunicate
-#' quantities), and the interval method. A time after the last follow-up of
+#' quantities), and the interval method. With `maturity`, estimates past the
+#' time up to which the curve is readable (see [maturity()]) are flagged. A
+#' time after the last follow-up of
 #' its stratum gives `NA` with the reason in `note`: the curve is unknown
 #' there. Estimates resting on fewer than `min.risk` subjects at risk are
 #' flagged in `note`.
@@ -130,6 +132,11 @@ print.smallsurv_km <- function(x, ...) {
 #' @param fit A fit from [km()] or [cif()].
 #' @param times Non-negative times at which to report.
 #' @param min.risk Flag estimates with fewer subjects at risk than this.
+#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
+#'   or a list of its rules (e.g. `list(min.risk = 5, max.drop = 0.1)`;
+#'   rules left out take maturity()'s defaults, `NULL` switches one off):
+#'   estimates at times after the curve's maturity time get the note
+#'   `"past maturity (<time>; <rule>)"`.
 #' @return A data frame with columns `strata` (when the fit has strata),
 #'   `state` (cif fits only), `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
 #'   `n.event`, `n.censor`, `conf.type`, `conf.level` and `note`.
@@ -139,8 +146,8 @@ print.smallsurv_km <- function(x, ...) {
 #' fit <- km(survival::Surv(os_time, os_status) ~ 1, data = rrall)
 #' at_times(fit, c(0, 3, 6, 12, 24))
 #' @export
-at_times <- function(fit, times, min.risk = 5) {
-  if (inherits(fit, "smallsurv_cif")) return(at_times_cif(fit, times, min.risk))
+at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
+  if (inherits(fit, "smallsurv_cif")) return(at_times_cif(fit, times, min.risk, maturity))
   if (!inherits(fit, "smallsurv_km")) {
     abort("`fit` must be a fit from km() or cif(); got an object of class ",
           paste(class(fit), collapse = "/"), ".")
@@ -186,6 +193,8 @@ at_times <- function(fit, times, min.risk = 5) {
   out <- do.call(rbind, out)
   if (is.null(fit$strata)) out$strata <- NULL
   rownames(out) <- NULL
+  m <- resolve_maturity(maturity, fit)
+  if (!is.null(m)) out <- add_maturity_note(out, m)
   out
 }
 

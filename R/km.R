@@ -48,6 +48,10 @@
 #' @param conf.type Name of the pointwise confidence-interval method: one of
 #'   [ci_methods()]`$conf.type` or `"none"`.
 #' @param conf.level Confidence level, strictly between 0 and 1.
+#' @param conf.lower Lower limits of the Greenwood transforms, as
+#'   `survival::survfit(conf.lower = )`: `"usual"` (default), `"modified"`
+#'   (Dorey & Korn 1987) or `"peto"`; only the lower limit changes (see
+#'   [ci_methods()]).
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
 #' @param robust Use the infinitesimal-jackknife variance. `NULL` (default)
 #'   follows survfit: `TRUE` exactly when some weight is not an integer.
@@ -80,7 +84,8 @@
 #' summary(fit, times = 6)   # survival's own method works unchanged
 #' @export
 km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
-               conf.level = 0.95, timefix = TRUE, robust = NULL, ...) {
+               conf.level = 0.95, conf.lower = c("usual", "modified", "peto"),
+               timefix = TRUE, robust = NULL, ...) {
   mcall <- match.call()
   method <- ci_method(conf.type)
   check_dots(match.call(expand.dots = FALSE)$..., "km", method)
@@ -89,7 +94,15 @@ km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
   if (!is.null(robust)) check_flag(robust, "robust")
   input <- surv_input(mcall, parent.frame())
   if (!is.null(method)) check_ci_applicable(method, input)
-  km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = mcall, ...)
+  conf.lower <- check_conf_lower(conf.lower, method)
+  if (conf.lower == "usual") {
+    return(km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = mcall,
+                   ...))
+  }
+  fit <- km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = mcall,
+                 conf.lower = conf.lower, ...)
+  fit$conf.lower <- conf.lower  # as survfit records it
+  fit
 }
 
 # The only place that calls the C++ Kaplan-Meier kernel.

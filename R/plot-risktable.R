@@ -23,6 +23,12 @@
 #' @param legend Draw a legend when there are several curves.
 #' @param band Optional simultaneous band from [confband()] on this fit,
 #'   drawn as dashed step lines in each curve's colour.
+#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
+#'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
+#'   each curve is drawn as usual up to its maturity time and as `beyond`
+#'   says after it; a dotted vertical line marks the time.
+#' @param beyond `"dashed"` (default: the rest of the curve dashed, its
+#'   band fainter) or `"stop"` (nothing drawn after the maturity time).
 #' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
 #' @return Invisibly, the table drawn under the axis (a data frame with
 #'   `strata`, `time`, `n.risk`, `n.event`, `n.censor`).
@@ -38,7 +44,10 @@
 plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
                               times = NULL, col = NULL, lty = 1,
                               xlab = "Time", ylab = "Survival probability",
-                              legend = TRUE, band = NULL, ...) {
+                              legend = TRUE, band = NULL, maturity = NULL, beyond = c("dashed", "stop"),
+                              ...) {
+  beyond <- match.arg(beyond)
+  m <- resolve_maturity(maturity, x)
   st <- fit_strata(x)
   ncurve <- length(st$from)
   if (is.null(col)) col <- if (ncurve == 1L) "black" else grDevices::hcl.colors(max(ncurve, 2L), "Dark 2")[seq_len(ncurve)]
@@ -72,8 +81,14 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   xlim <- c(0, max(times, xmax))
   graphics::plot(NA, xlim = xlim, ylim = c(0, 1), xlab = "", ylab = ylab, xaxt = "n",
                  xaxs = "r", ...)
-  for (k in seq_len(ncurve)) draw_km_curve(x, st$from[k]:st$to[k], col[k], lty[k],
-                                          conf.int && !is.null(x$lower), mark.time)
+  cut <- if (is.null(m)) rep(Inf, ncurve) else m$limits$time
+  for (k in seq_len(ncurve)) {
+    draw_km_curve(x, st$from[k]:st$to[k], col[k], lty[k], conf.int && !is.null(x$lower),
+                  mark.time, cut[k], beyond)
+    if (is.finite(cut[k]) && m$limits$rule[k] != "none") {
+      graphics::abline(v = cut[k], col = grDevices::adjustcolor(col[k], alpha.f = 0.6), lty = 3)
+    }
+  }
   if (!is.null(band)) {
     if (!inherits(band, "smallsurv_confband")) {
       abort("`band` must be a band from confband(); got an object of class ",
@@ -99,28 +114,58 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
 # One curve: shaded band (one rectangle per step, where the limits are
 # defined; before the first event it is the point estimate 1), the step
 # function from time 0, and censoring marks. Nothing is drawn past the last
-# follow-up time of the curve.
-draw_km_curve <- function(x, rows, col, lty, band, mark.time) {
+# follow-up time of the curve. After `cut` (the maturity time) the curve is
+# dashed with a fainter band, or not drawn (`beyond = "stop"`).
+draw_km_curve <- function(x, rows, col, lty, band, mark.time, cut = Inf, beyond = "dashed") {
   tt <- c(0, x$time[rows])
   ss <- c(1, x$surv[rows])
+  lo <- hi <- NULL
   if (band) {
     lo <- c(1, x$lower[rows])
     hi <- c(1, x$upper[rows])
     flat <- ss == 1 & is.na(lo)  # no event yet: log-log & co. are undefined
     lo[flat] <- 1
     hi[flat] <- 1
-    m <- length(tt)
-    ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]))
-    if (length(ok)) {
-      graphics::rect(tt[ok], lo[ok], tt[ok + 1L], hi[ok],
-                     col = grDevices::adjustcolor(col, alpha.f = 0.18), border = NA)
-    }
   }
-  graphics::lines(tt, ss, type = "s", col = col, lty = lty, lwd = 2)
+  draw_step_curve(tt, ss, lo, hi, col, lty, cut, beyond, alpha = 0.18)
   if (mark.time) {
-    cens <- rows[x$n.censor[rows] > 0]
+    cens <- rows[x$n.censor[rows] > 0 & (x$time[rows] <= cut | beyond == "dashed")]
     graphics::points(x$time[cens], x$surv[cens], pch = 3, col = col, cex = 0.8)
   }
+}
+
+# A step function starting at tt[1] with its band (lo, hi may be NULL),
+# solid up to `cut` and dashed (fainter band) or absent after it.
+draw_step_curve <- function(tt, ss, lo, hi, col, lty, cut, beyond, alpha) {
+  m <- length(tt)
+  if (!is.null(lo)) {
+    ok <- which(!is.na(lo[-m]) & !is.na(hi[-m]))
+    right <- tt[ok + 1L]
+    late <- tt[ok] >= cut
+    # rectangles straddling `cut` are split there
+    split <- !late & right > cut
+    if (any(!late)) {
+      graphics::rect(tt[ok][!late], lo[ok][!late], pmin(right[!late], cut), hi[ok][!late],
+                     col = grDevices::adjustcolor(col, alpha.f = alpha), border = NA)
+    }
+    if (beyond == "dashed" && (any(late) || any(split))) {
+      i <- late | split
+      graphics::rect(pmax(tt[ok][i], cut), lo[ok][i], right[i], hi[ok][i],
+                     col = grDevices::adjustcolor(col, alpha.f = alpha / 3), border = NA)
+    }
+  }
+  if (!is.finite(cut) || cut >= tt[m]) {
+    graphics::lines(tt, ss, type = "s", col = col, lty = lty, lwd = 2)
+    return(invisible())
+  }
+  k <- findInterval(cut, tt)  # last knot <= cut
+  graphics::lines(c(tt[seq_len(k)], cut), c(ss[seq_len(k)], ss[k]), type = "s", col = col,
+                  lty = lty, lwd = 2)
+  if (beyond == "dashed") {
+    graphics::lines(c(cut, tt[(k + 1L):m]), c(ss[k], ss[(k + 1L):m]), type = "s",
+                    col = grDevices::adjustcolor(col, alpha.f = 0.7), lty = 2, lwd = 1.5)
+  }
+  invisible()
 }
 
 # Write the at-risk / events / censored rows in the bottom margin.

@@ -59,6 +59,33 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// pointwise_ci_cpp
+Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time, Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event, Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows, Rcpp::Nullable<Rcpp::NumericVector> at, double conf_level);
+RcppExport SEXP _smallsurv_pointwise_ci_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP n_riskSEXP, SEXP n_eventSEXP, SEXP n_censorSEXP, SEXP rowsSEXP, SEXP atSEXP, SEXP conf_levelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_risk(n_riskSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_event(n_eventSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_censor(n_censorSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type rows(rowsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type at(atSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    rcpp_result_gen = Rcpp::wrap(pointwise_ci_cpp(method, time, n_risk, n_event, n_censor, rows, at, conf_level));
+    return rcpp_result_gen;
+END_RCPP
+}
+// normal_quantile_upper_cpp
+double normal_quantile_upper_cpp(double q);
+RcppExport SEXP _smallsurv_normal_quantile_upper_cpp(SEXP qSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< double >::type q(qSEXP);
+    rcpp_result_gen = Rcpp::wrap(normal_quantile_upper_cpp(q));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cif_fit_cpp
 Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix, std::string variance);
 RcppExport SEXP _smallsurv_cif_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP timefixSEXP, SEXP varianceSEXP) {
@@ -206,11 +233,56 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// rmst_fit_cpp
+Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau, bool timefix);
+RcppExport SEXP _smallsurv_rmst_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP tauSEXP, SEXP timefixSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< double >::type tau(tauSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_fit_cpp(stop, status, strata, nstrata, tau, timefix));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rmst_perm_cpp
+Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::IntegerVector group, double tau, bool timefix, double reps, double seed);
+RcppExport SEXP _smallsurv_rmst_perm_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP groupSEXP, SEXP tauSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< double >::type tau(tauSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_perm_cpp(time, status, group, tau, timefix, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rmst_perm_labels_cpp
+Rcpp::IntegerMatrix rmst_perm_labels_cpp(Rcpp::IntegerVector group, double reps, double seed);
+RcppExport SEXP _smallsurv_rmst_perm_labels_cpp(SEXP groupSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type group(groupSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_perm_labels_cpp(group, reps, seed));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
+    {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 8},
+    {"_smallsurv_normal_quantile_upper_cpp", (DL_FUNC) &_smallsurv_normal_quantile_upper_cpp, 1},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
@@ -220,6 +292,9 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
+    {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
+    {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
+    {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},
     {NULL, NULL, 0}
 };
 

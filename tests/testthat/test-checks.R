@@ -94,7 +94,8 @@ test_that("an unknown conf.type is refused with the list of valid names", {
   d <- check_data()
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "loglog"),
                paste0("`conf.type` must be one of \"arcsin\", \"bootstrap\", \"cp-neff\", ",
-                      "\"log\", \"log-log\", \"logit\", \"plain\", \"wilson-neff\", \"none\"; got \"loglog\""),
+                      "\"likelihood-ratio\", \"log\", \"log-log\", \"logit\", \"peto\", \"plain\", ",
+                      "\"rothman\", \"wilson-neff\", \"none\"; got \"loglog\""),
                fixed = TRUE)
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = c("log", "plain")),
                "`conf.type` must be a single string")

@@ -22,10 +22,11 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_s3_class(m, "data.frame")
   expect_named(m, c("conf.type", "label", "km", "cif", "weights", "delayed_entry",
                     "description", "reference"))
-  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
-  # every method but cloglog (a transform of 1 - F) serves km(); all serve cif()
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
+  # every method but cloglog (a transform of 1 - F) serves km(); all but the
+  # survival-only likelihood-ratio, peto and rothman serve cif()
   expect_identical(m$conf.type[!m$km], "cloglog")
-  expect_true(all(m$cif))
+  expect_identical(m$conf.type[!m$cif], c("likelihood-ratio", "peto", "rothman"))
   expect_identical(m$conf.type, sort(ls(ci_registry())))
   expect_type(m$label, "character")
   expect_type(m$weights, "logical")
@@ -36,7 +37,7 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_true(all(nzchar(m$label) & nzchar(m$description) & nzchar(m$reference)))
   expect_false("none" %in% m$conf.type)
   # the Greenwood-type intervals are defined for weights and delayed entry
-  expect_true(all(m$weights) && all(m$delayed_entry))
+  expect_identical(m$conf.type[!m$weights | !m$delayed_entry], "likelihood-ratio")
   # km() names the method it used with the registry's label and reference
   d <- data.frame(t = c(1, 2, 2, 3, 4), s = c(1, 1, 0, 1, 0))
   for (k in which(m$km)) {
@@ -55,8 +56,9 @@ test_that("a newly registered method is listed, looked up and checked for applic
     list(lower = rep(0, length(fit$surv)), upper = rep(1, length(fit$surv)))
   }, "none", "(0, 1) everywhere", weights = FALSE, entry = FALSE)
   m <- ci_methods()
-  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit",
-                                  "plain", "test-only", "wilson-neff"))
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log",
+                                  "log-log", "logit", "peto", "plain", "rothman", "test-only",
+                                  "wilson-neff"))
   expect_identical(m$weights[m$conf.type == "test-only"], FALSE)
   expect_identical(m$delayed_entry[m$conf.type == "test-only"], FALSE)
   d <- data.frame(a = c(0, 0, 1, 0), t = c(1, 2, 3, 4), s = c(1, 0, 1, 1), w = c(1, 2, 1, 1))
@@ -69,9 +71,9 @@ test_that("a newly registered method is listed, looked up and checked for applic
   expect_error(km(Surv(a, t, s) ~ 1, d, conf.type = "test-only"),
                "`conf.type = \"test-only\"` is not defined for delayed entry")
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "nope"),
-               "\"plain\", \"test-only\", \"wilson-neff\", \"none\"; got \"nope\"", fixed = TRUE)
+               "\"rothman\", \"test-only\", \"wilson-neff\", \"none\"; got \"nope\"", fixed = TRUE)
   rm("test-only", envir = reg)
-  expect_identical(ci_methods()$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "log", "log-log", "logit", "plain", "wilson-neff"))
+  expect_identical(ci_methods()$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
 })
 
 # ---- the transforms on hand-worked values -------------------------------------

@@ -10,6 +10,7 @@
 #include "gray.h"
 #include "event_table.h"
 #include "km.h"
+#include "rmst.h"
 
 static int failures = 0;
 static void check(bool ok, const char* what) {
@@ -135,6 +136,24 @@ int main() {
     check(near(r.lower[0], aj.pstate[0]) || r.lower[0] <= aj.pstate[0], "bootstrap lower <= estimate at the first row");
     BootstrapResult r2 = bootstrap_percentile(tab, w.data(), cl.data(), 6, spec, nullptr);
     check(r.lower == r2.lower && r.upper == r2.upper, "bootstrap reproducible for a seed");
+  }
+  // RMST: 7 subjects (6 deaths, last censored at 100): area 265/7 (hand),
+  // permutation labels keep group sizes, p-values in (0, 1]
+  {
+    std::vector<double> t{10, 15, 23, 30, 35, 52, 100};
+    std::vector<int> s{1, 1, 1, 1, 1, 1, 0};
+    SurvInput in; in.n = 7; in.stop = t.data(); in.status = s.data();
+    EventTable tab = build_event_table(in, false);
+    std::vector<RmstEstimate> r = rmst_table(tab, 100);
+    check(near(r[0].rmst, 265.0 / 7) && r[0].var > 0, "RMST 265/7");
+    check(near(rmst_table(tab, 5)[0].rmst, 5) && rmst_table(tab, 5)[0].var == 0, "RMST before the first event is tau");
+    std::vector<int> g{0, 1, 0, 1, 0, 1, 1}, lab(7);
+    rmst_permuted_labels(g.data(), 7, 9, 3, lab.data());
+    int ones = 0;
+    for (int v : lab) ones += v;
+    check(ones == 4, "permuted labels keep the group sizes");
+    RmstPermResult pr = rmst_permutation(t.data(), s.data(), g.data(), 7, 40, true, 200, 5);
+    check(pr.p[0] > 0 && pr.p[0] <= 1 && pr.p[2] > 0 && pr.p[2] <= 1, "permutation p in (0, 1]");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;

@@ -1,0 +1,344 @@
+#' Restricted mean survival time and restricted mean time lost
+#'
+#' Estimates, per group, the restricted mean survival time (RMST, the area
+#' under the Kaplan-Meier curve up to `tau`) and the restricted mean time
+#' lost (RMTL = `tau` - RMST) with standard errors and Wald confidence
+#' intervals, and compares groups: the difference in RMST, the RMST ratio
+#' and the RMTL ratio, with confidence intervals and p-values. With two
+#' groups every number equals `survRM2::rmst2()` (tested to 1e-8); for small
+#' samples a studentized permutation p-value can be added.
+#'
+#' @section Estimator and variance:
+#' With the Kaplan-Meier estimate \eqn{\hat S} at the distinct times
+#' \eqn{t_1 < \dots < t_m \le \tau} (\eqn{n_j} at risk, \eqn{d_j} events),
+#' \deqn{\widehat{RMST}(\tau) = \int_0^\tau \hat S(u)\,du, \qquad
+#' \widehat{Var} = \sum_{t_j \le \tau} \Big[\int_{t_j}^\tau \hat S(u)\,du\Big]^2
+#' \frac{d_j}{n_j (n_j - d_j)},}
+#' the term being 0 when \eqn{n_j = d_j} (Miller 1981, pp. 195-196; the
+#' variance of survRM2 and of `survival::print.survfit(rmean = )`).
+#' \eqn{\widehat{RMTL} = \tau - \widehat{RMST}} has the same variance.
+#' Intervals are \eqn{\widehat{RMST} \pm z_{1-\alpha/2} SE} (RMTL: `tau`
+#' minus the RMST limits). Between group \eqn{b} and the reference group
+#' \eqn{a} (the earlier level):
+#' * difference \eqn{\Delta = RMST_b - RMST_a}, \eqn{SE = \sqrt{V_b + V_a}};
+#' * ratio \eqn{RMST_b / RMST_a}, on the log scale with
+#'   \eqn{SE = \sqrt{V_b/RMST_b^2 + V_a/RMST_a^2}} (delta method), interval
+#'   and estimate exponentiated;
+#' * RMTL ratio \eqn{RMTL_b / RMTL_a}, likewise with the RMTLs.
+#'
+#' p-values are two-sided Wald tests of \eqn{\Delta = 0} and of a log
+#' ratio = 0. In `tidy()` the `std.error` of a ratio is the standard error
+#' of its *logarithm*. When no group has an event before `tau` (both
+#' variances 0) the difference is exactly 0 and its p-value `NaN` (0/0);
+#' survRM2's sum of areas can leave a rounding residue (~1e-15) there that
+#' it reports as p = 0. An RMTL of 0 (no event before `tau`) makes the RMTL
+#' ratio undefined, as in survRM2.
+#'
+#' @section Choice of tau:
+#' A group's Kaplan-Meier curve is known up to its largest observed time,
+#' and beyond it only when that time is an event (the curve has reached 0).
+#' The largest allowed `tau` is therefore the smallest largest-observed-time
+#' among the groups whose last observation is censored, capped at the
+#' largest observed time overall. With two groups this is survRM2's rule
+#' (NEWS 1.0-2/1.0-3): the larger of the two largest observed times when
+#' the group that ends first ends in an event, otherwise the smaller one.
+#' `tau = NULL` uses that bound; a larger `tau` is an error that names the
+#' bound. Choose `tau` before looking at the data when you can: a
+#' data-driven `tau` is a random quantity (Tian et al. 2020).
+#'
+#' @section More than two groups:
+#' Every pair of groups is compared (later level against earlier level).
+#' By default (`adjust = "none"`) no multiplicity adjustment is made: the
+#' p-values and intervals are per comparison. `adjust` applies
+#' [stats::p.adjust()] to the p-values of each kind of contrast (difference,
+#' ratio, RMTL ratio, and the permutation p-values) across the pairs; the
+#' intervals stay unadjusted.
+#'
+#' @section Permutation p-value for small samples:
+#' With fewer than about 50 subjects per group the asymptotic tests inflate
+#' the type I error (Horiguchi & Uno 2020). `permutation = TRUE` adds
+#' `p.perm`, a studentized permutation p-value (Ditzhaus, Yu & Xu 2023) for
+#' each contrast: the group labels of the two groups being compared are
+#' permuted `reps` times (in C++, with the package's own generator seeded by
+#' `seed`, so a seed gives the same p-value on every platform), the
+#' studentized statistic (estimate / SE; for ratios log ratio / SE) is
+#' recomputed at the same `tau`, and
+#' \eqn{p = (1 + \#\{|T^*| \ge |T|\}) / (1 + reps)}. In a permuted sample
+#' where a group's curve ends censored before `tau`, the curve is extended
+#' flat to `tau` (survival's `rmean` convention); a permuted statistic
+#' that is undefined (log of an RMST or RMTL of 0) counts as extreme, which
+#' keeps the test conservative. Studentization keeps the test valid
+#' asymptotically when the censoring differs between groups.
+#'
+#' @param formula `Surv(time, status) ~ group` (or `~ 1` for one group;
+#'   several variables: one group per combination, labelled as survfit).
+#'   Right-censored data only.
+#' @param data A data frame.
+#' @param tau Truncation time (> 0), or `NULL` for the largest allowed value
+#'   (see "Choice of tau").
+#' @param conf.level Confidence level, strictly between 0 and 1.
+#' @param subset Optional expression selecting rows of `data`.
+#' @param na.action Function for missing values (default
+#'   `getOption("na.action")`).
+#' @param adjust Multiplicity adjustment of the pairwise p-values with more
+#'   than two groups: `"none"` (default) or a method of
+#'   [stats::p.adjust()] (e.g. `"holm"`).
+#' @param permutation Add studentized permutation p-values (`p.perm`).
+#' @param reps Number of permutations (default 10000).
+#' @param seed Seed of the permutation generator (a whole number); `NULL`
+#'   draws one from R's generator, so [set.seed()] makes results
+#'   reproducible.
+#' @param timefix Merge near-tied times as survfit does (default `TRUE`).
+#' @return An object of class `smallsurv_rmst`: a list with `groups` (one
+#'   row per group: `group`, `n`, `events` up to `tau`, `rmst`,
+#'   `std.error`, `conf.low`, `conf.high`, `rmtl`, `rmtl.low`,
+#'   `rmtl.high`), `contrasts` (one row per pair and contrast: `term`,
+#'   `group`, `estimate`, `std.error`, `conf.low`, `conf.high`,
+#'   `p.value`, and `p.perm` with `permutation = TRUE`), `tau`,
+#'   `tau_bound` (the largest allowed tau), `tau_note`, `conf.level`,
+#'   `adjust`, `permutation` (`NULL` or a list with `reps` and `seed`),
+#'   `na.action` and `call`. Methods: `print()`, `tidy()`, `glance()`.
+#' @references
+#' Royston P, Parmar MKB (2013). Restricted mean survival time: an
+#' alternative to the hazard ratio for the design and analysis of
+#' randomized trials with a time-to-event outcome. *BMC Med Res Methodol*
+#' 13:152. \doi{10.1186/1471-2288-13-152}
+#'
+#' Uno H, Claggett B, Tian L, et al. (2014). Moving beyond the hazard ratio
+#' in quantifying the between-group difference in survival analysis.
+#' *J Clin Oncol* 32:2380-2385. \doi{10.1200/JCO.2014.55.2208}
+#'
+#' Miller RG (1981). *Survival Analysis*. Wiley, pp. 195-196.
+#'
+#' Tian L, Jin H, Uno H, et al. (2020). On the empirical choice of the time
+#' window for restricted mean survival time. *Biometrics* 76:1157-1166.
+#' \doi{10.1111/biom.13237}
+#'
+#' Horiguchi M, Uno H (2020). On permutation tests for comparing restricted
+#' mean survival time with small sample from randomized trials. *Stat Med*
+#' 39:2655-2670. \doi{10.1002/sim.8565}
+#'
+#' Ditzhaus M, Yu M, Xu J (2023). Studentized permutation method for
+#' comparing two restricted mean survival times with small sample from
+#' randomized trials. *Stat Med* 42:2226-2240. \doi{10.1002/sim.9720}
+#' @family restricted mean survival
+#' @examples
+#' fit <- rmst(survival::Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6)
+#' fit
+#' tidy(fit)
+#' # small groups: add a studentized permutation p-value
+#' rmst(survival::Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
+#'      permutation = TRUE, reps = 2000, seed = 1)
+#' @export
+rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action,
+                 adjust = "none", permutation = FALSE, reps = 10000, seed = NULL,
+                 timefix = TRUE) {
+  mcall <- match.call()
+  check_conf_level(conf.level)
+  check_flag(permutation, "permutation")
+  check_flag(timefix, "timefix")
+  if (!is.character(adjust) || length(adjust) != 1L || !adjust %in% stats::p.adjust.methods) {
+    abort("`adjust` must be one of ", paste0("\"", stats::p.adjust.methods, "\"", collapse = ", "),
+          "; got ", deparse1(adjust), ".")
+  }
+  if (!is.null(tau) && (!is.numeric(tau) || length(tau) != 1L || !is.finite(tau))) {
+    abort("`tau` must be NULL or a single finite number; got ", deparse1(tau), ".")
+  }
+  if (!is.null(tau) && tau <= 0) abort("`tau` must be positive; got ", deparse1(tau), ".")
+  perm <- NULL
+  if (permutation) {
+    ba <- check_boot_args(reps, seed)
+    perm <- list(reps = ba$reps, seed = ba$seed)
+  }
+  input <- surv_input(mcall, parent.frame(), allow_entry = FALSE)
+  rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall)
+}
+
+# The largest allowed tau given each group's largest observed time and
+# whether its curve ends in an event (survRM2's rule, any number of groups).
+rmst_tau_bound <- function(last_time, last_event) {
+  cens <- last_event == 0
+  min(max(last_time), if (any(cens)) min(last_time[cens]) else Inf)
+}
+
+# The only place that calls the C++ RMST kernels.
+rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
+  strata <- input$strata
+  ng <- if (is.null(strata)) 1L else nlevels(strata)
+  labels <- if (is.null(strata)) "all" else levels(strata)
+  sc <- if (is.null(strata)) NULL else as.integer(strata)
+  # first pass with tau = Inf-like value only to learn the curves' ends
+  probe <- rmst_fit_cpp(input$time, input$status, sc, ng, max(input$time) + 1, timefix)
+  bound <- rmst_tau_bound(probe$last_time, probe$last_event)
+  note <- if (is.null(tau)) "default: the largest allowed value" else "specified"
+  if (is.null(tau)) {
+    tau <- bound
+    if (!(tau > 0)) abort("rmst(): the largest allowed `tau` is ", format(tau),
+                          " (every curve ends at time 0); there is nothing to estimate.")
+  } else if (tau > bound) {
+    ends <- paste0(labels, ": ", format(probe$last_time, trim = TRUE),
+                   ifelse(probe$last_event == 1, " (event)", " (censored)"), collapse = "; ")
+    abort("`tau` = ", format(tau), " is beyond the largest allowed value ", format(bound),
+          ": the Kaplan-Meier curve of a group whose last observation is censored is unknown ",
+          "after that time (largest observed times: ", ends, ").")
+  }
+  res <- rmst_fit_cpp(input$time, input$status, sc, ng, tau, timefix)
+  z <- stats::qnorm(1 - (1 - conf.level) / 2)
+  se <- sqrt(res$var)
+  groups <- data.frame(group = labels, n = res$n, events = res$events, rmst = res$rmst,
+                       std.error = se, conf.low = res$rmst - z * se,
+                       conf.high = res$rmst + z * se, rmtl = tau - res$rmst,
+                       rmtl.low = tau - (res$rmst + z * se), rmtl.high = tau - (res$rmst - z * se),
+                       stringsAsFactors = FALSE)
+  contrasts <- NULL
+  if (ng > 1L) {
+    pairs <- utils::combn(ng, 2L)
+    contrasts <- do.call(rbind, lapply(seq_len(ncol(pairs)), function(k) {
+      a <- pairs[1L, k]
+      b <- pairs[2L, k]
+      out <- rmst_contrast(res$rmst[b], res$var[b], res$rmst[a], res$var[a], tau, z,
+                           paste(labels[b], "vs", labels[a]))
+      if (!is.null(perm)) {
+        keep <- sc %in% c(a, b)
+        pr <- rmst_perm_cpp(input$time[keep], input$status[keep],
+                            as.integer(sc[keep] == b), tau, timefix, perm$reps, perm$seed)
+        out$p.perm <- pr$p
+      }
+      out
+    }))
+    if (ng > 2L && adjust != "none") {
+      for (term in unique(contrasts$term)) {
+        i <- contrasts$term == term
+        contrasts$p.value[i] <- stats::p.adjust(contrasts$p.value[i], adjust)
+        if (!is.null(perm)) contrasts$p.perm[i] <- stats::p.adjust(contrasts$p.perm[i], adjust)
+      }
+    }
+    rownames(contrasts) <- NULL
+  }
+  out <- list(groups = groups, contrasts = contrasts, tau = tau, tau_bound = bound,
+              tau_note = note, conf.level = conf.level, adjust = adjust, permutation = perm,
+              na.action = input$na.action, call = call)
+  class(out) <- "smallsurv_rmst"
+  out
+}
+
+# Difference, RMST ratio and RMTL ratio of group b against group a
+# (survRM2::rmst2's formulas).
+rmst_contrast <- function(rb, vb, ra, va, tau, z, label) {
+  lb <- tau - rb
+  la <- tau - ra
+  wald <- function(est, se) 2 * stats::pnorm(-abs(est) / se)
+  d <- rb - ra
+  dse <- sqrt(vb + va)
+  lr <- log(rb) - log(ra)
+  lrse <- sqrt(vb / rb^2 + va / ra^2)
+  ll <- log(lb) - log(la)
+  llse <- sqrt(vb / lb^2 + va / la^2)
+  data.frame(term = c("difference", "ratio", "rmtl_ratio"), group = label,
+             estimate = c(d, exp(lr), exp(ll)), std.error = c(dse, lrse, llse),
+             conf.low = c(d - z * dse, exp(lr - z * lrse), exp(ll - z * llse)),
+             conf.high = c(d + z * dse, exp(lr + z * lrse), exp(ll + z * llse)),
+             p.value = c(wald(d, dse), wald(lr, lrse), wald(ll, llse)),
+             stringsAsFactors = FALSE)
+}
+
+#' Print, tidy and glance at an RMST analysis
+#'
+#' `print()` states `tau` and how it was chosen, the variance and interval,
+#' then the RMST and RMTL per group and the contrasts. `tidy()` gives one
+#' row per group and quantity (`term` `"rmst"`, `"rmtl"`) and per pair and
+#' contrast (`"difference"`, `"ratio"`, `"rmtl_ratio"`; `group` is
+#' `"b vs a"`), with `estimate`, `std.error` (of the log for the ratios),
+#' `conf.low`, `conf.high`, `p.value` (`NA` for per-group rows) and
+#' `p.perm` when permutation p-values were computed. `glance()` gives one
+#' row: `tau`, `tau_bound`, `groups`, `n`, `events`, `conf.level`,
+#' `adjust`, `reps`, `seed`.
+#'
+#' @param x A result of [rmst()].
+#' @param digits Significant digits.
+#' @param ... Unused.
+#' @return `print()`: `x`, invisibly. `tidy()`, `glance()`: data frames.
+#' @family restricted mean survival
+#' @examples
+#' fit <- rmst(survival::Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6)
+#' tidy(fit)
+#' glance(fit)
+#' @name rmst-methods
+NULL
+
+#' @rdname rmst-methods
+#' @export
+print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat("Restricted mean survival time (smallsurv)\n")
+  cat("tau = ", format(x$tau, digits = digits), " (", x$tau_note, "; largest allowed ",
+      format(x$tau_bound, digits = digits), ")\n", sep = "")
+  cat("Variance: Greenwood type (Miller 1981; survRM2); ", format(100 * x$conf.level),
+      "% Wald intervals, log scale for ratios\n", sep = "")
+  if (!is.null(x$na.action)) {
+    cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
+        " removed by na.action (missing values)\n", sep = "")
+  }
+  g <- x$groups
+  tab <- data.frame(n = g$n, events = g$events, RMST = g$rmst, se = g$std.error,
+                    lower = g$conf.low, upper = g$conf.high, RMTL = g$rmtl,
+                    `RMTL lower` = g$rmtl.low, `RMTL upper` = g$rmtl.high,
+                    check.names = FALSE)
+  rownames(tab) <- g$group
+  cat("\n")
+  print(format(tab, digits = digits), quote = FALSE)
+  if (!is.null(x$contrasts)) {
+    ct <- x$contrasts
+    lab <- c(difference = "RMST difference", ratio = "RMST ratio", rmtl_ratio = "RMTL ratio")
+    tab <- data.frame(estimate = ct$estimate, lower = ct$conf.low, upper = ct$conf.high,
+                      p = format.pval(ct$p.value, digits = digits), check.names = FALSE)
+    if (!is.null(ct$p.perm)) tab$`p (perm.)` <- format.pval(ct$p.perm, digits = digits)
+    tab$estimate <- format(tab$estimate, digits = digits)
+    tab$lower <- format(tab$lower, digits = digits)
+    tab$upper <- format(tab$upper, digits = digits)
+    rownames(tab) <- paste0(lab[ct$term], ": ", ct$group)
+    cat("\n")
+    print(tab, quote = FALSE)
+    if (nrow(g) > 2L) {
+      cat(if (identical(x$adjust, "none")) {
+        "Pairwise comparisons without multiplicity adjustment (see `adjust`).\n"
+      } else {
+        paste0("p-values adjusted across pairs with p.adjust(method = \"", x$adjust,
+               "\"); intervals unadjusted.\n")
+      })
+    }
+    if (!is.null(x$permutation)) {
+      cat("p (perm.): studentized permutation test, ", format(x$permutation$reps),
+          " permutations, seed ", format(x$permutation$seed), ".\n", sep = "")
+    } else if (any(g$n < 50)) {
+      cat("Some groups have fewer than 50 subjects: the asymptotic p-values may be too small;",
+          "consider `permutation = TRUE`.\n")
+    }
+  }
+  invisible(x)
+}
+
+#' @rdname rmst-methods
+#' @export
+tidy.smallsurv_rmst <- function(x, ...) {
+  g <- x$groups
+  ng <- nrow(g)
+  out <- data.frame(term = rep(c("rmst", "rmtl"), each = ng), group = rep(g$group, 2L),
+                    estimate = c(g$rmst, g$rmtl), std.error = rep(g$std.error, 2L),
+                    conf.low = c(g$conf.low, g$rmtl.low), conf.high = c(g$conf.high, g$rmtl.high),
+                    p.value = NA_real_, stringsAsFactors = FALSE)
+  if (!is.null(x$permutation)) out$p.perm <- NA_real_
+  if (!is.null(x$contrasts)) out <- rbind(out, x$contrasts)
+  rownames(out) <- NULL
+  out
+}
+
+#' @rdname rmst-methods
+#' @export
+glance.smallsurv_rmst <- function(x, ...) {
+  data.frame(tau = x$tau, tau_bound = x$tau_bound, groups = nrow(x$groups),
+             n = sum(x$groups$n), events = sum(x$groups$events), conf.level = x$conf.level,
+             adjust = x$adjust,
+             reps = if (is.null(x$permutation)) NA_real_ else x$permutation$reps,
+             seed = if (is.null(x$permutation)) NA_real_ else x$permutation$seed,
+             stringsAsFactors = FALSE)
+}
