@@ -37,6 +37,10 @@ confband_prob_cpp <- function(type, crit, aL, aU) {
     .Call(`_smallsurv_confband_prob_cpp`, type, crit, aL, aU)
 }
 
+reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
+    .Call(`_smallsurv_reverse_km_cpp`, stop, status, strata, nstrata, timefix, ties)
+}
+
 km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, robust) {
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }

@@ -152,6 +152,21 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// reverse_km_cpp
+Rcpp::List reverse_km_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, std::string ties);
+RcppExport SEXP _smallsurv_reverse_km_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP tiesSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< std::string >::type ties(tiesSEXP);
+    rcpp_result_gen = Rcpp::wrap(reverse_km_cpp(stop, status, strata, nstrata, timefix, ties));
+    return rcpp_result_gen;
+END_RCPP
+}
 // km_fit_cpp
 Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, bool robust);
 RcppExport SEXP _smallsurv_km_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP robustSEXP) {
@@ -287,6 +302,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
     {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
     {"_smallsurv_confband_prob_cpp", (DL_FUNC) &_smallsurv_confband_prob_cpp, 4},
+    {"_smallsurv_reverse_km_cpp", (DL_FUNC) &_smallsurv_reverse_km_cpp, 6},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},

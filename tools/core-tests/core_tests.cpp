@@ -10,6 +10,7 @@
 #include "confband.h"
 #include "gray.h"
 #include "event_table.h"
+#include "followup.h"
 #include "km.h"
 #include "rmst.h"
 
@@ -35,6 +36,20 @@ int main() {
     check(near(km.std_err[2], std::sqrt(1.0 / 20 + 1.0 / 12 + 1.0 / 2)), "Greenwood at t = 3");
     KmResult rob = kaplan_meier(tab, true, nullptr);
     check(rob.std_err.size() == 4 && !rob.logse, "robust variance runs");
+  }
+  // reverse Kaplan-Meier, both tie rules: times 1,2,2,3,3,3,4,5,5,6
+  // status 1,0,1,0,1,1,0,1,0,0 (see tests/testthat/test-followup.R)
+  {
+    std::vector<double> t{1, 2, 2, 3, 3, 3, 4, 5, 5, 6};
+    std::vector<int> s{1, 0, 1, 0, 1, 1, 0, 1, 0, 0};
+    SurvInput in; in.n = t.size(); in.stop = t.data(); in.status = s.data();
+    EventTable tab = build_event_table(in, false);
+    std::vector<double> g(6), se(6), h(6), hs(6);
+    reverse_kaplan_meier(tab, ReverseTies::prodlim, ReverseKmOutput{g.data(), se.data(), h.data(), hs.data()});
+    check(near(g[1], 7.0 / 8) && near(g[2], 7.0 / 10) && near(g[3], 21.0 / 40) && near(g[4], 21.0 / 80) && near(g[5], 0), "reverse KM, prodlim ties");
+    check(near(se[4], std::sqrt(1.0 / 56 + 1.0 / 20 + 1.0 / 12 + 1.0 / 2)) && std::isinf(se[5]), "reverse KM Greenwood, prodlim ties");
+    reverse_kaplan_meier(tab, ReverseTies::survfit, ReverseKmOutput{g.data(), se.data(), h.data(), hs.data()});
+    check(near(g[1], 8.0 / 9) && near(g[2], 16.0 / 21) && near(g[3], 4.0 / 7) && near(g[4], 8.0 / 21), "reverse KM, survfit ties");
   }
   // delayed entry: (0,2] (0,3] (1,4] (0,5] (2,6]
   {
