@@ -1,3 +1,6 @@
+#' @include conf-int.R
+NULL
+
 # Pointwise intervals that are not transforms of the Greenwood standard
 # error: the Thomas-Grunkemeier likelihood ratio, Rothman's Wilson-type
 # interval and the Peto interval (C++: src/core/ci_likelihood.cpp, the
@@ -125,8 +128,8 @@ pointwise_ci_km <- function(name) {
             "`robust = TRUE`); use integer weights or `robust = FALSE`.")
     }
     rows <- if (is.null(fit$strata)) length(fit$time) else as.integer(fit$strata)
-    pointwise_ci_cpp(name, fit$time, fit$n.risk, fit$n.event, fit$n.censor, rows, NULL,
-                     conf.level)
+    pointwise_ci_cpp(name, fit$time, fit$n.risk, fit$n.event, fit$n.censor, rows,
+                     fit$time, rows, conf.level)
   }
 }
 
@@ -181,3 +184,5 @@ register_likelihood_cis <- function() {
               "S -+ z S sqrt((1 - S) / n.risk), truncated to [0, 1]")
   invisible()
 }
+
+register_likelihood_cis()

@@ -13,6 +13,9 @@
 # the canonical input; it returns list(lower, upper) as matrices of the same
 # shape. NULL: not for cif().
 #
+# compute() may also return `fit`, the fit with rows added (the BPCP methods
+# of ci-bpcp.R add a row at the start time, where their interval is not
+# [1, 1]); `lower`/`upper` then have one value per row of that fit.
 # Both may return a further element `info`, a named list stored in the fit's
 # `ci` (e.g. the bootstrap's `reps` and `seed`, which print() states).
 #
@@ -246,5 +249,3 @@ register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
                    "refitted on `reps` resamples of the subjects (clusters with `id`), ",
                    "stratum by stratum; arguments `reps` (default 2000) and `seed`"),
             cif = boot_ci_cif, args = c("reps", "seed"))
-# likelihood-ratio, rothman, peto (R/ci-likelihood.R, read before this file)
-register_likelihood_cis()

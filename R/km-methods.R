@@ -59,6 +59,12 @@ median_table <- function(x) {
     colnames(m) <- cname
   }
   if (all(m[, 1] == m[, 2])) m <- m[, -1, drop = FALSE]
+  if (!is.null(x$lower)) {
+    # the median and its limits from quantile(): survival's numbers for
+    # Greenwood-type bands, bpcp's rule for BPCP fits
+    q <- stats::quantile(x, probs = 0.5)
+    m[, ncol(m) - 2:0] <- cbind(q$estimate, q$lower, q$upper)
+  }
   digits <- max(getOption("digits") - 4, 3)
   out <- matrix("", nrow(m), ncol(m), dimnames = dimnames(m))
   for (j in seq_len(ncol(m))) {
@@ -97,7 +103,9 @@ print.smallsurv_km <- function(x, ...) {
   }
   print(median_table(x), quote = FALSE, right = TRUE)
   if (!is.null(x$lower)) {
-    cat("Median CI: inversion of the pointwise band (as survival::quantile.survfit).\n")
+    cat("Median CI: inversion of the pointwise band",
+        if (fit_ci(x)$conf.type %in% c("bpcp", "bpcp-midp")) " (bpcp's rule; see quantile())" else
+          " (as survival::quantile.survfit)", ".\n", sep = "")
   }
   invisible(x)
 }
@@ -116,7 +124,9 @@ print.smallsurv_km <- function(x, ...) {
 #'
 #' Conventions: the estimate at `t` is the curve at the last observed time
 #' `<= t` (right-continuous), as `summary(fit, times = )`; before any event
-#' the estimate is 1 with interval (1, 1) and standard error 0; `n.risk` is
+#' the estimate is 1 with standard error 0 and interval (1, 1), except for
+#' the methods whose interval there is not degenerate (`"bpcp"` and others,
+#' see [small-sample-ci]), which keep it; `n.risk` is
 #' the number at risk at `t` (subjects with time `>= t`, as survival's
 #' summary counts them); `n.event` and `n.censor` are cumulative up to and
 #' including `t`; `std.error` is the standard error of the estimate on the
@@ -173,9 +183,10 @@ at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
     lo <- if (has_ci) ifelse(before, 1, fit$lower[row]) else rep(NA_real_, nt)
     hi <- if (has_ci) ifelse(before, 1, fit$upper[row]) else rep(NA_real_, nt)
     no_event <- !is.na(est) & est == 1 & !is.na(se) & se == 0
-    if (has_ci) {
-      lo[no_event] <- 1
-      hi[no_event] <- 1
+    if (has_ci) {  # undefined there for log-log & co.; BPCP keeps its own interval
+      fill <- no_event & (is.na(lo) | is.na(hi))
+      lo[fill] <- 1
+      hi[fill] <- 1
     }
     se[is.nan(se)] <- NA_real_
     # at risk at t: rows with time >= t

@@ -33,7 +33,11 @@
 #'   limit sticks at 1 in small samples. Limits follow survfit's edge rules
 #'   exactly: before the first event (S = 1, se = 0) `"plain"` and `"log"`
 #'   give (1, 1), `"log-log"` gives `NA`; when the last subject at risk has
-#'   the event (S = 0) every transform gives `NA`.
+#'   the event (S = 0) every transform gives `NA`. The small-sample methods
+#'   `"bpcp"`, `"bpcp-midp"`, `"borkowf"` and `"borkowf-shrunk"`
+#'   ([small-sample-ci]) add a row per stratum at time 0 carrying their
+#'   interval before the first observed time (e.g. \eqn{[(\alpha/2)^{1/n}, 1]}
+#'   for BPCP).
 #'
 #' @param formula `Surv(time, status) ~ 1`, `Surv(time, status) ~ x1 + x2`
 #'   (one curve per combination), or `Surv(start, stop, status) ~ ...` for
@@ -133,6 +137,8 @@ new_km <- function(res, input, method, conf.level, robust, call, ...) {
   ci <- NULL
   if (!is.null(method)) {
     ci <- method$compute(fit, input, conf.level, ...)
+    # a method may return the fit with rows added (BPCP: a row at the start time)
+    if (!is.null(ci$fit)) fit <- ci$fit
     fit$lower <- ci$lower
     fit$upper <- ci$upper
   }

@@ -57,6 +57,9 @@
 #' @param conf.level For `"brookmeyer-crowley"`: confidence level (default
 #'   the fit's).
 #' @param tolerance Tolerance for "flat at exactly 1 - p" (survival's).
+#' @param inversion How `method = "band"` inverts the band: `"auto"` (bpcp's
+#'   rule for `conf.type` `"bpcp"` and `"bpcp-midp"`, survival's otherwise),
+#'   `"survival"` or `"bpcp"`.
 #' @param ... Unused.
 #' @return A data frame of class `smallsurv_quantile` with columns `strata`
 #'   (when the fit has strata), `quantile` (the probability), `estimate`,
@@ -79,15 +82,18 @@
 quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75),
                                   method = c("band", "brookmeyer-crowley"),
                                   transform = NULL, conf.level = NULL,
-                                  tolerance = sqrt(.Machine$double.eps), ...) {
+                                  tolerance = sqrt(.Machine$double.eps),
+                                  inversion = c("auto", "survival", "bpcp"), ...) {
   method <- match.arg(method)
+  inversion <- match.arg(inversion)
   if (!is.numeric(probs) || !length(probs) || anyNA(probs) || any(probs < 0 | probs > 1)) {
     abort("`probs` must be probabilities in [0, 1]; got ", deparse1(probs), ".")
   }
   ci <- fit_ci(x)
   st <- fit_strata(x)
   has_ci <- !is.null(x$lower)
-  bpcp_type <- ci$conf.type %in% c("bpcp", "bpcp-midp")
+  bpcp_type <- if (inversion == "auto") ci$conf.type %in% c("bpcp", "bpcp-midp") else
+    inversion == "bpcp"
   if (method == "brookmeyer-crowley") {
     transform <- bc_transform(transform, ci$conf.type)
     if (is.null(conf.level)) conf.level <- if (is.null(ci$conf.level)) 0.95 else ci$conf.level

@@ -10,6 +10,19 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
+// binom_exact_ci_cpp
+Rcpp::NumericVector binom_exact_ci_cpp(double x, double n, double conf_level, bool midp);
+RcppExport SEXP _smallsurv_binom_exact_ci_cpp(SEXP xSEXP, SEXP nSEXP, SEXP conf_levelSEXP, SEXP midpSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< double >::type x(xSEXP);
+    Rcpp::traits::input_parameter< double >::type n(nSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    Rcpp::traits::input_parameter< bool >::type midp(midpSEXP);
+    rcpp_result_gen = Rcpp::wrap(binom_exact_ci_cpp(x, n, conf_level, midp));
+    return rcpp_result_gen;
+END_RCPP
+}
 // boot_ci_cpp
 Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi, double block);
 RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP, SEXP blockSEXP) {
@@ -56,23 +69,6 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
     Rcpp::traits::input_parameter< double >::type p(pSEXP);
     rcpp_result_gen = Rcpp::wrap(quantile7_cpp(x, p));
-    return rcpp_result_gen;
-END_RCPP
-}
-// pointwise_ci_cpp
-Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time, Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event, Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows, Rcpp::Nullable<Rcpp::NumericVector> at, double conf_level);
-RcppExport SEXP _smallsurv_pointwise_ci_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP n_riskSEXP, SEXP n_eventSEXP, SEXP n_censorSEXP, SEXP rowsSEXP, SEXP atSEXP, SEXP conf_levelSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_risk(n_riskSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_event(n_eventSEXP);
-    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_censor(n_censorSEXP);
-    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type rows(rowsSEXP);
-    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type at(atSEXP);
-    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
-    rcpp_result_gen = Rcpp::wrap(pointwise_ci_cpp(method, time, n_risk, n_event, n_censor, rows, at, conf_level));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -248,6 +244,24 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// pointwise_ci_cpp
+Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time, Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event, Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows, Rcpp::NumericVector at, Rcpp::IntegerVector at_rows, double conf_level);
+RcppExport SEXP _smallsurv_pointwise_ci_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP n_riskSEXP, SEXP n_eventSEXP, SEXP n_censorSEXP, SEXP rowsSEXP, SEXP atSEXP, SEXP at_rowsSEXP, SEXP conf_levelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_risk(n_riskSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_event(n_eventSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n_censor(n_censorSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type rows(rowsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type at(atSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type at_rows(at_rowsSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    rcpp_result_gen = Rcpp::wrap(pointwise_ci_cpp(method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rmst_fit_cpp
 Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau, bool timefix);
 RcppExport SEXP _smallsurv_rmst_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP tauSEXP, SEXP timefixSEXP) {
@@ -293,10 +307,10 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
+    {"_smallsurv_binom_exact_ci_cpp", (DL_FUNC) &_smallsurv_binom_exact_ci_cpp, 4},
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
-    {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 8},
     {"_smallsurv_normal_quantile_upper_cpp", (DL_FUNC) &_smallsurv_normal_quantile_upper_cpp, 1},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
@@ -308,6 +322,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
+    {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
     {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
     {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},

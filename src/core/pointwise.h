@@ -34,5 +34,10 @@ struct CountsView {
 using PointwiseFn = void (*)(const CountsView& c, const double* at, std::size_t k,
                              double conf_level, double* lower, double* upper);
 
+// The implementation registered under `name` (the conf.type of km()), or
+// nullptr.  The table lives in pointwise.cpp; methods computed elsewhere
+// (the Greenwood transforms) are not in it.
+PointwiseFn find_pointwise(const char* name);
+
 }  // namespace smallsurv
 #endif

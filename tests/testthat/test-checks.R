@@ -93,9 +93,7 @@ test_that("empty data and data emptied by missing values are refused", {
 test_that("an unknown conf.type is refused with the list of valid names", {
   d <- check_data()
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "loglog"),
-               paste0("`conf.type` must be one of \"arcsin\", \"bootstrap\", \"cp-neff\", ",
-                      "\"likelihood-ratio\", \"log\", \"log-log\", \"logit\", \"peto\", \"plain\", ",
-                      "\"rothman\", \"wilson-neff\", \"none\"; got \"loglog\""),
+               paste0("`conf.type` must be one of ", paste0("\"", c("arcsin", "bootstrap", "borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"), "\"", collapse = ", "), ", \"none\"; got \"loglog\""),
                fixed = TRUE)
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = c("log", "plain")),
                "`conf.type` must be a single string")

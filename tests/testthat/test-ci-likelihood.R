@@ -17,8 +17,9 @@
 #   1e-12 with NA/NaN positions identical.
 
 pw <- function(method, time, n_risk, n_event, n_censor, at = NULL, conf.level = 0.95) {
+  if (is.null(at)) at <- time
   smallsurv:::pointwise_ci_cpp(method, time, n_risk, n_event, n_censor,
-                               length(time), at, conf.level)
+                               length(time), at, length(at), conf.level)
 }
 
 # bpcp::kmci1TG's algorithm (same conventions), solved with uniroot(tol = 1e-14).
@@ -348,6 +349,6 @@ test_that("methods refuse data they are not defined for, and conf.lower is check
   expect_error(km(Surv(t, s) ~ 1, d, conf.lower = "nope"),
                "`conf.lower` must be one of \"usual\", \"modified\", \"peto\"; got \"nope\"",
                fixed = TRUE)
-  expect_error(smallsurv:::pointwise_ci_cpp("peto", 1, 1, 1, 0, 1L, NULL, 1), "conf_level")
-  expect_error(smallsurv:::pointwise_ci_cpp("nope", 1, 1, 1, 0, 1L, NULL, 0.9), "unknown")
+  expect_error(smallsurv:::pointwise_ci_cpp("peto", 1, 1, 1, 0, 1L, 1, 1L, 1), "conf_level")
+  expect_error(smallsurv:::pointwise_ci_cpp("nope", 1, 1, 1, 0, 1L, 1, 1L, 0.9), "unknown")
 })

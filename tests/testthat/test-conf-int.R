@@ -22,11 +22,12 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_s3_class(m, "data.frame")
   expect_named(m, c("conf.type", "label", "km", "cif", "weights", "delayed_entry",
                     "description", "reference"))
-  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
-  # every method but cloglog (a transform of 1 - F) serves km(); all but the
-  # survival-only likelihood-ratio, peto and rothman serve cif()
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
+  # every method but cloglog (a transform of 1 - F) serves km(); the methods
+  # for S(t) only (exact/small-sample ones) do not serve cif()
   expect_identical(m$conf.type[!m$km], "cloglog")
-  expect_identical(m$conf.type[!m$cif], c("likelihood-ratio", "peto", "rothman"))
+  km_only <- c("borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "likelihood-ratio", "peto", "rothman")
+  expect_identical(m$conf.type[!m$cif], km_only)
   expect_identical(m$conf.type, sort(ls(ci_registry())))
   expect_type(m$label, "character")
   expect_type(m$weights, "logical")
@@ -37,7 +38,10 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   expect_true(all(nzchar(m$label) & nzchar(m$description) & nzchar(m$reference)))
   expect_false("none" %in% m$conf.type)
   # the Greenwood-type intervals are defined for weights and delayed entry
-  expect_identical(m$conf.type[!m$weights | !m$delayed_entry], "likelihood-ratio")
+  # (the exact small-sample methods and the likelihood-ratio are not:
+  # test-ci-bpcp.R, test-ci-likelihood.R)
+  expect_identical(m$conf.type[!m$weights | !m$delayed_entry],
+                   c("borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "likelihood-ratio"))
   # km() names the method it used with the registry's label and reference
   d <- data.frame(t = c(1, 2, 2, 3, 4), s = c(1, 1, 0, 1, 0))
   for (k in which(m$km)) {
@@ -56,9 +60,7 @@ test_that("a newly registered method is listed, looked up and checked for applic
     list(lower = rep(0, length(fit$surv)), upper = rep(1, length(fit$surv)))
   }, "none", "(0, 1) everywhere", weights = FALSE, entry = FALSE)
   m <- ci_methods()
-  expect_identical(m$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log",
-                                  "log-log", "logit", "peto", "plain", "rothman", "test-only",
-                                  "wilson-neff"))
+  expect_identical(m$conf.type, c("arcsin", "bootstrap", "borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "test-only", "wilson-neff"))
   expect_identical(m$weights[m$conf.type == "test-only"], FALSE)
   expect_identical(m$delayed_entry[m$conf.type == "test-only"], FALSE)
   d <- data.frame(a = c(0, 0, 1, 0), t = c(1, 2, 3, 4), s = c(1, 0, 1, 1), w = c(1, 2, 1, 1))
@@ -73,7 +75,7 @@ test_that("a newly registered method is listed, looked up and checked for applic
   expect_error(km(Surv(t, s) ~ 1, d, conf.type = "nope"),
                "\"rothman\", \"test-only\", \"wilson-neff\", \"none\"; got \"nope\"", fixed = TRUE)
   rm("test-only", envir = reg)
-  expect_identical(ci_methods()$conf.type, c("arcsin", "bootstrap", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
+  expect_identical(ci_methods()$conf.type, c("arcsin", "bootstrap", "borkowf", "borkowf-shrunk", "bpcp", "bpcp-midp", "cloglog", "cp-neff", "likelihood-ratio", "log", "log-log", "logit", "peto", "plain", "rothman", "wilson-neff"))
 })
 
 # ---- the transforms on hand-worked values -------------------------------------

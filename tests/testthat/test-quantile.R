@@ -161,3 +161,39 @@ test_that("bpcp fits: quantile() equals bpcp's quantile (once conf.type = \"bpcp
     }
   }
 })
+
+test_that("print() of a BPCP fit shows bpcp's median limits", {
+  skip_if_not_installed("bpcp")
+  skip_if_not("bpcp" %in% ci_methods()$conf.type, "conf.type \"bpcp\" not registered yet")
+  # bpcp vignette-style toy data: bpcp's median 7 with limits [0, Inf)
+  d <- data.frame(time = c(3, 7, 8, 14, 5), status = c(1, 1, 0, 1, 1))
+  f <- km(Surv(time, status) ~ 1, d, conf.type = "bpcp")
+  ref <- bpcp:::median.kmciLR(bpcp::bpcp(d$time, d$status))
+  tab <- smallsurv:::median_table(f)
+  expect_identical(unname(tab[1, c("median", "0.95LCL", "0.95UCL")]),
+                   unname(c(format(ref[, "q"]), format(ref[, "lower"]), "not reached")))
+  expect_true(is.infinite(ref[, "upper"]))
+  expect_snapshot(print(f))
+})
+
+test_that("stratified BPCP fits: each stratum's quantiles equal bpcp's on that group", {
+  skip_if_not_installed("bpcp")
+  skip_if_not("bpcp" %in% ci_methods()$conf.type, "conf.type \"bpcp\" not registered yet")
+  for (seed in 1:10) {
+    d <- with_seed_local(seed, data.frame(time = round(rexp(30) * 10) + 1,
+                                          status = rbinom(30, 1, 0.6),
+                                          g = rep(c("a", "b"), 15)))
+    f <- km(Surv(time, status) ~ g, d, conf.type = "bpcp")
+    probs <- c(0.25, 0.5, 0.75)
+    q <- quantile(f, probs)
+    for (lv in c("a", "b")) {
+      dd <- d[d$g == lv, ]
+      ref <- bpcp:::quantile.kmciLR(bpcp::bpcp(dd$time, dd$status), probs = 1 - probs)
+      fin <- function(v) ifelse(is.finite(v), v, NA_real_)
+      got <- q[q$strata == paste0("g=", lv), ]
+      expect_equal(got$estimate, fin(ref[, "q"]), tolerance = 1e-12)
+      expect_equal(got$lower, fin(ref[, "lower"]), tolerance = 1e-12)
+      expect_equal(got$upper, fin(ref[, "upper"]), tolerance = 1e-12)
+    }
+  }
+})

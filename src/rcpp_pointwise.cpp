@@ -1,0 +1,45 @@
+// rcpp_pointwise.cpp -- glue only: any pointwise interval method of the core
+// table (core/pointwise.h: BPCP, mid-p BPCP, Borkowf, likelihood-ratio,
+// Rothman, Peto) evaluated stratum by stratum on a fit's counts.
+#include <Rcpp.h>
+
+#include <string>
+
+#include "core/pointwise.h"
+
+// Limits of `method` at times `at`, stratum by stratum. The counts are the
+// per-row columns of an unweighted km fit (`rows`: rows per stratum); `at`
+// holds the requested times of every stratum in turn (`at_rows`: how many
+// per stratum).
+// [[Rcpp::export(rng = false)]]
+Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time,
+                            Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event,
+                            Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows,
+                            Rcpp::NumericVector at, Rcpp::IntegerVector at_rows,
+                            double conf_level) {
+  const smallsurv::PointwiseFn fn = smallsurv::find_pointwise(method.c_str());
+  if (fn == nullptr) Rcpp::stop("unknown pointwise method '%s'", method);
+  const R_xlen_t m = time.size();
+  if (n_risk.size() != m || n_event.size() != m || n_censor.size() != m)
+    Rcpp::stop("the count columns differ in length");
+  if (rows.size() != at_rows.size()) Rcpp::stop("rows and at_rows differ in length");
+  Rcpp::NumericVector lo(at.size()), up(at.size());
+  R_xlen_t off = 0, aoff = 0;
+  for (R_xlen_t s = 0; s < rows.size(); ++s) {
+    if (rows[s] < 0 || at_rows[s] < 0 || off + rows[s] > m || aoff + at_rows[s] > at.size())
+      Rcpp::stop("row counts do not match the columns");
+    smallsurv::CountsView c;
+    c.m = static_cast<std::size_t>(rows[s]);
+    c.time = time.begin() + off;
+    c.n_risk = n_risk.begin() + off;
+    c.n_event = n_event.begin() + off;
+    c.n_censor = n_censor.begin() + off;
+    c.n = rows[s] > 0 ? n_risk[off] : 0.0;
+    fn(c, at.begin() + aoff, static_cast<std::size_t>(at_rows[s]), conf_level,
+       lo.begin() + aoff, up.begin() + aoff);
+    off += rows[s];
+    aoff += at_rows[s];
+  }
+  if (off != m) Rcpp::stop("`rows` do not add up to the number of rows");
+  return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
+}
