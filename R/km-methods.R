@@ -264,14 +264,10 @@ tidy.smallsurv_km <- function(x, ...) {
 #' @export
 glance.smallsurv_km <- function(x, ...) {
   st <- fit_strata(x)
-  y <- x
-  class(y) <- "survfit"
-  q <- stats::quantile(y, probs = 0.5, conf.int = !is.null(x$lower))
-  vec <- function(v) if (is.null(v)) rep(NA_real_, length(st$from)) else as.vector(v)
+  q <- stats::quantile(x, probs = 0.5)  # R/quantile.R: survival's numbers, bpcp's rule for BPCP
   ev <- vapply(seq_along(st$from), function(k) sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))
   out <- data.frame(strata = st$names, n = as.vector(x$n), events = ev,
-                    median = vec(if (is.list(q)) q$quantile else q),
-                    conf.low = vec(if (is.list(q)) q$lower), conf.high = vec(if (is.list(q)) q$upper),
+                    median = q$estimate, conf.low = q$lower, conf.high = q$upper,
                     conf.type = x$conf.type, conf.level = x$conf.int, stringsAsFactors = FALSE)
   if (is.null(x$strata)) out$strata <- NULL
   out

@@ -173,6 +173,8 @@ test_that("print() of a BPCP fit shows bpcp's median limits", {
   expect_identical(unname(tab[1, c("median", "0.95LCL", "0.95UCL")]),
                    unname(c(format(ref[, "q"]), format(ref[, "lower"]), "not reached")))
   expect_true(is.infinite(ref[, "upper"]))
+  gl <- glance(f)
+  expect_equal(c(gl$median, gl$conf.low, gl$conf.high), c(7, 0, NA), tolerance = 1e-12)
   expect_snapshot(print(f))
 })
 
