@@ -1,6 +1,7 @@
 # smallsurv: the two commands of the README's Quick start, and helpers.
-#   make demo   install every dependency and the package, render the
-#               getting-started analysis of the example cohort, print its path
+#   make demo   install every dependency and the package, render the full
+#               small-cohort report (and the getting-started analysis) of
+#               the example cohort, print the path of the report
 #   make check  R CMD build + R CMD check --as-cran (tests, vignettes);
 #               fails on any ERROR or WARNING
 PKG      := smallsurv
@@ -43,7 +44,8 @@ check: build
 
 demo: install
 	mkdir -p $(DEMODIR)
-	Rscript -e 'out <- rmarkdown::render("vignettes/getting-started.Rmd", output_format = rmarkdown::html_document(toc = TRUE), output_dir = "$(DEMODIR)", quiet = TRUE); cat("\nReport written to:", normalizePath(out), "\n")'
+	Rscript -e 'rmarkdown::render("vignettes/getting-started.Rmd", output_format = rmarkdown::html_document(toc = TRUE), output_dir = "$(DEMODIR)", quiet = TRUE)' >/dev/null
+	Rscript -e 'out <- smallsurv::report(output_file = "$(DEMODIR)/smallsurv-report.html"); cat("\nReport written to:", out, "\n")'
 
 bench: install
 	Rscript bench/km.R

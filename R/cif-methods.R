@@ -99,6 +99,7 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
   rownames(out) <- NULL
   m <- resolve_maturity(maturity, fit)
   if (!is.null(m)) out <- add_maturity_note(out, m)
+  class(out) <- c("smallsurv_at_times", "data.frame")
   out
 }
 
@@ -226,4 +227,79 @@ draw_cif_curve <- function(x, rows, j, col, lty, band, cut = Inf, beyond = "dash
     hi[flat] <- 0
   }
   draw_step_curve(tt, pp, lo, hi, col, lty, cut, beyond, alpha = 0.15)
+}
+
+#' Tidy and glance at a cumulative incidence fit
+#'
+#' `tidy()` gives one row per time of the fit and state with broom's column
+#' names (those of `broom::tidy.survfit()` for multi-state fits);
+#' `glance()` one row per stratum and cause with the number of subjects and
+#' of events of that cause and the cumulative incidence at the last
+#' follow-up time with its confidence limits.
+#'
+#' `n.risk` is the number still event-free and at risk (for every state),
+#' `n.event` the number of transitions into the state at that time (0 for
+#' the event-free state `"(s0)"`, as survfit counts them), and `std.error`
+#' the standard error of `estimate` on the probability scale.
+#'
+#' @param x A fit from [cif()].
+#' @param ... Unused.
+#' @return A data frame. `tidy()`: `strata` (when present), `state`,
+#'   `time`, `n.risk`, `n.event`, `n.censor`, `estimate`, `std.error`,
+#'   `conf.low`, `conf.high`. `glance()`: `strata` (when present), `cause`,
+#'   `n`, `events`, `time` (the last follow-up time), `estimate`,
+#'   `conf.low`, `conf.high`, `conf.type`, `conf.level`, `variance`.
+#' @family competing risks
+#' @examples
+#' first <- endpoints(rrall, "competing")
+#' fit <- cif(survival::Surv(time, event) ~ 1, data = first)
+#' head(tidy(fit))
+#' glance(fit)
+#' @name cif-tidiers
+NULL
+
+#' @rdname cif-tidiers
+#' @export
+tidy.smallsurv_cif <- function(x, ...) {
+  st <- fit_strata(x)
+  nr <- length(x$time)
+  strata <- rep(st$names, st$to - st$from + 1L)
+  out <- lapply(seq_along(x$states), function(j) {
+    data.frame(strata = strata, state = x$states[j], time = x$time,
+               n.risk = x$n.risk[, 1], n.event = x$n.event[, j], n.censor = x$n.censor,
+               estimate = x$pstate[, j], std.error = x$std.err[, j],
+               conf.low = if (is.null(x$lower)) rep(NA_real_, nr) else x$lower[, j],
+               conf.high = if (is.null(x$upper)) rep(NA_real_, nr) else x$upper[, j],
+               stringsAsFactors = FALSE)
+  })
+  out <- do.call(rbind, out)
+  if (is.null(x$strata)) out$strata <- NULL
+  rownames(out) <- NULL
+  out
+}
+
+#' @rdname cif-tidiers
+#' @export
+glance.smallsurv_cif <- function(x, ...) {
+  st <- fit_strata(x)
+  n <- as.vector(x$n)
+  out <- list()
+  for (k in seq_along(st$from)) {
+    rows <- st$from[k]:st$to[k]
+    last <- st$to[k]
+    for (j in seq_along(x$states)[-1L]) {
+      out[[length(out) + 1L]] <- data.frame(
+        strata = st$names[k], cause = x$states[j], n = n[k],
+        events = sum(x$n.event[rows, j]), time = x$time[last],
+        estimate = x$pstate[last, j],
+        conf.low = if (is.null(x$lower)) NA_real_ else x$lower[last, j],
+        conf.high = if (is.null(x$upper)) NA_real_ else x$upper[last, j],
+        conf.type = x$conf.type, conf.level = x$conf.int, variance = x$ci$variance,
+        stringsAsFactors = FALSE)
+    }
+  }
+  out <- do.call(rbind, out)
+  if (is.null(x$strata)) out$strata <- NULL
+  rownames(out) <- NULL
+  out
 }

@@ -526,3 +526,45 @@ check_column_name <- function(x, arg, data) {
   }
   invisible(x)
 }
+
+#' Tidy and glance at endpoints built from dates
+#'
+#' `tidy()` gives the per-patient table of [endpoints()] as a plain data
+#' frame (its columns unchanged); `glance()` one row summarising it, with
+#' the rule in words, ready for a report.
+#'
+#' @param x A result of [endpoints()].
+#' @param ... Unused.
+#' @return A data frame. `glance()`: `endpoint`, `unit`, `n` (patients
+#'   analysed), `events` (patients with an event: status 1, or any
+#'   competing first event), `censored`, `excluded` (patients left out),
+#'   `ties` (patients whose first events shared a date), `max.time` and
+#'   `definition`.
+#' @family competing risks
+#' @examples
+#' efs <- endpoints(rrall, "efs", induction_failure = response %in% c("PR", "NR"))
+#' glance(efs)
+#' head(tidy(efs))
+#' @name endpoints-tidiers
+NULL
+
+#' @rdname endpoints-tidiers
+#' @export
+tidy.smallsurv_endpoints <- function(x, ...) {
+  out <- unclass_endpoints(x)
+  rownames(out) <- NULL
+  out
+}
+
+#' @rdname endpoints-tidiers
+#' @export
+glance.smallsurv_endpoints <- function(x, ...) {
+  ev <- if ("event" %in% names(x)) sum(as.integer(x$event) > 1L) else sum(x$status == 1L)
+  data.frame(endpoint = attr(x, "endpoint"), unit = attr(x, "unit"), n = nrow(x),
+             events = ev, censored = nrow(x) - ev,
+             excluded = length(attr(x, "excluded")), ties = length(attr(x, "ties")),
+             max.time = if (nrow(x)) max(x$time) else NA_real_,
+             definition = if (is.null(attr(x, "definition"))) NA_character_ else
+               attr(x, "definition"),
+             stringsAsFactors = FALSE)
+}

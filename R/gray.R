@@ -36,9 +36,11 @@
 #' @param seed Seed of the permutation generator (an integer); `NULL` draws
 #'   one from R's generator, so `set.seed()` makes results reproducible.
 #' @param timefix Merge near-tied times (default `TRUE`).
-#' @return A data frame with one row per cause and columns `cause`,
-#'   `statistic`, `df`, `p.value` (and `p.perm` with `permutation = TRUE`);
-#'   attributes `rho`, `groups` and `strata`.
+#' @return A data frame of class `c("smallsurv_gray", "data.frame")` with
+#'   one row per cause and columns `cause`, `statistic`, `df`, `p.value`
+#'   (and `p.perm` with `permutation = TRUE`); attributes `rho`, `groups`,
+#'   `strata` (and `reps`, `seed` with `permutation = TRUE`). [tidy()]
+#'   drops the class and attributes; [glance()] describes the test.
 #' @references Gray RJ (1988). A class of K-sample tests for comparing the
 #'   cumulative incidence of a competing risk. *Ann Stat* 16:1141-1154.
 #'   \doi{10.1214/aos/1176350951}
@@ -96,7 +98,57 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
   attr(out, "rho") <- rho
   attr(out, "groups") <- levels(input$strata)
   attr(out, "strata") <- if (is.null(sv)) NULL else levels(sv)
+  if (permutation) {
+    attr(out, "reps") <- as.integer(reps)
+    attr(out, "seed") <- seed
+  }
+  class(out) <- c("smallsurv_gray", "data.frame")
   out
+}
+
+#' Tidy and glance at Gray's test
+#'
+#' `tidy()` gives the test's one row per cause as a plain data frame (the
+#' columns [gray_test()] returns: `cause`, `statistic`, `df`, `p.value` and
+#' `p.perm` with a permutation test); `glance()` one row describing the
+#' test.
+#'
+#' @param x A result of [gray_test()].
+#' @param ... Unused.
+#' @return A data frame. `glance()`: `n.causes`, `n.groups`, `n.strata`,
+#'   `rho`, `df`, `min.p.value` (the smallest p-value over the causes),
+#'   `permutation` (`TRUE`/`FALSE`), `reps` and `seed` (`NA` without a
+#'   permutation test).
+#' @family competing risks
+#' @examples
+#' first <- endpoints(rrall, "competing")
+#' first$dose <- rrall$dose[match(first$id, rrall$id)]
+#' g <- gray_test(survival::Surv(time, event) ~ dose, data = first)
+#' tidy(g)
+#' glance(g)
+#' @name gray-tidiers
+NULL
+
+#' @rdname gray-tidiers
+#' @export
+tidy.smallsurv_gray <- function(x, ...) {
+  out <- x
+  attributes(out) <- attributes(out)[c("names", "row.names")]
+  class(out) <- "data.frame"
+  out
+}
+
+#' @rdname gray-tidiers
+#' @export
+glance.smallsurv_gray <- function(x, ...) {
+  perm <- !is.null(x$p.perm)
+  p <- if (all(is.na(x$p.value))) NA_real_ else min(x$p.value, na.rm = TRUE)
+  data.frame(n.causes = nrow(x), n.groups = length(attr(x, "groups")),
+             n.strata = max(1L, length(attr(x, "strata"))), rho = attr(x, "rho"),
+             df = x$df[1], min.p.value = p, permutation = perm,
+             reps = if (perm) attr(x, "reps") else NA_integer_,
+             seed = if (perm) as.numeric(attr(x, "seed")) else NA_real_,
+             stringsAsFactors = FALSE)
 }
 
 # The stratification variable, aligned with the analysed rows.

@@ -147,7 +147,8 @@ print.smallsurv_km <- function(x, ...) {
 #'   rules left out take maturity()'s defaults, `NULL` switches one off):
 #'   estimates at times after the curve's maturity time get the note
 #'   `"past maturity (<time>; <rule>)"`.
-#' @return A data frame with columns `strata` (when the fit has strata),
+#' @return A data frame (class `c("smallsurv_at_times", "data.frame")`, which
+#'   prints in R Markdown as [format.smallsurv_at_times()] formats it) with columns `strata` (when the fit has strata),
 #'   `state` (cif fits only), `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
 #'   `n.event`, `n.censor`, `conf.type`, `conf.level` and `note`.
 #' @family Kaplan-Meier
@@ -206,7 +207,88 @@ at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
   rownames(out) <- NULL
   m <- resolve_maturity(maturity, fit)
   if (!is.null(m)) out <- add_maturity_note(out, m)
+  class(out) <- c("smallsurv_at_times", "data.frame")
   out
+}
+
+#' Display an at_times() table in a report
+#'
+#' `format()` turns the table of [at_times()] into the one a report shows:
+#' the estimate and its confidence limits in one column, formatted as
+#' "estimate (lower, upper)" (in percent with `percent = TRUE`), the
+#' numbers at risk, with an event and censored, and the notes; estimates
+#' that cannot be given (after the last follow-up) read "not estimable".
+#' In R Markdown and Quarto documents an `at_times()` table prints as this
+#' formatted table (a `knitr::kable()`), with the interval named in the
+#' caption; at the console it prints as the data frame it is.
+#'
+#' @param x A table from [at_times()].
+#' @param digits Digits after the decimal point (of the percentage with
+#'   `percent = TRUE`).
+#' @param percent Show probabilities as percentages.
+#' @param ... Unused.
+#' @return `format()`: a data frame of character columns `strata` (when
+#'   present), `state` (cif fits), `time`, the estimate column (named after
+#'   the interval, e.g. `"Estimate (95% CI)"`), `at risk`, `events`,
+#'   `censored` and `note`.
+#' @family Kaplan-Meier
+#' @examples
+#' fit <- km(survival::Surv(os_time, os_status) ~ dose, data = rrall)
+#' format(at_times(fit, c(3, 6, 12)), percent = TRUE)
+#' @export
+format.smallsurv_at_times <- function(x, digits = if (percent) 1L else 3L, percent = FALSE,
+                                      ...) {
+  check_flag(percent, "percent")
+  if (!is_full_at_times(x)) return(format(plain_df(x), ...))
+  k <- if (percent) 100 else 1
+  f <- function(v) ifelse(is.na(v), "NA", formatC(k * v, format = "f", digits = digits))
+  est <- ifelse(is.na(x$estimate), "not estimable",
+                ifelse(is.na(x$conf.low) & is.na(x$conf.high), f(x$estimate),
+                       paste0(f(x$estimate), " (", f(x$conf.low), ", ", f(x$conf.high), ")")))
+  lvl <- unique(x$conf.level)
+  ctype <- unique(x$conf.type)
+  head <- if (length(ctype) == 1L && identical(ctype, "none")) "Estimate" else
+    paste0("Estimate (", paste(format(100 * lvl), collapse = "/"), "% CI)")
+  if (percent) head <- sub("Estimate", "Estimate, %", head)
+  out <- data.frame(time = format(x$time, trim = TRUE), est = est,
+                    n.risk = format_count(x$n.risk), n.event = format_count(x$n.event),
+                    n.censor = format_count(x$n.censor), note = x$note,
+                    stringsAsFactors = FALSE, check.names = FALSE)
+  names(out) <- c("time", head, "at risk", "events", "censored", "note")
+  if (!is.null(x$state)) out <- cbind(state = x$state, out, stringsAsFactors = FALSE)
+  if (!is.null(x$strata)) out <- cbind(strata = x$strata, out, stringsAsFactors = FALSE)
+  out
+}
+
+#' @rdname format.smallsurv_at_times
+#' @param options knitr chunk options (passed by knitr).
+#' @exportS3Method knitr::knit_print
+knit_print.smallsurv_at_times <- function(x, options = NULL, ...) {
+  if (!is_full_at_times(x)) return(knitr::knit_print(plain_df(x), options = options, ...))
+  tab <- format(x)
+  ctype <- unique(x$conf.type)
+  cap <- if (identical(ctype, "none")) NULL else {
+    lab <- vapply(ctype, function(m) {
+      r <- .ci_registry[[m]]
+      if (is.null(r)) m else r$label
+    }, character(1))
+    paste0(paste(format(100 * unique(x$conf.level)), collapse = "/"), "% pointwise CI: ",
+           paste(lab, collapse = "; "))
+  }
+  knitr::knit_print(knitr::kable(tab, row.names = FALSE, caption = cap, align = "l"),
+                    options = options, ...)
+}
+
+# A table with every column format() needs (a column subset is shown as the
+# data frame it is).
+is_full_at_times <- function(x) {
+  all(c("time", "estimate", "conf.low", "conf.high", "n.risk", "n.event", "n.censor", "note",
+        "conf.type", "conf.level") %in% names(x))
+}
+
+plain_df <- function(x) {
+  class(x) <- "data.frame"
+  x
 }
 
 # The `note` column of at_times(): no event yet, few at risk, or after the

@@ -1,0 +1,106 @@
+#' The small-cohort report in one call
+#'
+#' Renders smallsurv's R Markdown template `small-cohort-report` (the one
+#' `rmarkdown::draft("report.Rmd", template = "small-cohort-report",
+#' package = "smallsurv")` copies for editing) on `data` with the given
+#' parameters, and returns the path of the report. The report has the
+#' sections: cohort and follow-up (every follow-up measure with its
+#' definition, completeness), response rates with intervals by group,
+#' event-free and overall survival (Kaplan-Meier figures with the numbers
+#' at risk, medians, estimates at landmark times, log-rank tests),
+#' cumulative incidence of relapse with HSCT, CAR-T and death competing
+#' (with Gray's test), restricted mean survival time, a maturity statement,
+#' and a methods paragraph generated from the choices made.
+#'
+#' The template's parameters (its YAML header lists them with comments)
+#' name the columns of `data` (`id`, `group`, `origin`, `relapse`, `hsct`,
+#' `cart`, `death`, `last_contact`, `response`), the values that count as
+#' a response (`success`), the induction-failure rule
+#' (`induction_failure`, an R expression as a string), the competing events
+#' (`competing`) and the one of interest (`cause`), the data cut-off
+#' (`cutoff`), the time `unit`, the interval methods (`conf_type`,
+#' `cif_conf_type`, `binom_method`, `conf_level`), the variance of the
+#' cumulative incidence (`cif_variance`), the tie convention of the reverse
+#' Kaplan-Meier follow-up (`followup_ties`), the landmark times
+#' (`landmarks`), the RMST truncation time (`tau`) and the maturity rule
+#' (`min_risk`, `min_fraction`). Their defaults describe `rrall`.
+#'
+#' @param data The cohort, one row per patient: a data frame, or the name of
+#'   a data set of smallsurv, or a path to an `.rds` or `.csv` file. Default:
+#'   the simulated example cohort [rrall].
+#' @param output_file Path of the report to write (HTML unless
+#'   `output_format` says otherwise).
+#' @param ... Parameters of the template (see Details), e.g.
+#'   `conf_type = "log"`, `landmarks = c(6, 12)`, `group = "arm"`. An
+#'   unknown name is an error.
+#' @param output_format Passed to [rmarkdown::render()]; default the
+#'   template's `html_document`.
+#' @param quiet Render without knitr's progress output.
+#' @return The normalised path of the report, invisibly.
+#' @seealso The template itself: `rmarkdown::draft(file,
+#'   template = "small-cohort-report", package = "smallsurv")`.
+#' @family reports
+#' @examples
+#' \donttest{
+#' # renders the whole report (about 10 s)
+#' if (rmarkdown::pandoc_available()) {
+#'   out <- report(output_file = file.path(tempdir(), "rrall-report.html"))
+#'   out
+#' }
+#' }
+#' @export
+report <- function(data = rrall, output_file, ..., output_format = NULL, quiet = TRUE) {
+  if (!requireNamespace("rmarkdown", quietly = TRUE)) {
+    abort("report() needs the rmarkdown package; install it with ",
+          "install.packages(\"rmarkdown\").")
+  }
+  if (!rmarkdown::pandoc_available()) {
+    abort("report() needs pandoc, which was not found; install it (https://pandoc.org) or ",
+          "use RStudio, which ships it.")
+  }
+  if (missing(output_file) || !is.character(output_file) || length(output_file) != 1L ||
+      is.na(output_file) || !nzchar(output_file)) {
+    abort("`output_file` must be the path of the report to write (a string); got ",
+          if (missing(output_file)) "nothing" else deparse1(output_file), ".")
+  }
+  check_flag(quiet, "quiet")
+  if (missing(data)) data <- "rrall"
+  if (!is.data.frame(data) && !(is.character(data) && length(data) == 1L && !is.na(data))) {
+    abort("`data` must be a data frame, the name of a data set of smallsurv or the path of ",
+          "an .rds or .csv file; got an object of class ", paste(class(data), collapse = "/"),
+          ".")
+  }
+  skeleton <- report_skeleton()
+  known <- names(rmarkdown::yaml_front_matter(skeleton)$params)
+  params <- list(...)
+  if (length(params) && (is.null(names(params)) || any(!nzchar(names(params))))) {
+    abort("The parameters in `...` must be named (e.g. `conf_type = \"log\"`).")
+  }
+  bad <- setdiff(names(params), known)
+  if (length(bad)) {
+    abort("Unknown report parameter", if (length(bad) > 1L) "s" else "", ": ",
+          paste0("`", bad, "`", collapse = ", "), ". The template's parameters are ",
+          paste0("`", setdiff(known, "data"), "`", collapse = ", "), ".")
+  }
+  params$data <- data
+  dir <- tempfile("smallsurv-report-")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  input <- file.path(dir, "report.Rmd")
+  file.copy(skeleton, input)
+  out_dir <- dirname(output_file)
+  if (!dir.exists(out_dir)) dir.create(out_dir, recursive = TRUE)
+  out_dir <- normalizePath(out_dir)
+  out <- rmarkdown::render(input, output_format = output_format,
+                           output_file = basename(output_file), output_dir = out_dir,
+                           intermediates_dir = dir, params = params,
+                           envir = new.env(parent = globalenv()), quiet = quiet)
+  invisible(normalizePath(out))
+}
+
+report_skeleton <- function() {
+  f <- system.file("rmarkdown", "templates", "small-cohort-report", "skeleton", "skeleton.Rmd",
+                   package = "smallsurv")
+  if (!nzchar(f)) abort("The report template is missing from the installed smallsurv.")
+  f
+}
