@@ -25,6 +25,14 @@ gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, 
     .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
 }
 
+confband_critical_cpp <- function(type, level, aL, aU) {
+    .Call(`_smallsurv_confband_critical_cpp`, type, level, aL, aU)
+}
+
+confband_prob_cpp <- function(type, crit, aL, aU) {
+    .Call(`_smallsurv_confband_prob_cpp`, type, crit, aL, aU)
+}
+
 lab_methods_cpp <- function() {
     .Call(`_smallsurv_lab_methods_cpp`)
 }

@@ -1,6 +1,7 @@
 # Methods for smallsurv_km fits. They add to survival's methods (which keep
-# working because the class inherits from "survfit"); summary() and
-# quantile() are deliberately left to survival: other packages call them.
+# working because the class inherits from "survfit"); summary() is left to
+# survival. quantile() (R/quantile.R) returns a data frame; survival's list
+# form is still available as survival:::quantile.survfit().
 
 # Per-stratum row ranges of a survfit-like object.
 fit_strata <- function(x) {
@@ -42,16 +43,49 @@ ci_header <- function(x) {
          } else "Greenwood")
 }
 
+# survival's print table (records, n, events, median and limits, with its
+# rules for dropping the n.max / n.start / records columns), with limits the
+# data cannot reach written "not reached" instead of NA.
+median_table <- function(x) {
+  y <- x
+  y$na.action <- NULL
+  class(y) <- "survfit"
+  m <- summary(y, rmean = "none")$table
+  if (!is.matrix(m)) m <- matrix(m, nrow = 1, dimnames = list("", names(m)))
+  if (all(m[, 2] == m[, 3])) {
+    cname <- colnames(m)[-2]
+    m <- m[, -2, drop = FALSE]
+    cname[2] <- "n"
+    colnames(m) <- cname
+  }
+  if (all(m[, 1] == m[, 2])) m <- m[, -1, drop = FALSE]
+  if (!is.null(x$lower)) {
+    # the median and its limits from quantile(): survival's numbers for
+    # Greenwood-type bands, bpcp's rule for BPCP fits
+    q <- stats::quantile(x, probs = 0.5)
+    m[, ncol(m) - 2:0] <- cbind(q$estimate, q$lower, q$upper)
+  }
+  digits <- max(getOption("digits") - 4, 3)
+  out <- matrix("", nrow(m), ncol(m), dimnames = dimnames(m))
+  for (j in seq_len(ncol(m))) {
+    v <- m[, j]
+    out[, j] <- format(v, digits = digits)
+    if (j > which(colnames(m) == "events")) out[is.na(v), j] <- "not reached"
+  }
+  out
+}
+
 #' Print a Kaplan-Meier fit
 #'
 #' Prints a header naming the estimator, the confidence-interval method and
 #' level (and that smallsurv's default differs from survfit's) and the
-#' variance, then survival's table of `n`, events, median and its confidence
-#' limits (the median CI inverts the pointwise band, as
-#' `survival::quantile.survfit()` does; `NA` means the limit is not reached).
+#' variance, then a table of `n`, events, median and its confidence limits
+#' (the median CI inverts the pointwise band, as
+#' `survival::quantile.survfit()` does; see [quantile.smallsurv_km()]). A
+#' median or limit the data cannot reach is printed as "not reached".
 #'
 #' @param x A fit from [km()].
-#' @param ... Passed to survival's `print.survfit()`.
+#' @param ... Unused.
 #' @return `x`, invisibly.
 #' @family Kaplan-Meier
 #' @export
@@ -62,11 +96,17 @@ print.smallsurv_km <- function(x, ...) {
     cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
         " removed by na.action (missing values)\n", sep = "")
   }
-  y <- x
-  y$na.action <- NULL  # counted above
-  class(y) <- "survfit"
-  print(y, ...)
-  cat("NA confidence limits of the median are not reached by the pointwise band.\n")
+  if (!is.null(x$call)) {
+    cat("Call: ")
+    dput(x$call)
+    cat("\n")
+  }
+  print(median_table(x), quote = FALSE, right = TRUE)
+  if (!is.null(x$lower)) {
+    cat("Median CI: inversion of the pointwise band",
+        if (fit_ci(x)$conf.type %in% c("bpcp", "bpcp-midp")) " (bpcp's rule; see quantile())" else
+          " (as survival::quantile.survfit)", ".\n", sep = "")
+  }
   invisible(x)
 }
 
@@ -306,14 +346,10 @@ tidy.smallsurv_km <- function(x, ...) {
 #' @export
 glance.smallsurv_km <- function(x, ...) {
   st <- fit_strata(x)
-  y <- x
-  class(y) <- "survfit"
-  q <- stats::quantile(y, probs = 0.5, conf.int = !is.null(x$lower))
-  vec <- function(v) if (is.null(v)) rep(NA_real_, length(st$from)) else as.vector(v)
+  q <- stats::quantile(x, probs = 0.5)  # R/quantile.R: survival's numbers, bpcp's rule for BPCP
   ev <- vapply(seq_along(st$from), function(k) sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))
   out <- data.frame(strata = st$names, n = as.vector(x$n), events = ev,
-                    median = vec(if (is.list(q)) q$quantile else q),
-                    conf.low = vec(if (is.list(q)) q$lower), conf.high = vec(if (is.list(q)) q$upper),
+                    median = q$estimate, conf.low = q$lower, conf.high = q$upper,
                     conf.type = x$conf.type, conf.level = x$conf.int, stringsAsFactors = FALSE)
   if (is.null(x$strata)) out$strata <- NULL
   out

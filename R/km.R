@@ -2,7 +2,7 @@
 #'
 #' Fits the Kaplan-Meier (product-limit) estimate of the survival function,
 #' with survival::survfit()'s conventions, in a C++ engine. The result is a
-#' `survfit` object, so survival's `summary()`, `quantile()`, `plot()` and the
+#' `survfit` object, so survival's `summary()`, `plot()` and the
 #' packages built on them work on it unchanged; smallsurv adds a `print()`
 #' header naming the interval, [at_times()], a KMunicate-style `plot()` and
 #' `tidy()`/`glance()`.

@@ -21,6 +21,8 @@
 #' @param col,lty Colours and line types, one per curve.
 #' @param xlab,ylab Axis labels.
 #' @param legend Draw a legend when there are several curves.
+#' @param band Optional simultaneous band from [confband()] on this fit,
+#'   drawn as dashed step lines in each curve's colour.
 #' @param maturity `NULL` (default), a result of [maturity()] for this fit,
 #'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
 #'   each curve is drawn as usual up to its maturity time and as `beyond`
@@ -42,7 +44,7 @@
 plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
                               times = NULL, col = NULL, lty = 1,
                               xlab = "Time", ylab = "Survival probability",
-                              legend = TRUE, maturity = NULL, beyond = c("dashed", "stop"),
+                              legend = TRUE, band = NULL, maturity = NULL, beyond = c("dashed", "stop"),
                               ...) {
   beyond <- match.arg(beyond)
   m <- resolve_maturity(maturity, x)
@@ -86,6 +88,15 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
     if (is.finite(cut[k]) && m$limits$rule[k] != "none") {
       graphics::abline(v = cut[k], col = grDevices::adjustcolor(col[k], alpha.f = 0.6), lty = 3)
     }
+  }
+  if (!is.null(band)) {
+    if (!inherits(band, "smallsurv_confband")) {
+      abort("`band` must be a band from confband(); got an object of class ",
+            paste(class(band), collapse = "/"), ".")
+    }
+    bcol <- col
+    if (!is.null(band$strata)) bcol <- col[match(unique(band$strata), st$names)]
+    graphics::lines(band, col = bcol)
   }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)

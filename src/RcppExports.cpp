@@ -112,6 +112,32 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// confband_critical_cpp
+double confband_critical_cpp(std::string type, double level, double aL, double aU);
+RcppExport SEXP _smallsurv_confband_critical_cpp(SEXP typeSEXP, SEXP levelSEXP, SEXP aLSEXP, SEXP aUSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< double >::type level(levelSEXP);
+    Rcpp::traits::input_parameter< double >::type aL(aLSEXP);
+    Rcpp::traits::input_parameter< double >::type aU(aUSEXP);
+    rcpp_result_gen = Rcpp::wrap(confband_critical_cpp(type, level, aL, aU));
+    return rcpp_result_gen;
+END_RCPP
+}
+// confband_prob_cpp
+double confband_prob_cpp(std::string type, double crit, double aL, double aU);
+RcppExport SEXP _smallsurv_confband_prob_cpp(SEXP typeSEXP, SEXP critSEXP, SEXP aLSEXP, SEXP aUSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
+    Rcpp::traits::input_parameter< double >::type crit(critSEXP);
+    Rcpp::traits::input_parameter< double >::type aL(aLSEXP);
+    Rcpp::traits::input_parameter< double >::type aU(aUSEXP);
+    rcpp_result_gen = Rcpp::wrap(confband_prob_cpp(type, crit, aL, aU));
+    return rcpp_result_gen;
+END_RCPP
+}
 // lab_methods_cpp
 Rcpp::CharacterVector lab_methods_cpp();
 RcppExport SEXP _smallsurv_lab_methods_cpp() {
@@ -345,6 +371,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
+    {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
+    {"_smallsurv_confband_prob_cpp", (DL_FUNC) &_smallsurv_confband_prob_cpp, 4},
     {"_smallsurv_lab_methods_cpp", (DL_FUNC) &_smallsurv_lab_methods_cpp, 0},
     {"_smallsurv_lab_pointwise_cpp", (DL_FUNC) &_smallsurv_lab_pointwise_cpp, 6},
     {"_smallsurv_lab_draw_cpp", (DL_FUNC) &_smallsurv_lab_draw_cpp, 3},

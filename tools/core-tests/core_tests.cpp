@@ -7,6 +7,7 @@
 #include "aalen_johansen.h"
 #include "bootstrap.h"
 #include "ci_transform.h"
+#include "confband.h"
 #include "gray.h"
 #include "event_table.h"
 #include "followup.h"
@@ -169,6 +170,20 @@ int main() {
     check(ones == 4, "permuted labels keep the group sizes");
     RmstPermResult pr = rmst_permutation(t.data(), s.data(), g.data(), 7, 40, true, 200, 5);
     check(pr.p[0] > 0 && pr.p[0] <= 1 && pr.p[2] > 0 && pr.p[2] <= 1, "permutation p in (0, 1]");
+  }
+  // Confidence bands: Kolmogorov at (0, 1), a_L = a_U is one normal,
+  // bad ranges throw
+  {
+    const double k = hw_critical_value(0.95, 0.0, 1.0);
+    double ks = 0;
+    for (int j = 1; j <= 100; ++j) ks += (j % 2 ? 2.0 : -2.0) * std::exp(-2.0 * j * j * k * k);
+    check(near(1 - ks, 0.95, 1e-10), "HW critical value at (0, 1) is Kolmogorov's");
+    check(near(ep_noncross_prob(1.7, 0.3, 0.3), std::erf(1.7 / std::sqrt(2.0)), 1e-12), "EP at a_L = a_U");
+    const double c = ep_critical_value(0.9, 0.1, 0.6);
+    check(near(ep_noncross_prob(c, 0.1, 0.6), 0.9, 1e-10), "EP critical value solves P = level");
+    bool threw = false;
+    try { ep_critical_value(0.95, 0.0, 0.5); } catch (const input_error&) { threw = true; }
+    check(threw, "EP with a_L = 0 throws input_error");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
