@@ -47,8 +47,12 @@ demo: install
 	Rscript -e 'rmarkdown::render("vignettes/getting-started.Rmd", output_format = rmarkdown::html_document(toc = TRUE), output_dir = "$(DEMODIR)", quiet = TRUE)' >/dev/null
 	Rscript -e 'out <- smallsurv::report(output_file = "$(DEMODIR)/smallsurv-report.html"); cat("\nReport written to:", out, "\n")'
 
+# every benchmark script writes its own bench/RESULTS-<area>.md; collect.R
+# gathers them (goals first) into bench/RESULTS.md
+BENCHES = km cif logrank rmst small-ci-bpcp small-ci-likelihood coverage
 bench: install
-	Rscript bench/km.R
+	for b in $(BENCHES); do Rscript bench/$$b.R || exit 1; done
+	Rscript bench/collect.R
 
 # C++ core alone under AddressSanitizer/UBSan (no R involved)
 sanitize:

@@ -389,8 +389,8 @@ autoplot.smallsurv_coverage <- function(object, xlab = "Time", palette = NULL, b
                                               upper = "solid"), guide = "none") +
     ggplot2::labs(x = xlab, y = NULL,
                   subtitle = paste0("Nominal ", if (!is.na(lvl)) paste0(format(100 * lvl), "%"),
-                                    " dashed; bars: +/- 2 Monte Carlo SE; non-coverage ",
-                                    "below the lower limit dotted, above the upper solid",
+                                    " dashed; bars: +/- 2 Monte Carlo SE\nnon-coverage: ",
+                                    "truth below the lower limit dotted, above the upper solid",
                                     if (!is.null(design$reps)) paste0(" (", design$reps,
                                                                       " replicates)"))) +
     ggplot2::theme_bw(base_size = base_size) +

@@ -1,6 +1,6 @@
 # bench/km.R -- speed and memory of smallsurv::km() against survival::survfit()
 # and prodlim::prodlim(). A benchmark, not a test: it writes a report
-# (bench/RESULTS.md) and never fails on a goal.
+# (bench/RESULTS-km.md; bench/collect.R gathers every report into bench/RESULTS.md) and never fails on a goal.
 #
 # Usage (from the repository root):
 #   Rscript bench/km.R                 # full run, n = 25 ... 1e7 (~15 min)
@@ -9,7 +9,7 @@
 #   Rscript bench/km.R --out=FILE      # where to write the report
 # The installed smallsurv is used; set SMALLSURV_LIB=/path/to/library to put a
 # library first on .libPaths() (e.g. a private snapshot install). The default
-# report is bench/RESULTS.md for a full run and <tmpdir>/smallsurv-bench-quick.md
+# report is bench/RESULTS-km.md for a full run and <tmpdir>/smallsurv-bench-quick.md
 # otherwise, so that a smoke test never overwrites the full report.
 # Measuring a private snapshot while others edit the working tree, e.g.:
 #   mkdir -p /tmp/snap/src /tmp/snap/lib
@@ -123,7 +123,7 @@ script <- if (length(file_arg)) normalizePath(sub("^--file=", "", file_arg[1])) 
   normalizePath("bench/km.R", mustWork = FALSE)
 bench_dir <- dirname(script)
 full_run <- !quick && is.null(arg_value("sizes"))
-out_file <- arg_value("out", if (full_run) file.path(bench_dir, "RESULTS.md") else
+out_file <- arg_value("out", if (full_run) file.path(bench_dir, "RESULTS-km.md") else
   file.path(Sys.getenv("TMPDIR", "/tmp"), "smallsurv-bench-quick.md"))
 cap_s <- 60
 skip_mem <- has_flag("no-memory")
