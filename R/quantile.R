@@ -78,6 +78,7 @@
 #' fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
 #' quantile(fit, probs = c(0.25, 0.5))
 #' quantile(fit, 0.5, method = "brookmeyer-crowley")
+#' @importFrom stats median quantile
 #' @export
 quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75),
                                   method = c("band", "brookmeyer-crowley"),
