@@ -1,6 +1,6 @@
-// rcpp_beta_ci.cpp -- glue only: the pointwise interval methods of
-// core/beta_ci.h (BPCP, mid-p BPCP, Borkowf) evaluated stratum by stratum on
-// a fit's counts.  Exceptions become R errors in Rcpp's generated wrappers.
+// rcpp_beta_ci.cpp -- glue only: the exact binomial limits of core/beta_ci.h
+// (the pointwise methods of that file are reached through rcpp_pointwise.cpp).
+// Exceptions become R errors in Rcpp's generated wrappers.
 #include <Rcpp.h>
 
 #include "core/beta_ci.h"

@@ -16,8 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 #include <boost/math/policies/policy.hpp>
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/tools/roots.hpp>
@@ -41,11 +39,6 @@ using Pol = policy<promote_double<false>, domain_error<ignore_error>,
                    overflow_error<ignore_error>, evaluation_error<ignore_error>>;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-void check_level(double conf_level) {
-  if (!(conf_level > 0.0 && conf_level < 1.0))
-    throw input_error("conf_level must lie strictly between 0 and 1");
-}
 
 // The order in which to visit the requested times (increasing; NaN last).
 std::vector<std::size_t> visit_order(const double* at, std::size_t k) {
@@ -237,13 +230,13 @@ inline void borkowf_one(double km, double me, double mc, double n, double z, boo
 
 void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double conf_level,
                   bool shrunk, double* lower, double* upper) {
-  check_level(conf_level);
+  check_conf_level(conf_level);
   if (c.m == 0) {
     std::fill(lower, lower + k, kNaN);
     std::fill(upper, upper + k, kNaN);
     return;
   }
-  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
+  const double z = two_sided_z(conf_level);
   const double n = stratum_size(c);
   const std::vector<std::size_t> ord = visit_order(at, k);
   std::size_t j = 0;  // rows with time <= t processed
@@ -344,16 +337,9 @@ double beta_mixture_quantile(double p, double a1, double b1, double a2, double b
 }
 
 
-double chisq_quantile(double p, double df) {
-  if (std::isnan(p) || std::isnan(df) || !(df > 0.0)) return kNaN;
-  if (p <= 0.0) return 0.0;
-  if (p >= 1.0) return std::numeric_limits<double>::infinity();
-  return boost::math::quantile(boost::math::chi_squared_distribution<double, Pol>(df), p);
-}
-
 void binom_exact_ci(double x, double n, double conf_level, bool midp, double* lower,
                     double* upper) {
-  check_level(conf_level);
+  check_conf_level(conf_level);
   if (!(n >= 0.0) || !(x >= 0.0) || x > n) throw input_error("need 0 <= x <= n");
   const double a = 1.0 - conf_level;
   // Clopper-Pearson: quantiles of Beta(x, n - x + 1) and Beta(x + 1, n - x);
@@ -413,13 +399,13 @@ struct MidpLimits {
 
 void bpcp_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
              double* lower, double* upper) {
-  check_level(conf_level);
+  check_conf_level(conf_level);
   bpcp_sweep(c, at, k, BpcpLimits{1.0 - conf_level}, lower, upper);
 }
 
 void bpcp_midp_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
                   double* lower, double* upper) {
-  check_level(conf_level);
+  check_conf_level(conf_level);
   bpcp_sweep(c, at, k, MidpLimits{1.0 - conf_level}, lower, upper);
 }
 

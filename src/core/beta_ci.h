@@ -68,8 +68,6 @@ double beta_quantile(double p, double a, double b);
 double beta_cdf(double x, double a, double b);
 // Quantile of the 50/50 mixture of Beta(a1, b1) and Beta(a2, b2).
 double beta_mixture_quantile(double p, double a1, double b1, double a2, double b2);
-// Chi-square quantile with df degrees of freedom.
-double chisq_quantile(double p, double df);
 // Clopper-Pearson and mid-p binomial limits for x successes of n.
 void binom_exact_ci(double x, double n, double conf_level, bool midp, double* lower,
                     double* upper);

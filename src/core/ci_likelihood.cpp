@@ -17,11 +17,6 @@ namespace {
 const double kInf = std::numeric_limits<double>::infinity();
 const double kEps = std::numeric_limits<double>::epsilon();
 
-void check_level(double conf_level) {
-  if (!(conf_level > 0.0 && conf_level < 1.0))
-    throw input_error("conf_level must lie strictly between 0 and 1");
-}
-
 // Index of the last row with time <= t, or -1 (before the first row).  NaN
 // times give -1 too (the caller writes NaN for them).
 long last_row(const CountsView& c, double t) {
@@ -187,8 +182,8 @@ void tg_limits(const TgTerms& t, std::size_t J, double chi2, double* lo, double*
 
 void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
            double* lower, double* upper) {
-  check_level(conf_level);
-  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
+  check_conf_level(conf_level);
+  const double z = two_sided_z(conf_level);
   const double chi2 = z * z;
   // the terms in row order, and how many of them lie at or before each row
   TgTerms terms;
@@ -246,8 +241,8 @@ struct KmRows {
 
 void rothman_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
                 double* lower, double* upper) {
-  check_level(conf_level);
-  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
+  check_conf_level(conf_level);
+  const double z = two_sided_z(conf_level);
   const double z2 = z * z;
   const KmRows km(c);
   for (std::size_t i = 0; i < k; ++i) {
@@ -278,8 +273,8 @@ void rothman_at(const CountsView& c, const double* at, std::size_t k, double con
 
 void peto_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
              double* lower, double* upper) {
-  check_level(conf_level);
-  const double z = normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
+  check_conf_level(conf_level);
+  const double z = two_sided_z(conf_level);
   const KmRows km(c);
   for (std::size_t i = 0; i < k; ++i) {
     if (std::isnan(at[i])) {

@@ -1,6 +1,8 @@
 // confband.cpp -- see confband.h for the mathematics and references.
 #include "confband.h"
 
+#include "normal.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -149,10 +151,6 @@ double increasing_root(F f, double lo, double hi) {
   return (lo + hi) / 2.0;
 }
 
-void check_level(double level) {
-  if (!(level > 0.0 && level < 1.0)) throw input_error("confidence level must be in (0, 1)");
-}
-
 }  // namespace
 
 double hw_noncross_prob(double k, double aL, double aU) {
@@ -234,13 +232,13 @@ double ep_noncross_prob(double c, double aL, double aU) {
 }
 
 double hw_critical_value(double level, double aL, double aU) {
-  check_level(level);
+  check_conf_level(level);
   hw_noncross_prob(1.0, aL, aU);  // validates the range
   return increasing_root([&](double k) { return hw_noncross_prob(k, aL, aU) - level; }, 1e-8, 2.0);
 }
 
 double ep_critical_value(double level, double aL, double aU) {
-  check_level(level);
+  check_conf_level(level);
   ep_noncross_prob(1.0, aL, aU);
   return increasing_root([&](double c) { return ep_noncross_prob(c, aL, aU) - level; }, 1e-8, 4.0);
 }

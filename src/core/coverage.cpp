@@ -61,13 +61,9 @@ inline bool greenwood_edge(const CountsView& c, double t, double S, double se, d
   return false;
 }
 
-inline double z_of(double conf_level) {
-  return normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
-}
-
 void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
                          double conf_level, double* lower, double* upper) {
-  const double z = z_of(conf_level);
+  const double z = two_sided_z(conf_level);
   greenwood_walk(c, at, k, [&](std::size_t i, double t, double S, double se) {
     if (greenwood_edge(c, t, S, se, lower + i, upper + i)) return;
     ci_transform(type, &S, &se, nullptr, 1, true, z, lower + i, upper + i);
@@ -104,7 +100,7 @@ void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, doub
 // wilson_neff(), undefined where p is 0 or 1 or se(p) is 0.
 void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
                            double conf_level, double* lower, double* upper) {
-  const double z = z_of(conf_level);
+  const double z = two_sided_z(conf_level);
   greenwood_walk(c, at, k, [&](std::size_t i, double t, double p, double se_log) {
     if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
     const double se = p * se_log;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "event_table.h"  // input_error
+
 namespace smallsurv {
 
 namespace {
@@ -57,6 +59,15 @@ double normal_quantile(double p) {
             0.59983220655588793769) * r + 1.0);
   }
   return (q < 0.0) ? -val : val;
+}
+
+void check_conf_level(double conf_level) {
+  if (!(conf_level > 0.0 && conf_level < 1.0))
+    throw input_error("conf_level must lie strictly between 0 and 1");
+}
+
+double two_sided_z(double conf_level) {
+  return normal_quantile(1.0 - (1.0 - conf_level) / 2.0);
 }
 
 }  // namespace smallsurv

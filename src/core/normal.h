@@ -15,5 +15,13 @@ namespace smallsurv {
 // Accurate in both tails (use -normal_quantile(q) for an upper-tail q).
 double normal_quantile(double p);
 
+// Throws input_error unless 0 < conf_level < 1 (R validates first; this is
+// the core's last line of defence, shared by every interval method).
+void check_conf_level(double conf_level);
+
+// The two-sided critical value z = qnorm(1 - (1 - conf_level) / 2), written
+// as R writes it so the two agree to the last bit.
+double two_sided_z(double conf_level);
+
 }  // namespace smallsurv
 #endif
