@@ -273,11 +273,7 @@ autoplot.smallsurv_maturity <- function(object, xlab = "Time", palette = NULL, b
                                                            colour = .data$curve),
                                  linetype = "dotted", show.legend = FALSE)
   }
-  rule_txt <- c(if (!is.null(rules$min.risk)) paste0("at least ", rules$min.risk, " at risk"),
-                if (!is.null(rules$min.fraction)) paste0("at least ", 100 * rules$min.fraction,
-                                                         "% of the curve's patients at risk"),
-                if (!is.null(rules$max.drop)) paste0("one more event changes the curve by at ",
-                                                     "most ", rules$max.drop))
+  rule_txt <- maturity_rule_text(rules, object$type)
   p + ggplot2::facet_wrap(ggplot2::vars(.data$panel), ncol = 1L, scales = "free_y") +
     ggplot2::scale_colour_manual(values = stats::setNames(col, labels),
                                  name = if (length(curves) > 1L) strata_title(curves) else NULL) +
@@ -441,25 +437,9 @@ strata_title <- function(names) {
 # Maturity time of each curve (Inf: none): from a result of maturity() for
 # this fit, or from a list of its rules (needs maturity()).
 gg_maturity <- function(maturity, fit) {
-  n <- length(fit_strata(fit)$from)
-  if (is.null(maturity)) return(rep(Inf, n))
-  if (!inherits(maturity, "smallsurv_maturity")) {
-    if (!is.list(maturity) || is.null(names(maturity)) ||
-        !all(names(maturity) %in% c("min.risk", "min.fraction", "max.drop"))) {
-      abort("`maturity` must be a result of maturity() or a list of its rules named ",
-            "`min.risk`, `min.fraction`, `max.drop`; got ", deparse1(maturity), ".")
-    }
-    fn <- get0("maturity", envir = asNamespace("smallsurv"), inherits = FALSE)
-    if (is.null(fn)) abort("`maturity` as a list of rules needs maturity(), which this ",
-                           "version of smallsurv does not have.")
-    maturity <- do.call(fn, c(list(fit), maturity))
-  }
-  lim <- maturity$limits
-  if (is.null(lim) || nrow(lim) != n) {
-    abort("`maturity` was computed for ", if (is.null(lim)) 0L else nrow(lim), " curve(s); ",
-          "`object` has ", n, ".")
-  }
-  out <- lim$time
+  m <- resolve_maturity(maturity, fit)
+  if (is.null(m)) return(rep(Inf, length(fit_strata(fit)$from)))
+  out <- m$limits$time
   out[is.na(out)] <- Inf
   out
 }

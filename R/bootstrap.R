@@ -2,22 +2,9 @@
 # cif(): argument checks, the resampling units and the call of the C++
 # kernel (src/core/bootstrap.cpp). Registered in conf-int.R.
 
-# `reps` and `seed`, checked before any work; a NULL seed is drawn from R's
-# generator, so set.seed() makes the interval reproducible.
+# `reps` and `seed`, checked before any work (R/checks.R).
 check_boot_args <- function(reps, seed) {
-  if (!is.numeric(reps) || length(reps) != 1L || !is.finite(reps) || reps != round(reps) ||
-      reps < 2 || reps > 1e6) {
-    abort("`reps` must be a single whole number between 2 and 1e6 (the number of bootstrap ",
-          "replicates); got ", deparse1(reps), ".")
-  }
-  if (is.null(seed)) {
-    seed <- sample.int(.Machine$integer.max, 1L)
-  } else if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
-             seed != round(seed) || seed < 0 || seed > 2^53) {
-    abort("`seed` must be NULL or a single whole number between 0 and 2^53; got ",
-          deparse1(seed), ".")
-  }
-  list(reps = as.double(reps), seed = as.double(seed))
+  list(reps = check_reps(reps, 2, 1e6, "bootstrap replicates"), seed = check_seed(seed))
 }
 
 # Resampling units: the clusters given by `id` (1-based codes in order of

@@ -112,3 +112,28 @@ check_dots <- function(dots, verb, method = NULL) {
   abort(verb, "(): unused argument", if (length(nm) > 1L) "s" else "", ": ",
         paste(msg, collapse = ", "), ".")
 }
+
+# A number of replicates: a single whole number in [min, max]; `what` names
+# them in the message (e.g. "bootstrap replicates").
+check_reps <- function(reps, min, max, what) {
+  if (!is.numeric(reps) || length(reps) != 1L || !is.finite(reps) || reps != round(reps) ||
+      reps < min || reps > max) {
+    abort("`reps` must be a single whole number between ", format(min), " and ",
+          sub("e\\+0?", "e", format(max, scientific = max >= 1e5)), " (the number of ", what, "); got ",
+          deparse1(reps), ".")
+  }
+  as.double(reps)
+}
+
+# A seed for smallsurv's own generator (src/core/rng.h): a whole number in
+# [0, 2^53]; NULL draws one from R's generator, so set.seed() makes the
+# result reproducible.
+check_seed <- function(seed) {
+  if (is.null(seed)) return(as.double(sample.int(.Machine$integer.max, 1L)))
+  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
+      seed != round(seed) || seed < 0 || seed > 2^53) {
+    abort("`seed` must be NULL or a single whole number between 0 and 2^53; got ",
+          deparse1(seed), ".")
+  }
+  as.double(seed)
+}

@@ -130,6 +130,25 @@ check_ci_applicable <- function(method, input) {
   invisible(method)
 }
 
+# compute() for the methods of the core's table of pointwise intervals
+# (src/core/pointwise.cpp: BPCP, Borkowf, likelihood-ratio, Rothman, Peto):
+# the limits at every row of the fit, from the fit's own counts, stratum by
+# stratum. With `start_rows` the fit gains a row at the start time of each
+# stratum (add_start_rows(), R/ci-bpcp.R) carrying the interval before the
+# first observed time, and is returned as `fit`.
+pointwise_ci <- function(name, start_rows = FALSE) {
+  force(name)
+  function(fit, input, conf.level, ...) {
+    st <- fit_strata(fit)
+    rows <- as.integer(st$to - st$from + 1L)
+    out <- if (start_rows) add_start_rows(fit)$fit else fit
+    st_out <- fit_strata(out)
+    r <- pointwise_ci_cpp(name, fit$time, fit$n.risk, fit$n.event, fit$n.censor, rows,
+                          out$time, as.integer(st_out$to - st_out$from + 1L), conf.level)
+    list(lower = r$lower, upper = r$upper, fit = if (start_rows) out)
+  }
+}
+
 # The Greenwood-type transforms, computed in C++ with survival::survfit()'s
 # edge rules (src/core/ci_transform.cpp).
 transform_ci <- function(type) {

@@ -160,20 +160,15 @@ check_band_time <- function(x, arg) {
   }
 }
 
-# The band from S, sigma^2 (Greenwood sum), n and the critical value.
+# The band from S, sigma^2 (Greenwood sum), n and the critical value: the
+# pointwise transforms of ci_transform.cpp with the band's standard error on
+# the log scale (equal precision: sigma; Hall-Wellner: (1 + n sigma^2) /
+# sqrt(n)) and the critical value in place of z. The band's range never
+# reaches S = 0 or 1, where the pointwise edge rules would apply.
 band_limits <- function(S, sig2, n, crit, type, transform) {
-  w <- if (type == "equal-precision") crit * sqrt(sig2) else crit * (1 + n * sig2) / sqrt(n)
-  switch(transform,
-         "plain" = list(lower = pmax(S * (1 - w), 0), upper = pmin(S * (1 + w), 1)),
-         "log-log" = {
-           theta <- exp(w / log(S))
-           list(lower = S^(1 / theta), upper = S^theta)
-         },
-         "arcsin" = {
-           a <- asin(sqrt(S))
-           h <- 0.5 * w * sqrt(S / (1 - S))
-           list(lower = sin(pmax(0, a - h))^2, upper = sin(pmin(pi / 2, a + h))^2)
-         })
+  se <- if (type == "equal-precision") sqrt(sig2) else (1 + n * sig2) / sqrt(n)
+  r <- ci_transform_cpp(transform, S, se, NULL, TRUE, crit)
+  list(lower = r$lower, upper = r$upper)
 }
 
 band_title <- function(x) {

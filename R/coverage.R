@@ -136,17 +136,8 @@ ci_coverage <- function(n, times, methods = NULL, reps = 10000, seed = NULL, eve
   check_times_arg(times)
   times <- sort(unique(as.double(times)))
   methods <- check_lab_methods(methods)
-  if (!is.numeric(reps) || length(reps) != 1L || !is.finite(reps) || reps != round(reps) ||
-      reps < 1 || reps > 1e8) {
-    abort("`reps` must be a single whole number between 1 and 1e8; got ", deparse1(reps), ".")
-  }
-  if (is.null(seed)) {
-    seed <- sample.int(.Machine$integer.max, 1L)
-  } else if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
-             seed != round(seed) || seed < 0 || seed > 2^53) {
-    abort("`seed` must be NULL or a single whole number between 0 and 2^53; got ",
-          deparse1(seed), ".")
-  }
+  reps <- check_reps(reps, 1, 1e8, "simulated cohorts")
+  seed <- check_seed(seed)
   check_conf_level(conf.level)
   num1 <- function(x, arg, ok, what) {
     if (!is.numeric(x) || length(x) != 1L || is.na(x) || !ok(x)) {

@@ -147,8 +147,7 @@ rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action
   if (!is.null(tau) && tau <= 0) abort("`tau` must be positive; got ", deparse1(tau), ".")
   perm <- NULL
   if (permutation) {
-    ba <- check_boot_args(reps, seed)
-    perm <- list(reps = ba$reps, seed = ba$seed)
+    perm <- list(reps = check_reps(reps, 2, 1e6, "permutations"), seed = check_seed(seed))
   }
   input <- surv_input(mcall, parent.frame(), allow_entry = FALSE)
   rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall)

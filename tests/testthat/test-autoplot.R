@@ -124,9 +124,10 @@ test_that("autoplot() errors name the argument", {
 test_that("maturity: solid up to the maturity time, faded or stopped after, split bands", {
   skip_if_not_installed("patchwork")
   fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
-  # a maturity() result as that function returns it (only `limits$time` is used)
-  m <- structure(list(limits = data.frame(strata = names(fit$strata), time = c(5, 6))),
-                 class = "smallsurv_maturity")
+  # a maturity() result with chosen times (the structure maturity() returns:
+  # `strata` names the curves, `limits$time` is where each stops being readable)
+  m <- maturity(fit)
+  m$limits$time <- c(5, 6)
   p <- parts(ggplot2::autoplot(fit, maturity = m))$curves
   steps <- which(vapply(p$layers, function(l) inherits(l$geom, "GeomStep"), logical(1)))
   expect_length(steps, 2L)
