@@ -234,12 +234,14 @@ reverse_km_impl <- function(input, strata, ties, conf.level, conf.type, call) {
   new_km(res, rin, ci_method(conf.type), conf.level, FALSE, call)
 }
 
+# Quartiles of the reverse Kaplan-Meier fit and the inverted pointwise band,
+# by smallsurv's own quantile method with survival's inversion rule (the
+# result of survival's quantile.survfit()); one row per group.
 fu_quantiles <- function(fit, ngroup) {
-  y <- fit
-  class(y) <- "survfit"
-  q <- stats::quantile(y, probs = c(0.25, 0.5, 0.75), conf.int = TRUE)
-  m <- function(v) matrix(v, nrow = ngroup, ncol = 3L)
-  list(quantile = m(q$quantile), lower = m(q$lower), upper = m(q$upper))
+  q <- quantile.smallsurv_km(fit, probs = c(0.25, 0.5, 0.75), method = "band",
+                             inversion = "survival")
+  m <- function(v) matrix(v, nrow = ngroup, ncol = 3L, byrow = TRUE)
+  list(quantile = m(q$estimate), lower = m(q$lower), upper = m(q$upper))
 }
 
 new_followup <- function(input, dates, ties, conf.level, conf.type, unit, divisor, call) {
