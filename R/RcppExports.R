@@ -85,6 +85,14 @@ rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {
     .Call(`_smallsurv_rmst_fit_cpp`, stop, status, strata, nstrata, tau, timefix)
 }
 
+rmst_tau_bound_cpp <- function(last_time, last_event) {
+    .Call(`_smallsurv_rmst_tau_bound_cpp`, last_time, last_event)
+}
+
+rmst_contrast_cpp <- function(rb, vb, ra, va, tau) {
+    .Call(`_smallsurv_rmst_contrast_cpp`, rb, vb, ra, va, tau)
+}
+
 rmst_perm_cpp <- function(time, status, group, tau, timefix, reps, seed) {
     .Call(`_smallsurv_rmst_perm_cpp`, time, status, group, tau, timefix, reps, seed)
 }

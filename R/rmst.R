@@ -29,10 +29,13 @@
 #' p-values are two-sided Wald tests of \eqn{\Delta = 0} and of a log
 #' ratio = 0. In `tidy()` the `std.error` of a ratio is the standard error
 #' of its *logarithm*. When no group has an event before `tau` (both
-#' variances 0) the difference is exactly 0 and its p-value `NaN` (0/0);
-#' survRM2's sum of areas can leave a rounding residue (~1e-15) there that
-#' it reports as p = 0. An RMTL of 0 (no event before `tau`) makes the RMTL
-#' ratio undefined, as in survRM2.
+#' variances 0) the difference is exactly 0 and its p-value 1: a zero
+#' standard error gives the Wald statistic 0 when the estimate is 0 and
+#' \eqn{\pm\infty}{+-Inf} (p-value 0) otherwise, the convention of the
+#' studentized permutation statistic too (one C++ implementation serves
+#' both). survRM2 computes 0/0 there (`NaN`), and its sum of areas can
+#' leave a rounding residue (~1e-15) that it reports as p = 0. An RMTL of 0
+#' (no event before `tau`) makes the RMTL ratio undefined, as in survRM2.
 #'
 #' @section Choice of tau:
 #' A group's Kaplan-Meier curve is known up to its largest observed time,
@@ -155,9 +158,10 @@ rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action
 
 # The largest allowed tau given each group's largest observed time and
 # whether its curve ends in an event (survRM2's rule, any number of groups).
+# The rule lives in the C++ core (rmst_tau_bound), which rmst_fit_cpp()
+# applies in the same pass; this wrapper exposes it for tests.
 rmst_tau_bound <- function(last_time, last_event) {
-  cens <- last_event == 0
-  min(max(last_time), if (any(cens)) min(last_time[cens]) else Inf)
+  rmst_tau_bound_cpp(as.numeric(last_time), as.numeric(last_event))
 }
 
 # The only place that calls the C++ RMST kernels.
@@ -166,22 +170,23 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
   ng <- if (is.null(strata)) 1L else nlevels(strata)
   labels <- if (is.null(strata)) "all" else levels(strata)
   sc <- if (is.null(strata)) NULL else as.integer(strata)
-  # first pass with tau = Inf-like value only to learn the curves' ends
-  probe <- rmst_fit_cpp(input$time, input$status, sc, ng, max(input$time) + 1, timefix)
-  bound <- rmst_tau_bound(probe$last_time, probe$last_event)
+  # one pass: the curves' ends, the bound, and the estimates at tau (the
+  # bound when tau is NULL) when tau is allowed
+  res <- rmst_fit_cpp(input$time, input$status, sc, ng, if (is.null(tau)) NA_real_ else tau,
+                      timefix)
+  bound <- res$tau_bound
   note <- if (is.null(tau)) "default: the largest allowed value" else "specified"
   if (is.null(tau)) {
     tau <- bound
     if (!(tau > 0)) abort("rmst(): the largest allowed `tau` is ", format(tau),
                           " (every curve ends at time 0); there is nothing to estimate.")
   } else if (tau > bound) {
-    ends <- paste0(labels, ": ", format(probe$last_time, trim = TRUE),
-                   ifelse(probe$last_event == 1, " (event)", " (censored)"), collapse = "; ")
+    ends <- paste0(labels, ": ", format(res$last_time, trim = TRUE),
+                   ifelse(res$last_event == 1, " (event)", " (censored)"), collapse = "; ")
     abort("`tau` = ", format(tau), " is beyond the largest allowed value ", format(bound),
           ": the Kaplan-Meier curve of a group whose last observation is censored is unknown ",
           "after that time (largest observed times: ", ends, ").")
   }
-  res <- rmst_fit_cpp(input$time, input$status, sc, ng, tau, timefix)
   z <- stats::qnorm(1 - (1 - conf.level) / 2)
   se <- sqrt(res$var)
   groups <- data.frame(group = labels, n = res$n, events = res$events, rmst = res$rmst,
@@ -222,22 +227,20 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
 }
 
 # Difference, RMST ratio and RMTL ratio of group b against group a
-# (survRM2::rmst2's formulas).
+# (survRM2::rmst2's formulas). The estimates, standard errors and Wald
+# statistics come from the C++ core (rmst_contrasts(), which the
+# permutation test uses too); a zero standard error gives the statistic 0
+# (p-value 1) when the estimate is 0 and +-Inf (p-value 0) otherwise.
 rmst_contrast <- function(rb, vb, ra, va, tau, z, label) {
-  lb <- tau - rb
-  la <- tau - ra
-  wald <- function(est, se) 2 * stats::pnorm(-abs(est) / se)
-  d <- rb - ra
-  dse <- sqrt(vb + va)
-  lr <- log(rb) - log(ra)
-  lrse <- sqrt(vb / rb^2 + va / ra^2)
-  ll <- log(lb) - log(la)
-  llse <- sqrt(vb / lb^2 + va / la^2)
+  k <- rmst_contrast_cpp(rb, vb, ra, va, tau)
+  est <- k$estimate[1L, ]
+  se <- k$std.error[1L, ]
+  low <- est - z * se
+  high <- est + z * se
   data.frame(term = c("difference", "ratio", "rmtl_ratio"), group = label,
-             estimate = c(d, exp(lr), exp(ll)), std.error = c(dse, lrse, llse),
-             conf.low = c(d - z * dse, exp(lr - z * lrse), exp(ll - z * llse)),
-             conf.high = c(d + z * dse, exp(lr + z * lrse), exp(ll + z * llse)),
-             p.value = c(wald(d, dse), wald(lr, lrse), wald(ll, llse)),
+             estimate = c(est[1L], exp(est[2:3])), std.error = se,
+             conf.low = c(low[1L], exp(low[2:3])), conf.high = c(high[1L], exp(high[2:3])),
+             p.value = 2 * stats::pnorm(-abs(k$statistic[1L, ])),
              stringsAsFactors = FALSE)
 }
 

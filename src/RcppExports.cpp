@@ -335,6 +335,31 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// rmst_tau_bound_cpp
+double rmst_tau_bound_cpp(Rcpp::NumericVector last_time, Rcpp::NumericVector last_event);
+RcppExport SEXP _smallsurv_rmst_tau_bound_cpp(SEXP last_timeSEXP, SEXP last_eventSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type last_time(last_timeSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type last_event(last_eventSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_tau_bound_cpp(last_time, last_event));
+    return rcpp_result_gen;
+END_RCPP
+}
+// rmst_contrast_cpp
+Rcpp::List rmst_contrast_cpp(Rcpp::NumericVector rb, Rcpp::NumericVector vb, Rcpp::NumericVector ra, Rcpp::NumericVector va, double tau);
+RcppExport SEXP _smallsurv_rmst_contrast_cpp(SEXP rbSEXP, SEXP vbSEXP, SEXP raSEXP, SEXP vaSEXP, SEXP tauSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type rb(rbSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type vb(vbSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type ra(raSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type va(vaSEXP);
+    Rcpp::traits::input_parameter< double >::type tau(tauSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_contrast_cpp(rb, vb, ra, va, tau));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rmst_perm_cpp
 Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::IntegerVector group, double tau, bool timefix, double reps, double seed);
 RcppExport SEXP _smallsurv_rmst_perm_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP groupSEXP, SEXP tauSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
@@ -386,6 +411,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
+    {"_smallsurv_rmst_tau_bound_cpp", (DL_FUNC) &_smallsurv_rmst_tau_bound_cpp, 2},
+    {"_smallsurv_rmst_contrast_cpp", (DL_FUNC) &_smallsurv_rmst_contrast_cpp, 5},
     {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
     {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},
     {NULL, NULL, 0}

@@ -9,9 +9,11 @@
 #include "core/event_table.h"
 #include "core/rmst.h"
 
-// RMST and its variance per stratum (right-censored, unweighted input,
-// validated in R), with each stratum's number of observations and events
-// up to tau.
+// One pass over the data: the event table, each stratum's curve end, the
+// largest allowed tau (rmst_tau_bound) and, when `tau` (NA: that bound) is
+// in (0, bound], the RMST and its variance per stratum with each stratum's
+// number of observations and events up to tau (NA otherwise: the caller
+// reports the error).  Right-censored, unweighted input, validated in R.
 // [[Rcpp::export(rng = false)]]
 Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
                         Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau,
@@ -20,31 +22,70 @@ Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
   smallsurv_glue::fill_surv_input(h, stop, status, 1, R_NilValue, R_NilValue, strata, nstrata,
                                   timefix);
   const smallsurv::EventTable tab = smallsurv::build_event_table(h.in, false);
-  const std::vector<smallsurv::RmstEstimate> est = smallsurv::rmst_table(tab, tau);
-  Rcpp::NumericVector rmst(tab.nstrata), var(tab.nstrata), events(tab.nstrata),
-      last_time(tab.nstrata), last_event(tab.nstrata);
+  const std::vector<smallsurv::RmstCurveEnd> ends = smallsurv::rmst_curve_ends(tab);
+  const double bound = smallsurv::rmst_tau_bound(ends.data(), ends.size());
+  if (ISNAN(tau)) tau = bound;
+  const bool ok = tau > 0.0 && tau <= bound;
+  Rcpp::NumericVector rmst(tab.nstrata, NA_REAL), var(tab.nstrata, NA_REAL),
+      events(tab.nstrata, NA_REAL), last_time(tab.nstrata), last_event(tab.nstrata);
   Rcpp::IntegerVector nobs(tab.nstrata);
+  std::vector<smallsurv::RmstEstimate> est;
+  if (ok) est = smallsurv::rmst_table(tab, tau);
   for (int s = 0; s < tab.nstrata; ++s) {
+    nobs[s] = static_cast<int>(tab.n_obs[s]);
+    last_time[s] = ends[s].last_time;
+    last_event[s] = ends[s].last_event;
+    if (!ok) continue;
     rmst[s] = est[s].rmst;
     var[s] = est[s].var;
-    nobs[s] = static_cast<int>(tab.n_obs[s]);
     double ev = 0.0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       if (tab.time[r] <= tau) ev += tab.n_event[r];
     }
     events[s] = ev;
-    const std::size_t a = tab.offset[s], b = tab.offset[s + 1];
-    last_time[s] = b > a ? tab.time[b - 1] : NA_REAL;
-    // the curve ends in an event (and reaches 0) when every subject at risk
-    // at the last time has the event there
-    last_event[s] = b > a ? static_cast<double>(tab.n_event[b - 1] == tab.n_risk[b - 1] &&
-                                                tab.n_censor[b - 1] == 0.0)
-                          : NA_REAL;
   }
   return Rcpp::List::create(Rcpp::Named("rmst") = rmst, Rcpp::Named("var") = var,
                             Rcpp::Named("n") = nobs, Rcpp::Named("events") = events,
                             Rcpp::Named("last_time") = last_time,
-                            Rcpp::Named("last_event") = last_event);
+                            Rcpp::Named("last_event") = last_event,
+                            Rcpp::Named("tau") = tau, Rcpp::Named("tau_bound") = bound);
+}
+
+// The largest allowed tau from the curves' ends (core rmst_tau_bound).
+// [[Rcpp::export(rng = false)]]
+double rmst_tau_bound_cpp(Rcpp::NumericVector last_time, Rcpp::NumericVector last_event) {
+  if (last_event.size() != last_time.size())
+    Rcpp::stop("last_time and last_event differ in length");
+  std::vector<smallsurv::RmstCurveEnd> ends(static_cast<std::size_t>(last_time.size()));
+  for (R_xlen_t i = 0; i < last_time.size(); ++i) {
+    ends[i].last_time = last_time[i];
+    ends[i].last_event = last_event[i];
+  }
+  return smallsurv::rmst_tau_bound(ends.data(), ends.size());
+}
+
+// The three contrasts of group b against group a (core rmst_contrasts):
+// estimates (difference, log ratio, log RMTL ratio), standard errors and
+// studentized statistics, vectorised over pairs.
+// [[Rcpp::export(rng = false)]]
+Rcpp::List rmst_contrast_cpp(Rcpp::NumericVector rb, Rcpp::NumericVector vb,
+                             Rcpp::NumericVector ra, Rcpp::NumericVector va, double tau) {
+  const R_xlen_t k = rb.size();
+  if (vb.size() != k || ra.size() != k || va.size() != k)
+    Rcpp::stop("rb, vb, ra and va differ in length");
+  Rcpp::NumericMatrix est(k, 3), se(k, 3), stat(k, 3);
+  for (R_xlen_t i = 0; i < k; ++i) {
+    smallsurv::RmstContrast c[3];
+    smallsurv::rmst_contrasts(smallsurv::RmstEstimate{rb[i], vb[i]},
+                              smallsurv::RmstEstimate{ra[i], va[i]}, tau, c);
+    for (int j = 0; j < 3; ++j) {
+      est(i, j) = c[j].estimate;
+      se(i, j) = c[j].se;
+      stat(i, j) = c[j].statistic;
+    }
+  }
+  return Rcpp::List::create(Rcpp::Named("estimate") = est, Rcpp::Named("std.error") = se,
+                            Rcpp::Named("statistic") = stat);
 }
 
 // Studentized permutation test of group 1 against group 0 (codes 0/1).

@@ -66,28 +66,61 @@ std::vector<RmstEstimate> rmst_table(const EventTable& tab, double tau) {
   return out;
 }
 
-void rmst_statistics(const RmstEstimate& g1, const RmstEstimate& g0, double tau, double* out3) {
+std::vector<RmstCurveEnd> rmst_curve_ends(const EventTable& tab) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<RmstCurveEnd> out(static_cast<std::size_t>(tab.nstrata));
+  for (int s = 0; s < tab.nstrata; ++s) {
+    const std::size_t a = tab.offset[s], b = tab.offset[s + 1];
+    if (b > a) {
+      out[s].last_time = tab.time[b - 1];
+      out[s].last_event = static_cast<double>(tab.n_event[b - 1] == tab.n_risk[b - 1] &&
+                                              tab.n_censor[b - 1] == 0.0);
+    } else {
+      out[s].last_time = nan;
+      out[s].last_event = nan;
+    }
+  }
+  return out;
+}
+
+double rmst_tau_bound(const RmstCurveEnd* ends, std::size_t k) {
+  const double inf = std::numeric_limits<double>::infinity();
+  double largest = -inf, censored = inf;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (std::isnan(ends[i].last_time) || std::isnan(ends[i].last_event))
+      return std::numeric_limits<double>::quiet_NaN();
+    largest = std::fmax(largest, ends[i].last_time);
+    if (ends[i].last_event == 0.0) censored = std::fmin(censored, ends[i].last_time);
+  }
+  return std::fmin(largest, censored);
+}
+
+void rmst_contrasts(const RmstEstimate& g1, const RmstEstimate& g0, double tau,
+                    RmstContrast* out3) {
   const auto ratio = [](double num, double se) {
     if (se > 0.0) return num / se;
     if (num == 0.0) return 0.0;
     return num > 0.0 ? std::numeric_limits<double>::infinity()
                      : -std::numeric_limits<double>::infinity();
   };
-  out3[0] = ratio(g1.rmst - g0.rmst, std::sqrt(g1.var + g0.var));
-  const double l1 = tau - g1.rmst, l0 = tau - g0.rmst;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (g1.rmst > 0.0 && g0.rmst > 0.0) {
-    out3[1] = ratio(std::log(g1.rmst) - std::log(g0.rmst),
-                    std::sqrt(g1.var / g1.rmst / g1.rmst + g0.var / g0.rmst / g0.rmst));
-  } else {
-    out3[1] = nan;
-  }
-  if (l1 > 0.0 && l0 > 0.0) {
-    out3[2] = ratio(std::log(l1) - std::log(l0),
-                    std::sqrt(g1.var / l1 / l1 + g0.var / l0 / l0));
-  } else {
-    out3[2] = nan;
-  }
+  out3[0].estimate = g1.rmst - g0.rmst;
+  out3[0].se = std::sqrt(g1.var + g0.var);
+  out3[0].statistic = ratio(out3[0].estimate, out3[0].se);
+  const double l1 = tau - g1.rmst, l0 = tau - g0.rmst;
+  out3[1].estimate = std::log(g1.rmst) - std::log(g0.rmst);
+  out3[1].se = std::sqrt(g1.var / (g1.rmst * g1.rmst) + g0.var / (g0.rmst * g0.rmst));
+  out3[1].statistic = (g1.rmst > 0.0 && g0.rmst > 0.0) ? ratio(out3[1].estimate, out3[1].se)
+                                                        : nan;
+  out3[2].estimate = std::log(l1) - std::log(l0);
+  out3[2].se = std::sqrt(g1.var / (l1 * l1) + g0.var / (l0 * l0));
+  out3[2].statistic = (l1 > 0.0 && l0 > 0.0) ? ratio(out3[2].estimate, out3[2].se) : nan;
+}
+
+void rmst_statistics(const RmstEstimate& g1, const RmstEstimate& g0, double tau, double* out3) {
+  RmstContrast c[3];
+  rmst_contrasts(g1, g0, tau, c);
+  for (int k = 0; k < 3; ++k) out3[k] = c[k].statistic;
 }
 
 void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, std::size_t b,

@@ -46,12 +46,41 @@ RmstEstimate rmst_curve(const double* time, const double* n_risk, const double* 
 // Every stratum of an event table (unweighted, right-censored).
 std::vector<RmstEstimate> rmst_table(const EventTable& tab, double tau);
 
-// The three studentized statistics of group 1 against group 0:
-//   difference  (r1 - r0) / sqrt(v1 + v0)
-//   ratio       (log r1 - log r0) / sqrt(v1 / r1^2 + v0 / r0^2)
-//   rmtl ratio  (log l1 - log l0) / sqrt(v1 / l1^2 + v0 / l0^2),  l = tau - r
-// A zero standard error gives 0 when the numerator is 0 and +-Inf
-// otherwise; a log of 0 gives NaN.
+// Where each stratum's curve ends: its largest observed time and whether
+// the curve ends in an event there (every subject at risk at that time has
+// the event; 1 or 0); NaN for an empty stratum.
+struct RmstCurveEnd {
+  double last_time = 0.0;
+  double last_event = 0.0;
+};
+std::vector<RmstCurveEnd> rmst_curve_ends(const EventTable& tab);
+
+// The largest allowed tau (survRM2's rule, any number of groups): the
+// largest last time, but no later than the smallest last time of a curve
+// that ends censored.  NaN when any end is NaN.
+double rmst_tau_bound(const RmstCurveEnd* ends, std::size_t k);
+
+// The three contrasts of group 1 against group 0 (survRM2::rmst2's Wald
+// formulas), each as an estimate on the scale of the test, its standard
+// error and the studentized statistic:
+//   [0] difference  r1 - r0,               se sqrt(v1 + v0)
+//   [1] ratio       log r1 - log r0,       se sqrt(v1 / r1^2 + v0 / r0^2)
+//   [2] rmtl ratio  log l1 - log l0,       se sqrt(v1 / l1^2 + v0 / l0^2),  l = tau - r
+// Statistic convention (the one place it is defined; the Wald p-value
+// 2 * Phi(-|statistic|) of rmst() and the permutation test both use it):
+// a zero standard error gives 0 when the estimate is 0 (p-value 1) and
+// +-Inf otherwise (p-value 0); an RMST or RMTL of 0 (log of 0) gives NaN.
+// The estimate and standard error are always the formulas above (a log of
+// 0 is -Inf, a 0 / 0 is NaN), as in survRM2.
+struct RmstContrast {
+  double estimate = 0.0;
+  double se = 0.0;
+  double statistic = 0.0;
+};
+void rmst_contrasts(const RmstEstimate& g1, const RmstEstimate& g0, double tau,
+                    RmstContrast* out3);
+
+// The three statistics of rmst_contrasts() only.
 void rmst_statistics(const RmstEstimate& g1, const RmstEstimate& g0, double tau, double* out3);
 
 struct RmstPermResult {

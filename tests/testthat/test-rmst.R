@@ -314,3 +314,33 @@ test_that("subset and na.action select the rows as in the other verbs", {
   expect_equal(s$groups$rmst, full$groups$rmst[1], tolerance = 1e-12)
   expect_equal(s$groups$std.error, full$groups$std.error[1], tolerance = 1e-12)
 })
+
+test_that("a zero standard error: statistic 0 (p = 1) for a zero estimate, +-Inf (p = 0) otherwise, in the Wald and the permutation test alike", {
+  k <- smallsurv:::rmst_contrast_cpp(c(2, 3, 2), c(0, 0, 0), c(2, 2, 3), c(0, 0, 0), 4)
+  expect_equal(k$statistic[, 1], c(0, Inf, -Inf))
+  expect_equal(k$statistic[, 2], c(0, Inf, -Inf))
+  expect_equal(k$std.error[, 1], c(0, 0, 0))
+  # an RMTL of 0: the RMTL ratio is undefined
+  expect_true(is.nan(smallsurv:::rmst_contrast_cpp(4, 0, 3, 0.1, 4)$statistic[1, 3]))
+  # no event before tau in either group: RMSTs equal tau, variances 0
+  d <- data.frame(time = c(5, 6, 5.5, 7), status = 1, arm = c(0, 0, 1, 1))
+  m <- rmst(Surv(time, status) ~ arm, data = d, tau = 2, permutation = TRUE, reps = 20, seed = 1)
+  expect_equal(m$groups$rmst, c(2, 2))
+  expect_equal(m$groups$std.error, c(0, 0))
+  expect_equal(m$contrasts$p.value[1:2], c(1, 1))
+  expect_true(is.nan(m$contrasts$p.value[3]))
+  expect_equal(m$contrasts$p.perm[1:2], c(1, 1))
+  # one group all dead at one time (variance 0), the other without events
+  d <- data.frame(time = c(1, 1, 3, 4), status = 1, arm = c(0, 0, 1, 1))
+  m <- rmst(Surv(time, status) ~ arm, data = d, tau = 2)
+  expect_equal(m$groups$rmst, c(1, 2))
+  expect_equal(m$groups$std.error, c(0, 0))
+  expect_equal(m$contrasts$p.value[1:2], c(0, 0))
+  # the Wald statistic is the permutation test's observed statistic
+  set.seed(3)
+  d <- data.frame(time = round(stats::rexp(30), 1) + 0.1, status = stats::rbinom(30, 1, 0.7),
+                  arm = rep(0:1, 15))
+  m <- rmst(Surv(time, status) ~ arm, data = d, tau = 1)
+  pr <- smallsurv:::rmst_perm_cpp(d$time, as.integer(d$status), as.integer(d$arm), 1, TRUE, 5, 1)
+  expect_identical(m$contrasts$p.value, 2 * stats::pnorm(-abs(pr$statistic)))
+})
