@@ -5,6 +5,10 @@ binom_exact_ci_cpp <- function(x, n, conf_level, midp) {
     .Call(`_smallsurv_binom_exact_ci_cpp`, x, n, conf_level, midp)
 }
 
+binom_exact_limits_cpp <- function(x, n, tail, midp) {
+    .Call(`_smallsurv_binom_exact_limits_cpp`, x, n, tail, midp)
+}
+
 boot_ci_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block = 0) {
     .Call(`_smallsurv_boot_ci_cpp`, stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block)
 }

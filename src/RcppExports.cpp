@@ -23,6 +23,19 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// binom_exact_limits_cpp
+Rcpp::List binom_exact_limits_cpp(Rcpp::NumericVector x, Rcpp::NumericVector n, double tail, bool midp);
+RcppExport SEXP _smallsurv_binom_exact_limits_cpp(SEXP xSEXP, SEXP nSEXP, SEXP tailSEXP, SEXP midpSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type n(nSEXP);
+    Rcpp::traits::input_parameter< double >::type tail(tailSEXP);
+    Rcpp::traits::input_parameter< bool >::type midp(midpSEXP);
+    rcpp_result_gen = Rcpp::wrap(binom_exact_limits_cpp(x, n, tail, midp));
+    return rcpp_result_gen;
+END_RCPP
+}
 // boot_ci_cpp
 Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi, double block);
 RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP, SEXP blockSEXP) {
@@ -391,6 +404,7 @@ END_RCPP
 
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_binom_exact_ci_cpp", (DL_FUNC) &_smallsurv_binom_exact_ci_cpp, 4},
+    {"_smallsurv_binom_exact_limits_cpp", (DL_FUNC) &_smallsurv_binom_exact_limits_cpp, 4},
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},

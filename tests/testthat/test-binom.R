@@ -83,6 +83,36 @@ test_that("mid-p solves its defining equations; closed forms at x = 0 and x = n"
   expect_identical(m1$upper, 1)
 })
 
+test_that("mid-p solves its equations for n up to 60, several levels, one- and two-sided", {
+  g <- all_xn(60)
+  for (cl in c(0.3, 0.8, 0.95, 0.999)) {
+    for (alt in c("two.sided", "greater", "less")) {
+      if (alt == "two.sided" && cl <= 0.5) next
+      a <- if (alt == "two.sided") (1 - cl) / 2 else 1 - cl
+      m <- binom_ci(g$x, g$n, "mid-p", conf.level = cl, alternative = alt)
+      # at x = n the lower tail only reaches 1/2 (at L = 1), at x = 0 the
+      # upper one likewise (at U = 0): no root when a >= 1/2
+      edge <- a >= 0.5
+      if (alt != "less") {
+        lo <- g$x > 0 & (g$x < g$n | !edge)
+        tail_lo <- pbinom(g$x, g$n, m$lower, lower.tail = FALSE) + dbinom(g$x, g$n, m$lower) / 2
+        expect_equal(tail_lo[lo], rep(a, sum(lo)), tolerance = 1e-12)
+        expect_true(all(m$lower[g$x == 0] == 0))
+        # the exact answer is 1 (the jump of the mixture's point mass at 1);
+        # the core's bracketing solver stops within ~3e-14 of it
+        if (edge) expect_equal(m$lower[g$x == g$n], rep(1, 60), tolerance = 1e-12)
+      }
+      if (alt != "greater") {
+        up <- g$x < g$n & (g$x > 0 | !edge)
+        tail_up <- pbinom(g$x - 1, g$n, m$upper) + dbinom(g$x, g$n, m$upper) / 2
+        expect_equal(tail_up[up], rep(a, sum(up)), tolerance = 1e-12)
+        expect_true(all(m$upper[g$x == g$n] == 1))
+        if (edge) expect_equal(m$upper[g$x == 0], rep(0, 60), tolerance = 1e-12)
+      }
+    }
+  }
+})
+
 test_that("mid-p agrees with exactci (whose root-finder uses uniroot's default tolerance)", {
   skip_if_not_installed("exactci")
   g <- all_xn(25)
