@@ -41,6 +41,9 @@ using Pol = policy<promote_double<false>, domain_error<ignore_error>,
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The order in which to visit the requested times (increasing; NaN last).
+// BPCP and Borkowf walk the rows forward once (running minima over the
+// intervals; products accumulated incrementally), so they visit the times
+// sorted; the other methods look each time up with last_row().
 std::vector<std::size_t> visit_order(const double* at, std::size_t k) {
   std::vector<std::size_t> ord(k);
   std::iota(ord.begin(), ord.end(), std::size_t{0});
@@ -56,9 +59,9 @@ std::vector<std::size_t> visit_order(const double* at, std::size_t k) {
   return ord;
 }
 
-// Number of rows with time <= t, given that it is at least `from`.
-std::size_t rows_upto(const CountsView& c, double t, std::size_t from) {
-  return static_cast<std::size_t>(std::upper_bound(c.time + from, c.time + c.m, t) - c.time);
+// Number of rows with time <= t (pointwise.h's last_row; t is not NaN).
+inline std::size_t rows_upto(const CountsView& c, double t) {
+  return static_cast<std::size_t>(last_row(c, t) + 1);
 }
 
 // n of the stratum: CountsView::n, or n_risk[0] when the caller left it 0
@@ -168,7 +171,7 @@ void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, const Limi
       lower[i] = upper[i] = kNaN;
       continue;
     }
-    const std::size_t target = rows_upto(c, t, walk.j());
+    const std::size_t target = rows_upto(c, t);
     if (!started || walk.j() < target) {
       skipped.clear();
       if (started) {
@@ -240,6 +243,9 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
   const double n = stratum_size(c);
   const std::vector<std::size_t> ord = visit_order(at, k);
   std::size_t j = 0;  // rows with time <= t processed
+  // Not pointwise.h's km_rows(): R's cumprod accumulates in long double and
+  // bpcp's borkowf.calc rounds once at the end, which the double rows would
+  // not reproduce bit for bit.
   long double km = 1.0L;  // R's cumprod accumulates in long double
   double me = 0.0, mc = 0.0, c_last = 0.0;  // mc: censorings before the last row
   for (std::size_t r = 0; r < k; ++r) {
@@ -249,7 +255,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
       lower[i] = upper[i] = kNaN;
       continue;
     }
-    const std::size_t target = rows_upto(c, t, j);
+    const std::size_t target = rows_upto(c, t);
     while (j < target) {
       mc += c_last;
       km *= static_cast<long double>((c.n_risk[j] - c.n_event[j]) / c.n_risk[j]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "event_table.h"  // input_error
+#include "pointwise.h"
 
 namespace smallsurv {
 
@@ -16,13 +17,6 @@ namespace {
 
 const double kInf = std::numeric_limits<double>::infinity();
 const double kEps = std::numeric_limits<double>::epsilon();
-
-// Index of the last row with time <= t, or -1 (before the first row).  NaN
-// times give -1 too (the caller writes NaN for them).
-long last_row(const CountsView& c, double t) {
-  const double* end = c.time + c.m;
-  return static_cast<long>(std::upper_bound(c.time, end, t) - c.time) - 1;
-}
 
 // The Thomas-Grunkemeier terms (event rows with n_j > d_j, in time order,
 // so m_j = n_j - d_j decreases) and fast evaluation of
@@ -60,7 +54,11 @@ class TgTerms {
     }
   }
   std::size_t size() const { return n_.size(); }
-  // prefix sums of B_1 (the Greenwood sum) after all terms are added
+  // prefix sums of B_1 (the Greenwood sum) after all terms are added.
+  // Kept here rather than taken from km_rows(): they run over the TG terms
+  // (rows with n > d), indexed by term, and with delayed entry they go on
+  // past a row where the risk set emptied, where km_rows' G is +Inf; they
+  // only seed the root search.
   void finish() {
     if (n_.size() % kK == 0) {  // the checkpoint after the last term
       B_.insert(B_.end(), Bacc_, Bacc_ + kP);
@@ -217,23 +215,30 @@ void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_lev
 
 namespace {
 // S, the Greenwood sum and (once S = 0) the limit of the Greenwood effective
-// sample size, n_K / S(t_K-), at every row.
+// sample size, n_K / S(t_K-), at every row.  Built from the shared
+// km_rows() (pointwise.h) with this file's convention: from the first row
+// where S = 0 on, everything is frozen -- G keeps its last finite value (the
+// infinite Greenwood term of an emptied risk set is skipped) and n0 is
+// n_K / S(t_K-) of that row (Inf when S reached 0 by underflow instead).
+// Equal bit for bit to accumulating with that convention directly.
 struct KmRows {
   std::vector<double> S, G, n0;
-  explicit KmRows(const CountsView& c) : S(c.m), G(c.m), n0(c.m) {
-    double s = 1.0, g = 0.0, nz = kInf;
-    for (std::size_t r = 0; r < c.m; ++r) {
-      const double nr = c.n_risk[r], dr = c.n_event[r];
-      if (dr > 0.0 && s > 0.0) {
-        if (nr > dr) {
-          g += dr / (nr * (nr - dr));
-          s *= (nr - dr) / nr;
-        } else {  // the risk set empties: S = 0
-          nz = nr / s;
-          s = 0.0;
-        }
-      }
-      S[r] = s; G[r] = g; n0[r] = nz;
+  explicit KmRows(const CountsView& c) : n0(c.m, kInf) {
+    km_rows(c, S, G);
+    std::size_t z = 0;
+    while (z < c.m && S[z] > 0.0) ++z;
+    if (z == c.m) return;
+    const double s_before = (z == 0) ? 1.0 : S[z - 1];
+    const double g_before = (z == 0) ? 0.0 : G[z - 1];
+    double g = G[z], nz = kInf;
+    if (c.n_risk[z] == c.n_event[z]) {  // the risk set empties: skip the Inf term
+      g = g_before;
+      nz = c.n_risk[z] / s_before;
+    }
+    for (std::size_t r = z; r < c.m; ++r) {
+      S[r] = 0.0;
+      G[r] = g;
+      n0[r] = nz;
     }
   }
 };

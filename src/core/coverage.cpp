@@ -16,32 +16,28 @@ namespace {
 
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Walk the rows of `c` once for increasing `at` (restarting when `at`
-// decreases), keeping the Kaplan-Meier estimate and Greenwood's sum at the
-// last row <= t with km.cpp's operations in km.cpp's order, and hand each
-// time to `finish(i, t, S, se)` (se = sqrt(Greenwood sum), the se of -log S).
+// The Kaplan-Meier estimate and Greenwood's sum at the last row <= t of each
+// requested time (pointwise.h's km_rows and last_row, shared with the other
+// methods), handed to `finish(i, t, S, se)` (se = sqrt(Greenwood sum), the
+// se of -log S).  Before the first row S = 1, se = 0; a NaN time gets NaN
+// limits without calling `finish`.
 template <class Finish>
-void greenwood_walk(const CountsView& c, const double* at, std::size_t k, Finish finish) {
-  std::size_t j = 0;
-  double S = 1.0, gw = 0.0, prev = -std::numeric_limits<double>::infinity();
+void greenwood_walk(const CountsView& c, const double* at, std::size_t k, double* lower,
+                    double* upper, Finish finish) {
+  std::vector<double> S, G;
+  km_rows(c, S, G);
   for (std::size_t i = 0; i < k; ++i) {
     const double t = at[i];
-    if (t < prev) {
-      j = 0;
-      S = 1.0;
-      gw = 0.0;
+    if (std::isnan(t)) {
+      lower[i] = upper[i] = kNaN;
+      continue;
     }
-    prev = t;
-    while (j < c.m && c.time[j] <= t) {
-      const double d = c.n_event[j];
-      if (d > 0) {
-        const double nr = c.n_risk[j];
-        S *= (nr - d) / nr;
-        gw += d / (nr * (nr - d));  // Inf when nr == d, as survival
-      }
-      ++j;
+    const long r = last_row(c, t);
+    if (r < 0) {
+      finish(i, t, 1.0, 0.0);
+    } else {
+      finish(i, t, S[static_cast<std::size_t>(r)], std::sqrt(G[static_cast<std::size_t>(r)]));
     }
-    finish(i, t, S, std::sqrt(gw));
   }
 }
 
@@ -64,7 +60,7 @@ inline bool greenwood_edge(const CountsView& c, double t, double S, double se, d
 void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
                          double conf_level, double* lower, double* upper) {
   const double z = two_sided_z(conf_level);
-  greenwood_walk(c, at, k, [&](std::size_t i, double t, double S, double se) {
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double S, double se) {
     if (greenwood_edge(c, t, S, se, lower + i, upper + i)) return;
     ci_transform(type, &S, &se, nullptr, 1, true, z, lower + i, upper + i);
     if (ci_undefined(type, S) || std::isnan(lower[i]) || std::isnan(upper[i]))
@@ -101,7 +97,7 @@ void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, doub
 void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
                            double conf_level, double* lower, double* upper) {
   const double z = two_sided_z(conf_level);
-  greenwood_walk(c, at, k, [&](std::size_t i, double t, double p, double se_log) {
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
     if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
     const double se = p * se_log;
     if (!(p > 0.0 && p < 1.0 && se > 0.0)) {  // also catches NaN (p = 0, se = Inf)
@@ -125,7 +121,7 @@ void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
 void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
                        double* lower, double* upper) {
   const double a = 1.0 - conf_level;
-  greenwood_walk(c, at, k, [&](std::size_t i, double t, double p, double se_log) {
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
     if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
     const double se = p * se_log;
     if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
@@ -143,42 +139,37 @@ void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, dou
 // ---- CohortCounts --------------------------------------------------------
 
 CohortCounts::CohortCounts(std::size_t n)
-    : pairs_(n), sorted_(n), time_(n), n_risk_(n), n_event_(n), n_censor_(n) {}
+    : time_in_(n), status_in_(n), cols_(4 * n),
+      alloc_([this](std::size_t nrow) {
+        // the table asks for its four columns in turn, each at most n rows
+        double* p = cols_.data() + next_col_ * time_in_.size();
+        next_col_ = (next_col_ + 1) % 4;
+        (void)nrow;
+        return p;
+      }) {}
 
 CountsView CohortCounts::build(const double* time, const int* status, std::size_t n_obs,
                                bool timefix) {
-  if (n_obs > pairs_.size()) throw input_error("more observations than the buffers hold");
+  if (n_obs > time_in_.size()) throw input_error("more observations than the buffers hold");
   for (std::size_t i = 0; i < n_obs; ++i) set(i, time[i], status[i] != 0);
   return build_from_pairs(n_obs, timefix);
 }
 
 CountsView CohortCounts::build_from_pairs(std::size_t n, bool timefix) {
-  // by time, events before censorings at equal times (their order within a
-  // time does not matter for the counts; it keeps the sort deterministic)
-  std::sort(pairs_.begin(), pairs_.begin() + static_cast<std::ptrdiff_t>(n),
-            [](const Obs& a, const Obs& b) { return a.t < b.t || (a.t == b.t && a.e > b.e); });
-  for (std::size_t i = 0; i < n; ++i) sorted_[i] = pairs_[i].t;
-  if (timefix) timefix_sorted(sorted_.data(), n);
-  std::size_t m = 0, i = 0;
-  while (i < n) {
-    const double t = sorted_[i];
-    double d = 0, cen = 0;
-    const std::size_t start = i;
-    for (; i < n && sorted_[i] == t; ++i) {
-      if (pairs_[i].e) ++d; else ++cen;
-    }
-    time_[m] = t;
-    n_risk_[m] = static_cast<double>(n - start);
-    n_event_[m] = d;
-    n_censor_[m] = cen;
-    ++m;
-  }
   CountsView v;
-  v.m = m;
-  v.time = time_.data();
-  v.n_risk = n_risk_.data();
-  v.n_event = n_event_.data();
-  v.n_censor = n_censor_.data();
+  if (n == 0) return v;  // no rows (build_event_table wants observations)
+  SurvInput in;
+  in.n = n;
+  in.stop = time_in_.data();
+  in.status = status_in_.data();
+  in.timefix = timefix;
+  next_col_ = 0;
+  const EventTable tab = build_event_table(in, false, &alloc_);
+  v.m = tab.nrow();
+  v.time = tab.time.data();
+  v.n_risk = tab.n_risk.data();
+  v.n_event = tab.n_event.data();
+  v.n_censor = tab.n_censor.data();
   v.n = static_cast<double>(n);
   return v;
 }

@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "event_table.h"
 #include "pointwise.h"
 #include "rng.h"
 
@@ -78,24 +79,31 @@ void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, dou
 
 // ---- building a CountsView from (time, status) pairs ---------------------
 // Buffers for cohorts of up to `n` subjects, reused from replicate to
-// replicate.
+// replicate.  The counts come from the one event table builder,
+// build_event_table() (event_table.h), whose per-row columns are placed in
+// this object's buffers through its ColumnAllocator hook.
 class CohortCounts {
  public:
   explicit CohortCounts(std::size_t n);
-  // time[i] >= 0 finite, status[i] 0/1; n_obs <= capacity.  The view points
-  // into this object's buffers (valid until the next build).
+  CohortCounts(const CohortCounts&) = delete;  // alloc_ points into *this
+  CohortCounts& operator=(const CohortCounts&) = delete;
+  // time[i] >= 0 finite, status[i] 0 (censored) or not (event); n_obs <=
+  // capacity.  The view points into this object's buffers (valid until the
+  // next build).
   CountsView build(const double* time, const int* status, std::size_t n_obs, bool timefix);
-  // same, with the pairs already written into pair buffers via set()
+  // same, with the pairs already written into the buffers via set()
   CountsView build_from_pairs(std::size_t n_obs, bool timefix);
-  void set(std::size_t i, double t, bool event) { pairs_[i] = Obs{t, event ? 1 : 0}; }
+  void set(std::size_t i, double t, bool event) {
+    time_in_[i] = t;
+    status_in_[i] = event ? 1 : 0;
+  }
 
  private:
-  struct Obs {
-    double t;
-    int e;
-  };
-  std::vector<Obs> pairs_;
-  std::vector<double> sorted_, time_, n_risk_, n_event_, n_censor_;
+  std::vector<double> time_in_;
+  std::vector<int> status_in_;
+  std::vector<double> cols_;  // the table's four columns, n each
+  std::size_t next_col_ = 0;
+  ColumnAllocator alloc_;
 };
 
 // ---- drawing times -------------------------------------------------------

@@ -4,6 +4,8 @@
 // registered once.
 #include "pointwise.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "beta_ci.h"
@@ -35,6 +37,27 @@ const Entry kTable[] = {
     {"cp-neff", &pointwise_cp_neff},
 };
 }  // namespace
+
+long last_row(const CountsView& c, double t) {
+  if (std::isnan(t)) return -1;
+  return static_cast<long>(std::upper_bound(c.time, c.time + c.m, t) - c.time) - 1;
+}
+
+void km_rows(const CountsView& c, std::vector<double>& S, std::vector<double>& G) {
+  S.resize(c.m);
+  G.resize(c.m);
+  double s = 1.0, g = 0.0;
+  for (std::size_t r = 0; r < c.m; ++r) {
+    const double d = c.n_event[r];
+    if (d > 0) {
+      const double nr = c.n_risk[r];
+      s *= (nr - d) / nr;
+      g += d / (nr * (nr - d));  // Inf when nr == d, as survival
+    }
+    S[r] = s;
+    G[r] = g;
+  }
+}
 
 PointwiseFn find_pointwise(const char* name) {
   for (const Entry& e : kTable) {

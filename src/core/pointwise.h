@@ -11,6 +11,7 @@
 #ifndef SMALLSURV_POINTWISE_H
 #define SMALLSURV_POINTWISE_H
 #include <cstddef>
+#include <vector>
 
 namespace smallsurv {
 
@@ -33,6 +34,21 @@ struct CountsView {
 // the estimate at t uses every row with time <= t.
 using PointwiseFn = void (*)(const CountsView& c, const double* at, std::size_t k,
                              double conf_level, double* lower, double* upper);
+
+// ---- shared building blocks of the methods -------------------------------
+
+// Index of the last row of `c` with time <= t (S(t) is right-continuous),
+// or -1 when t lies before the first row or is NaN.  O(log m) binary search,
+// so requested times may come in any order.
+long last_row(const CountsView& c, double t);
+
+// The Kaplan-Meier estimate and Greenwood's sum at every row of `c` (row r:
+// the rows 0..r), accumulated in row order with km.cpp's operations in
+// km.cpp's order: at each row with d > 0, S *= (n - d) / n and
+// G += d / (n (n - d)).  survival's conventions: where the risk set empties
+// (n == d) S becomes 0 and G +Inf.  (ci_likelihood.cpp derives its frozen
+// variant for Rothman/Peto from these rows.)  Vectors are resized to m.
+void km_rows(const CountsView& c, std::vector<double>& S, std::vector<double>& G);
 
 // The implementation registered under `name` (the conf.type of km()), or
 // nullptr.  The table lives in pointwise.cpp.  km() computes the Greenwood

@@ -8,10 +8,12 @@
 #include "bootstrap.h"
 #include "ci_transform.h"
 #include "confband.h"
+#include "coverage.h"
 #include "gray.h"
 #include "event_table.h"
 #include "followup.h"
 #include "km.h"
+#include "pointwise.h"
 #include "rmst.h"
 
 static int failures = 0;
@@ -184,6 +186,64 @@ int main() {
     bool threw = false;
     try { ep_critical_value(0.95, 0.0, 0.5); } catch (const input_error&) { threw = true; }
     check(threw, "EP with a_L = 0 throws input_error");
+  }
+  // the shared pointwise building blocks: last_row(), km_rows(), and the
+  // laboratory's CohortCounts (build_event_table into reused buffers), with
+  // every registered method on its counts (unsorted times, NaN, outside)
+  {
+    std::mt19937_64 gen(7);
+    std::exponential_distribution<double> ex(0.1);
+    std::uniform_real_distribution<double> un(0.0, 25.0);
+    CohortCounts cc(30);
+    for (int rep = 0; rep < 50; ++rep) {
+      const std::size_t n = 1 + static_cast<std::size_t>(rep % 30);
+      std::vector<double> t(n);
+      std::vector<int> st(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        double T = ex(gen), C = un(gen);
+        if (rep % 3 == 0) T = std::round(T);
+        st[i] = T <= C;
+        t[i] = st[i] ? T : C;
+      }
+      const CountsView v = cc.build(t.data(), st.data(), n, true);
+      SurvInput in; in.n = n; in.stop = t.data(); in.status = st.data();
+      EventTable tab = build_event_table(in, false);
+      bool same = v.m == tab.nrow() && v.n == static_cast<double>(n);
+      for (std::size_t r = 0; same && r < v.m; ++r)
+        same = v.time[r] == tab.time[r] && v.n_risk[r] == tab.n_risk[r] &&
+               v.n_event[r] == tab.n_event[r] && v.n_censor[r] == tab.n_censor[r];
+      check(same, "CohortCounts gives build_event_table's rows");
+      std::vector<double> S, G;
+      km_rows(v, S, G);
+      double s = 1.0, g = 0.0;
+      bool km_ok = S.size() == v.m && G.size() == v.m;
+      for (std::size_t r = 0; km_ok && r < v.m; ++r) {
+        if (v.n_event[r] > 0) {
+          s *= (v.n_risk[r] - v.n_event[r]) / v.n_risk[r];
+          g += v.n_event[r] / (v.n_risk[r] * (v.n_risk[r] - v.n_event[r]));
+        }
+        km_ok = S[r] == s && G[r] == g;
+      }
+      check(km_ok, "km_rows is the product-limit walk");
+      std::vector<double> at{30.0, -1.0, std::nan(""), 0.0};
+      for (std::size_t r = 0; r < v.m; ++r) at.push_back(v.time[v.m - 1 - r]);
+      bool lr_ok = last_row(v, std::nan("")) == -1;
+      for (double a : at) {
+        if (std::isnan(a)) continue;
+        long want = -1;
+        for (std::size_t r = 0; r < v.m; ++r) if (v.time[r] <= a) want = static_cast<long>(r);
+        lr_ok = lr_ok && last_row(v, a) == want;
+      }
+      check(lr_ok, "last_row is the last row with time <= t");
+      std::vector<double> lo(at.size()), hi(at.size());
+      for (std::size_t f = 0; f < pointwise_count(); ++f) {
+        find_pointwise(pointwise_name(f))(v, at.data(), at.size(), 0.95, lo.data(), hi.data());
+        bool ok = std::isnan(lo[2]) && std::isnan(hi[2]);
+        for (std::size_t i = 0; i < at.size(); ++i)
+          ok = ok && (std::isnan(lo[i]) || (lo[i] >= 0.0 && lo[i] <= 1.0 && (std::isnan(hi[i]) || lo[i] <= hi[i])));
+        check(ok, pointwise_name(f));
+      }
+    }
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
