@@ -24,10 +24,8 @@
 #   method) on 200 replicates, scaled to 10,000.
 
 args <- commandArgs(trailingOnly = TRUE)
-arg_value <- function(name, default = NULL) {
-  hit <- grep(paste0("^--", name, "="), args, value = TRUE)
-  if (length(hit)) sub(paste0("^--", name, "="), "", hit[1]) else default
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                                 value = TRUE)[1])), "harness.R"))
 lib <- Sys.getenv("SMALLSURV_LIB")
 if (nzchar(lib)) .libPaths(c(lib, .libPaths()))
 suppressPackageStartupMessages({
@@ -37,8 +35,7 @@ suppressPackageStartupMessages({
 out_file <- arg_value("out", "bench/RESULTS-coverage.md")
 timer <- if (requireNamespace("bench", quietly = TRUE)) bench::hires_time else
   function() proc.time()[["elapsed"]]
-
-time_it <- function(expr_fun, reps) {
+time_reps <- function(expr_fun, reps) {
   el <- cpu <- numeric(reps)
   for (i in seq_len(reps)) {
     gc(FALSE)
@@ -51,6 +48,7 @@ time_it <- function(expr_fun, reps) {
   }
   list(elapsed = stats::median(el), cpu = stats::median(cpu), result = res)
 }
+
 fmt_s <- function(s) ifelse(s < 1, sprintf("%.0f ms", 1000 * s), sprintf("%.2f s", s))
 load1 <- function() {
   x <- tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) NA_character_)
@@ -70,26 +68,26 @@ run_lab <- function(m = methods, reps = design$reps, event = design$event, censo
 load_start <- load1()
 
 # the goal
-goal <- time_it(function() run_lab(), 5)
+goal <- time_reps(function() run_lab(), 5)
 
 # each method alone
 per_method <- do.call(rbind, lapply(methods, function(m) {
-  t <- time_it(function() run_lab(m), 3)
+  t <- time_reps(function() run_lab(m), 3)
   data.frame(method = m, elapsed = t$elapsed, cpu = t$cpu)
 }))
-base <- time_it(function() run_lab(methods[1], reps = design$reps), 3)
+base <- time_reps(function() run_lab(methods[1], reps = design$reps), 3)
 
 # draws from R functions (the same design written as generators)
 rate <- log(2) / 12
 ev_r <- function(n) rexp(n, rate)
 ce_r <- function(n) pmin(20 - runif(n, 0, 12), rexp(n, 0.05 / 12))
 set.seed(1)
-rgen <- time_it(function() run_lab(event = ev_r, censor = ce_r, dropout = 0, cutoff = Inf,
+rgen <- time_reps(function() run_lab(event = ev_r, censor = ce_r, dropout = 0, cutoff = Inf,
                                    accrual = 0), 3)
 
 # the plain R loop: km() + at_times() per replicate and method
 r_reps <- 200
-r_loop <- time_it(function() {
+r_loop <- time_reps(function() {
   set.seed(2)
   for (r in seq_len(r_reps)) {
     tt <- ev_r(25)

@@ -57,10 +57,8 @@
 # ---- arguments and set-up ----------------------------------------------------
 
 args <- commandArgs(trailingOnly = TRUE)
-arg_value <- function(name, default = NULL) {
-  hit <- grep(paste0("^--", name, "="), args, value = TRUE)
-  if (length(hit)) sub(paste0("^--", name, "="), "", hit[length(hit)]) else default
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                                 value = TRUE)[1])), "harness.R"))
 has_flag <- function(name) any(args == paste0("--", name))
 
 lib <- Sys.getenv("SMALLSURV_LIB", "")
@@ -134,9 +132,6 @@ reps_for <- function(n) {
   if (quick) max(3, ceiling(base / 3)) else base
 }
 
-msg <- function(...) { cat(sprintf(...), "\n", sep = ""); flush(stdout()) }
-loadavg <- function() tryCatch(as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1]][1]),
-                               error = function(e) NA_real_)
 load_start <- loadavg()
 
 # ---- timing ------------------------------------------------------------------

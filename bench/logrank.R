@@ -27,6 +27,8 @@
 #   against coin::logrank_test(..., distribution = exact()).
 
 args <- commandArgs(trailingOnly = TRUE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                                 value = TRUE)[1])), "harness.R"))
 quick <- any(args == "--quick")
 out_arg <- grep("^--out=", args, value = TRUE)
 out_file <- if (length(out_arg)) sub("^--out=", "", out_arg[1L]) else
@@ -40,29 +42,7 @@ suppressPackageStartupMessages({
 })
 has_coin <- requireNamespace("coin", quietly = TRUE)
 
-time_it <- function(f) {
-  t0 <- bench::hires_time()
-  f()
-  bench::hires_time() - t0
-}
 
-# Run the contenders `reps` times interleaved; medians in seconds.
-race <- function(fns, reps, gc_first = FALSE) {
-  for (f in fns) f()  # warm-up
-  tm <- matrix(NA_real_, reps, length(fns), dimnames = list(NULL, names(fns)))
-  for (r in seq_len(reps)) {
-    for (k in sample(seq_along(fns))) {
-      if (gc_first) invisible(gc())
-      tm[r, k] <- time_it(fns[[k]])
-    }
-  }
-  apply(tm, 2, stats::median)
-}
-
-fmt_time <- function(s) {
-  ifelse(s < 1e-3, sprintf("%.0f µs", s * 1e6),
-         ifelse(s < 1, sprintf("%.1f ms", s * 1e3), sprintf("%.2f s", s)))
-}
 
 sim <- function(n) {
   set.seed(n)

@@ -25,6 +25,8 @@
 #   permutation = TRUE, reps = 10000, seed = 1).
 
 args <- commandArgs(trailingOnly = TRUE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                                 value = TRUE)[1])), "harness.R"))
 quick <- any(args == "--quick")
 out_arg <- grep("^--out=", args, value = TRUE)
 out_file <- if (length(out_arg)) sub("^--out=", "", out_arg[1L]) else
@@ -38,28 +40,8 @@ suppressPackageStartupMessages({
   library(survRM2)
 })
 
-time_it <- function(f) {
-  t0 <- bench::hires_time()
-  f()
-  bench::hires_time() - t0
-}
 
-race <- function(fns, reps, gc_first = FALSE) {
-  for (f in fns) f()  # warm-up
-  tm <- matrix(NA_real_, reps, length(fns), dimnames = list(NULL, names(fns)))
-  for (r in seq_len(reps)) {
-    for (k in sample(seq_along(fns))) {
-      if (gc_first) invisible(gc())
-      tm[r, k] <- time_it(fns[[k]])
-    }
-  }
-  apply(tm, 2, stats::median)
-}
 
-fmt_time <- function(s) {
-  if (s < 1e-3) sprintf("%.0f µs", s * 1e6) else if (s < 1) sprintf("%.1f ms", s * 1e3) else
-    sprintf("%.2f s", s)
-}
 
 make_data <- function(n) {
   set.seed(n)

@@ -32,10 +32,8 @@
 #   rows are reported (`|diff|`); mid-p against bpcp's default tolerance.
 
 args <- commandArgs(trailingOnly = TRUE)
-arg_value <- function(name, default = NULL) {
-  hit <- grep(paste0("^--", name, "="), args, value = TRUE)
-  if (length(hit)) sub(paste0("^--", name, "="), "", hit[length(hit)]) else default
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE),
+                                                 value = TRUE)[1])), "harness.R"))
 quick <- any(args == "--quick")
 lib <- Sys.getenv("SMALLSURV_LIB", "")
 if (nzchar(lib)) .libPaths(c(lib, .libPaths()))
@@ -54,9 +52,6 @@ script <- if (length(file_arg)) normalizePath(sub("^--file=", "", file_arg[1])) 
 out_file <- arg_value("out", if (quick) file.path(tempdir(), "RESULTS-bpcp-quick.md") else
   file.path(dirname(script), "RESULTS-bpcp.md"))
 cap_s <- 60
-msg <- function(...) { cat(sprintf(...), "\n", sep = ""); flush(stdout()) }
-loadavg <- function() tryCatch(as.numeric(strsplit(readLines("/proc/loadavg"), " ")[[1]][1]),
-                               error = function(e) NA_real_)
 load_start <- loadavg()
 
 make_data <- function(n, ties = "continuous", seed = 20261125L) {
@@ -66,11 +61,6 @@ make_data <- function(n, ties = "continuous", seed = 20261125L) {
   data.frame(time = time, status = stats::rbinom(n, 1L, 0.7))
 }
 
-fmt_time <- function(s) {
-  if (is.na(s)) return("—")
-  if (s < 1e-3) sprintf("%.0f µs", s * 1e6) else if (s < 1) sprintf("%.1f ms", s * 1e3) else
-    sprintf("%.2f s", s)
-}
 
 # reference value of bpcp's kmciLR at the fit's times
 ref_at <- function(ref, t, closed_points) {
