@@ -9,8 +9,8 @@ binom_exact_limits_cpp <- function(x, n, tail, midp) {
     .Call(`_smallsurv_binom_exact_limits_cpp`, x, n, tail, midp)
 }
 
-boot_ci_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block = 0) {
-    .Call(`_smallsurv_boot_ci_cpp`, stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block)
+boot_ci_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block = 0, threads = 1) {
+    .Call(`_smallsurv_boot_ci_cpp`, stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block, threads)
 }
 
 boot_index_cpp <- function(unit_stratum, nstrata, reps, seed) {
@@ -25,8 +25,8 @@ cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, c
     .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance)
 }
 
-gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed) {
-    .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed)
+gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, permutation = "none", reps = 0, seed = 0, threads = 1, budget = -1) {
+    .Call(`_smallsurv_gray_cpp`, time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, permutation, reps, seed, threads, budget)
 }
 
 confband_critical_cpp <- function(type, level, aL, aU) {
@@ -49,8 +49,8 @@ lab_draw_cpp <- function(dist, count, seed) {
     .Call(`_smallsurv_lab_draw_cpp`, dist, count, seed)
 }
 
-coverage_cpp <- function(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix = TRUE) {
-    .Call(`_smallsurv_coverage_cpp`, n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix)
+coverage_cpp <- function(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix = TRUE, threads = 1) {
+    .Call(`_smallsurv_coverage_cpp`, n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix, threads)
 }
 
 reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
@@ -73,8 +73,8 @@ logrank_counts_cpp <- function(stop, status, entry, group, ngroup, strata, nstra
     .Call(`_smallsurv_logrank_counts_cpp`, stop, status, entry, group, ngroup, strata, nstrata, rho, gamma, timefix)
 }
 
-logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed) {
-    .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed)
+logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps = 0, seed = 0, threads = 1, budget = -1) {
+    .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed, threads, budget)
 }
 
 pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level) {
@@ -97,8 +97,8 @@ rmst_contrast_cpp <- function(rb, vb, ra, va, tau) {
     .Call(`_smallsurv_rmst_contrast_cpp`, rb, vb, ra, va, tau)
 }
 
-rmst_perm_cpp <- function(time, status, group, tau, timefix, reps, seed) {
-    .Call(`_smallsurv_rmst_perm_cpp`, time, status, group, tau, timefix, reps, seed)
+rmst_perm_cpp <- function(time, status, group, tau, timefix, reps, seed, threads = 1) {
+    .Call(`_smallsurv_rmst_perm_cpp`, time, status, group, tau, timefix, reps, seed, threads)
 }
 
 rmst_perm_labels_cpp <- function(group, reps, seed) {

@@ -39,7 +39,8 @@ boot_limits <- function(input, conf.level, reps, seed, all_states) {
                    if (is.null(strata)) 1L else nlevels(strata),
                    unit, if (is.null(unit)) 0L else max(unit),
                    if (is.null(input$timefix)) TRUE else input$timefix,
-                   all_states, a$reps, a$seed, alpha / 2, 1 - alpha / 2)
+                   all_states, a$reps, a$seed, alpha / 2, 1 - alpha / 2,
+                   threads = smallsurv_threads())
   r$info <- list(reps = a$reps, seed = a$seed)
   r
 }

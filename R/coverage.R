@@ -177,7 +177,8 @@ ci_coverage <- function(n, times, methods = NULL, reps = 10000, seed = NULL, eve
   truth <- lab_truth(truth, times, ev)
   if (!length(methods)) abort("`methods` is empty.")
   res <- coverage_cpp(n, reps, as.double(seed), times, truth, conf.level, methods, ev, ce,
-                      as.double(accrual), as.double(cutoff), as.double(dropout), TRUE)
+                      as.double(accrual), as.double(cutoff), as.double(dropout), TRUE,
+                      smallsurv_threads())
   new_coverage(res, methods, times, truth,
                design = list(n = n, reps = reps, seed = as.double(seed), event = ev$label,
                              censor = lab_censor_label(ce$label, accrual, cutoff, dropout),

@@ -15,11 +15,16 @@
 #'   [cif()]), the censoring level comes from the factor (or `cencode`), a
 #'   cause that never occurs is reported with `NA` instead of being left
 #'   out, and a singular variance gives `NA` (cuminc reports -1).
-#' * `permutation = TRUE` adds `p.perm`: group labels are permuted within
-#'   strata `reps` times (in C++), and the p-value is
-#'   \eqn{(1 + \#\{T^* \ge T\}) / (1 + reps)}. It is exact in the sense of
-#'   conditioning on the observed times and strata, which the
-#'   \eqn{\chi^2} approximation is not when groups are small.
+#' * `permutation` adds `p.perm`, a permutation p-value that conditions on
+#'   the observed times and strata, which the \eqn{\chi^2} approximation is
+#'   not when groups are small: `"exact"` enumerates every distinct
+#'   allocation of the group labels within strata (feasible for tiny
+#'   samples: 12 patients in two groups of 6 have 924), `"monte-carlo"`
+#'   permutes them `reps` times, \eqn{p = (1 + b)/(1 + B)}, and `"auto"`
+#'   enumerates when that fits in `budget` seconds, else permutes (see
+#'   [resampling]). Allocations whose statistic is undefined (a singular
+#'   variance, common when a cause has one to three events) are left out
+#'   and counted: `attr(x, "permutation")$undefined`.
 #'
 #' @param formula `Surv(time, event) ~ group` (groups are the combinations
 #'   of the right-hand-side variables), with `event` as in [cif()].
@@ -31,15 +36,22 @@
 #'   (e.g. `~ age > 10`); strata are their combinations. Missing values are
 #'   an error naming the rows.
 #' @param cencode As in [cif()].
-#' @param permutation Add a permutation p-value.
-#' @param reps Number of permutations.
-#' @param seed Seed of the permutation generator (an integer); `NULL` draws
-#'   one from R's generator, so `set.seed()` makes results reproducible.
+#' @param permutation `"none"` (default), `"auto"`, `"exact"` or
+#'   `"monte-carlo"` (see Conventions); `TRUE`/`FALSE` are deprecated forms
+#'   of `"monte-carlo"`/`"none"`.
+#' @param reps Number of Monte Carlo permutations (default 10000).
+#' @param seed Seed of the permutation generator (a whole number between 0
+#'   and \eqn{2^{53}}); `NULL` draws one from R's generator, so `set.seed()`
+#'   makes results reproducible.
+#' @param budget Time budget in seconds for `permutation = "auto"` (see
+#'   [resampling]).
 #' @param timefix Merge near-tied times (default `TRUE`).
 #' @return A data frame of class `c("smallsurv_gray", "data.frame")` with
 #'   one row per cause and columns `cause`, `statistic`, `df`, `p.value`
-#'   (and `p.perm` with `permutation = TRUE`); attributes `rho`, `groups`,
-#'   `strata` (and `reps`, `seed` with `permutation = TRUE`). [tidy()]
+#'   (and `p.perm` with a permutation test); attributes `rho`, `groups`,
+#'   `strata` and, with a permutation test, `permutation` (a list: `type`,
+#'   `reps`, `seed`, `outcomes`, `mc.se`, `valid`, `undefined` (per cause),
+#'   `budget`, `reason`, `description`), `reps` and `seed`. [tidy()]
 #'   drops the class and attributes; [glance()] describes the test.
 #' @references Gray RJ (1988). A class of K-sample tests for comparing the
 #'   cumulative incidence of a competing risk. *Ann Stat* 16:1141-1154.
@@ -51,26 +63,22 @@
 #'                 event = factor(sample(c("cens", "relapse", "death"), 40, TRUE),
 #'                                c("cens", "relapse", "death")))
 #' gray_test(survival::Surv(time, event) ~ g, data = d)
-#' gray_test(survival::Surv(time, event) ~ g, data = d, permutation = TRUE, reps = 200,
-#'           seed = 1)
+#' gray_test(survival::Surv(time, event) ~ g, data = d, permutation = "monte-carlo",
+#'           reps = 2000, seed = 1)
 #' @export
 gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
-                      permutation = FALSE, reps = 1000L, seed = NULL, timefix = TRUE) {
+                      permutation = c("none", "auto", "exact", "monte-carlo"), reps = 10000,
+                      seed = NULL, budget = 2, timefix = TRUE) {
   mcall <- match.call()
   if (!is.numeric(rho) || length(rho) != 1L || !is.finite(rho)) {
     abort("`rho` must be a single finite number; got ", deparse1(rho), ".")
   }
-  check_flag(permutation, "permutation")
+  permutation <- check_permutation(permutation, c("none", "auto", "exact", "monte-carlo"),
+                                   "gray_test")
   check_flag(timefix, "timefix")
-  if (permutation) {
-    if (!is.numeric(reps) || length(reps) != 1L || is.na(reps) || reps < 1 || reps > 1e7) {
-      abort("`reps` must be a single number between 1 and 1e7; got ", deparse1(reps), ".")
-    }
-    if (is.null(seed)) seed <- sample.int(.Machine$integer.max, 1L)
-    if (!is.numeric(seed) || length(seed) != 1L || is.na(seed)) {
-      abort("`seed` must be a single integer or NULL; got ", deparse1(seed), ".")
-    }
-  }
+  reps <- check_reps(reps, 1, 1e7, "Monte Carlo permutations")
+  if (permutation %in% c("auto", "monte-carlo")) seed <- check_seed(seed)
+  budget <- check_budget(budget)
   keep <- c(1L, match(c("formula", "data"), names(mcall), 0L))
   icall <- mcall[keep]
   input <- surv_input(icall, parent.frame(), multi = TRUE, cencode = cencode)
@@ -83,24 +91,62 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
           "(e.g. `Surv(time, event) ~ dose`); found a single group.")
   }
   sv <- gray_strata(strata, data, input)
-  res <- gray_cpp(input$time, input$status, length(input$causes), as.integer(input$strata),
-                  nlevels(input$strata), if (is.null(sv)) NULL else as.integer(sv),
-                  if (is.null(sv)) 1L else nlevels(sv), rho, timefix,
-                  if (permutation) as.integer(reps) else 0L,
-                  if (permutation) as.double(seed) else 0)
+  gcode <- as.integer(input$strata)
+  scode <- if (is.null(sv)) NULL else as.integer(sv)
+  ncause <- length(input$causes)
+  call_gray <- function(type, ...) {
+    gray_cpp(input$time, input$status, ncause, gcode, nlevels(input$strata), scode,
+             if (is.null(sv)) 1L else nlevels(sv), rho, timefix, type, ...)
+  }
+  res <- call_gray("none")
   stat <- res$statistic
   stat[is.nan(stat)] <- NA_real_  # singular variance (e.g. a cause without events)
   df <- nlevels(input$strata) - 1L
   out <- data.frame(cause = input$causes, statistic = stat, df = df,
                     p.value = stats::pchisq(stat, df, lower.tail = FALSE),
                     stringsAsFactors = FALSE)
-  if (permutation) out$p.perm <- res$perm_p
+  perm <- NULL
+  if (permutation != "none") {
+    # allocations of the labels within strata: prod n_s! / prod n_gs!
+    tab <- table(if (is.null(scode)) rep.int(1L, length(gcode)) else scode, gcode)
+    log_alloc <- sum(lfactorial(rowSums(tab))) - sum(lfactorial(tab))
+    n <- length(gcode)
+    threads <- smallsurv_threads()
+    exact_s <- exp(log_alloc) * n * ncause / .resample_rate$gray_obs
+    mc_s <- reps * n * ncause / .resample_rate$gray_obs / threads
+    choice <- resample_choice(permutation, exact_s, mc_s, budget, reps, NULL, "gray_test")
+    r <- NULL
+    if (choice$type == "exact") {
+      r <- call_gray("exact", budget = 2 * max(budget, exact_s))$perm
+      if (!isTRUE(r$complete)) {
+        choice <- list(type = "monte-carlo", reason = paste0(
+          "complete enumeration stopped after ", format(2 * max(budget, exact_s), digits = 2),
+          " s"))
+        r <- NULL
+      }
+    }
+    if (choice$type == "monte-carlo") {
+      r <- call_gray("monte-carlo", reps, seed, threads)$perm
+    }
+    perm <- list(type = choice$type, reps = if (choice$type == "monte-carlo") reps else NA_real_,
+                 seed = if (choice$type == "monte-carlo") seed else NA_real_,
+                 outcomes = if (choice$type == "exact") r$outcomes else NA_real_,
+                 mc.se = if (is.null(r)) NA_real_ else r$se,
+                 valid = if (is.null(r)) NA_real_ else r$valid,
+                 undefined = if (is.null(r)) NA_real_ else r$undefined,
+                 budget = budget, reason = choice$reason,
+                 description = describe_perm(choice$type, outcomes = r$outcomes,
+                                             reps = reps, se = max(r$se, na.rm = TRUE),
+                                             what = "allocations"))
+    out$p.perm <- if (is.null(r)) NA_real_ else r$p
+  }
   attr(out, "rho") <- rho
   attr(out, "groups") <- levels(input$strata)
   attr(out, "strata") <- if (is.null(sv)) NULL else levels(sv)
-  if (permutation) {
-    attr(out, "reps") <- as.integer(reps)
-    attr(out, "seed") <- seed
+  if (!is.null(perm)) {
+    attr(out, "permutation") <- perm
+    attr(out, "reps") <- perm$reps
+    attr(out, "seed") <- perm$seed
   }
   class(out) <- c("smallsurv_gray", "data.frame")
   out
@@ -114,7 +160,7 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
 #' test.
 #'
 #' @param x A result of [gray_test()].
-#' @param ... Unused.
+#' @param ... Unused (`print()`: passed to the data frame's print method).
 #' @return A data frame. `glance()`: `n.causes`, `n.groups`, `n.strata`,
 #'   `rho`, `df`, `min.p.value` (the smallest p-value over the causes),
 #'   `permutation` (`TRUE`/`FALSE`), `reps` and `seed` (`NA` without a
@@ -128,6 +174,25 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
 #' glance(g)
 #' @name gray-tidiers
 NULL
+
+#' @rdname gray-tidiers
+#' @export
+print.smallsurv_gray <- function(x, ...) {
+  cat("Gray's test (smallsurv), rho = ", format(attr(x, "rho")), "; groups: ",
+      paste(attr(x, "groups"), collapse = ", "), "\n", sep = "")
+  print(tidy.smallsurv_gray(x), ...)
+  perm <- attr(x, "permutation")
+  if (!is.null(perm)) {
+    cat("p.perm: ", perm$description, if (nzchar(perm$reason)) paste0(" -- ", perm$reason),
+        "\n", sep = "")
+    if (perm$type != "none" && any(perm$undefined > 0, na.rm = TRUE)) {
+      tot <- perm$valid + perm$undefined
+      cat("  left out (undefined statistic, singular variance): ",
+          paste0(x$cause, " ", perm$undefined, " of ", tot, collapse = "; "), "\n", sep = "")
+    }
+  }
+  invisible(x)
+}
 
 #' @rdname gray-tidiers
 #' @export

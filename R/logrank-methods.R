@@ -42,12 +42,9 @@ print.smallsurv_logrank <- function(x, digits = max(3L, getOption("digits") - 3L
       " (survival::survdiff's statistic, hypergeometric variance)\n", sep = "")
   p <- x$permutation
   zname <- if (is.na(p$df) || p$df == 1) "Z" else "chi-square"
-  cat("Permutation: ", switch(p$type,
-    exact = paste0("exact p = ", format.pval(p$p.value, digits = digits)),
-    `monte-carlo` = paste0("Monte Carlo p = ", format.pval(p$p.value, digits = digits),
-                           " (MC SE ", format(p$mc.se, digits = 2), ")",
-                           if (p$p.value == 0) paste0(", i.e. p < ", format(1 / p$reps)) else ""),
-    none = "p-value"), " -- ", p$reason, "\n", sep = "")
+  cat("Permutation: ", if (p$type == "none") "p-value" else
+        paste0("p = ", format.pval(p$p.value, digits = digits), ", ", p$description),
+      " -- ", p$reason, "\n", sep = "")
   if (!is.na(p$statistic)) {
     cat("  statistic: log-rank scores with their permutation variance (coin's), ", zname, " = ",
         format(p$statistic, digits = digits),

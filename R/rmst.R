@@ -59,18 +59,22 @@
 #'
 #' @section Permutation p-value for small samples:
 #' With fewer than about 50 subjects per group the asymptotic tests inflate
-#' the type I error (Horiguchi & Uno 2020). `permutation = TRUE` adds
+#' the type I error (Horiguchi & Uno 2020). `permutation = "monte-carlo"` adds
 #' `p.perm`, a studentized permutation p-value (Ditzhaus, Yu & Xu 2023) for
 #' each contrast: the group labels of the two groups being compared are
-#' permuted `reps` times (in C++, with the package's own generator seeded by
-#' `seed`, so a seed gives the same p-value on every platform), the
+#' permuted `reps` times (in C++, with the package's one generator seeded by
+#' `seed`, so a seed gives the same p-value on every platform and for any
+#' number of threads; see [resampling]), the
 #' studentized statistic (estimate / SE; for ratios log ratio / SE) is
 #' recomputed at the same `tau`, and
 #' \eqn{p = (1 + \#\{|T^*| \ge |T|\}) / (1 + reps)}. In a permuted sample
 #' where a group's curve ends censored before `tau`, the curve is extended
 #' flat to `tau` (survival's `rmean` convention); a permuted statistic
-#' that is undefined (log of an RMST or RMTL of 0) counts as extreme, which
-#' keeps the test conservative. Studentization keeps the test valid
+#' that is undefined (log of an RMST or RMTL of 0) is left out of \eqn{B}
+#' and counted (`permutation$undefined`), the convention of every
+#' permutation test in smallsurv ([resampling]). `permutation = "auto"`
+#' runs the permutations when their estimated time fits in `budget`
+#' seconds. Studentization keeps the test valid
 #' asymptotically when the censoring differs between groups.
 #'
 #' @param formula `Surv(time, status) ~ group` (or `~ 1` for one group;
@@ -86,18 +90,22 @@
 #' @param adjust Multiplicity adjustment of the pairwise p-values with more
 #'   than two groups: `"none"` (default) or a method of
 #'   [stats::p.adjust()] (e.g. `"holm"`).
-#' @param permutation Add studentized permutation p-values (`p.perm`).
+#' @param permutation `"none"` (default), `"auto"` or `"monte-carlo"`:
+#'   studentized permutation p-values (`p.perm`); `TRUE`/`FALSE` are
+#'   deprecated forms of `"monte-carlo"`/`"none"`.
 #' @param reps Number of permutations (default 10000).
-#' @param seed Seed of the permutation generator (a whole number); `NULL`
-#'   draws one from R's generator, so [set.seed()] makes results
-#'   reproducible.
+#' @param seed Seed of the permutation generator (a whole number between 0
+#'   and \eqn{2^{53}}); `NULL` draws one from R's generator, so
+#'   [set.seed()] makes results reproducible.
+#' @param budget Time budget in seconds for `permutation = "auto"` (see
+#'   [resampling]).
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
 #' @return An object of class `smallsurv_rmst`: a list with `groups` (one
 #'   row per group: `group`, `n`, `events` up to `tau`, `rmst`,
 #'   `std.error`, `conf.low`, `conf.high`, `rmtl`, `rmtl.low`,
 #'   `rmtl.high`), `contrasts` (one row per pair and contrast: `term`,
 #'   `group`, `estimate`, `std.error`, `conf.low`, `conf.high`,
-#'   `p.value`, and `p.perm` with `permutation = TRUE`), `tau`,
+#'   `p.value`, and `p.perm` with a permutation test), `tau`,
 #'   `tau_bound` (the largest allowed tau), `tau_note`, `conf.level`,
 #'   `adjust`, `permutation` (`NULL` or a list with `reps` and `seed`),
 #'   `na.action` and `call`. Methods: `print()`, `tidy()`, `glance()`.
@@ -131,14 +139,15 @@
 #' tidy(fit)
 #' # small groups: add a studentized permutation p-value
 #' rmst(survival::Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
-#'      permutation = TRUE, reps = 2000, seed = 1)
+#'      permutation = "monte-carlo", reps = 2000, seed = 1)
 #' @export
 rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action,
-                 adjust = "none", permutation = FALSE, reps = 10000, seed = NULL,
+                 adjust = "none", permutation = c("none", "auto", "monte-carlo"),
+                 reps = 10000, seed = NULL, budget = 2,
                  timefix = TRUE) {
   mcall <- match.call()
   check_conf_level(conf.level)
-  check_flag(permutation, "permutation")
+  permutation <- check_permutation(permutation, c("none", "auto", "monte-carlo"), "rmst")
   check_flag(timefix, "timefix")
   if (!is.character(adjust) || length(adjust) != 1L || !adjust %in% stats::p.adjust.methods) {
     abort("`adjust` must be one of ", paste0("\"", stats::p.adjust.methods, "\"", collapse = ", "),
@@ -149,8 +158,9 @@ rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action
   }
   if (!is.null(tau) && tau <= 0) abort("`tau` must be positive; got ", deparse1(tau), ".")
   perm <- NULL
-  if (permutation) {
-    perm <- list(reps = check_reps(reps, 2, 1e6, "permutations"), seed = check_seed(seed))
+  if (permutation != "none") {
+    perm <- list(type = permutation, reps = check_reps(reps, 2, 1e6, "permutations"),
+                 seed = check_seed(seed), budget = check_budget(budget))
   }
   input <- surv_input(mcall, parent.frame(), allow_entry = FALSE)
   rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall)
@@ -195,6 +205,7 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
                        rmtl.low = tau - (res$rmst + z * se), rmtl.high = tau - (res$rmst - z * se),
                        stringsAsFactors = FALSE)
   contrasts <- NULL
+  if (!is.null(perm)) perm <- rmst_perm_plan(perm, ng, if (is.null(sc)) 0 else tabulate(sc, ng))
   if (ng > 1L) {
     pairs <- utils::combn(ng, 2L)
     contrasts <- do.call(rbind, lapply(seq_len(ncol(pairs)), function(k) {
@@ -203,10 +214,16 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
       out <- rmst_contrast(res$rmst[b], res$var[b], res$rmst[a], res$var[a], tau, z,
                            paste(labels[b], "vs", labels[a]))
       if (!is.null(perm)) {
-        keep <- sc %in% c(a, b)
-        pr <- rmst_perm_cpp(input$time[keep], input$status[keep],
-                            as.integer(sc[keep] == b), tau, timefix, perm$reps, perm$seed)
-        out$p.perm <- pr$p
+        out$p.perm <- NA_real_
+        if (perm$type == "monte-carlo") {
+          keep <- sc %in% c(a, b)
+          pr <- rmst_perm_cpp(input$time[keep], input$status[keep],
+                              as.integer(sc[keep] == b), tau, timefix, perm$reps, perm$seed,
+                              perm$threads)
+          out$p.perm <- pr$p
+          out$p.perm.se <- pr$se
+          out$p.perm.undefined <- pr$undefined
+        }
       }
       out
     }))
@@ -214,16 +231,36 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
       for (term in unique(contrasts$term)) {
         i <- contrasts$term == term
         contrasts$p.value[i] <- stats::p.adjust(contrasts$p.value[i], adjust)
-        if (!is.null(perm)) contrasts$p.perm[i] <- stats::p.adjust(contrasts$p.perm[i], adjust)
+        if (!is.null(perm) && perm$type == "monte-carlo") {
+          contrasts$p.perm[i] <- stats::p.adjust(contrasts$p.perm[i], adjust)
+        }
       }
     }
     rownames(contrasts) <- NULL
+    if (!is.null(perm)) {  # Monte Carlo SEs and undefined counts per contrast row
+      perm$mc.se <- contrasts$p.perm.se
+      perm$undefined <- contrasts$p.perm.undefined
+      contrasts$p.perm.se <- contrasts$p.perm.undefined <- NULL
+    }
   }
   out <- list(groups = groups, contrasts = contrasts, tau = tau, tau_bound = bound,
               tau_note = note, conf.level = conf.level, adjust = adjust, permutation = perm,
               na.action = input$na.action, call = call)
   class(out) <- "smallsurv_rmst"
   out
+}
+
+# "auto": Monte Carlo when its estimated time (every pair) fits the budget.
+rmst_perm_plan <- function(perm, ng, sizes) {
+  perm$threads <- smallsurv_threads()
+  pairs <- if (ng > 1L) utils::combn(ng, 2L) else matrix(0L, 2L, 0L)
+  obs <- sum(sizes[pairs[1L, ]] + sizes[pairs[2L, ]])
+  mc_s <- perm$reps * obs / .resample_rate$rmst_obs / perm$threads
+  choice <- resample_choice(perm$type, Inf, mc_s, perm$budget, perm$reps,
+                            "not available for the RMST", "rmst")
+  perm$type <- choice$type
+  perm$reason <- choice$reason
+  perm
 }
 
 # Difference, RMST ratio and RMTL ratio of group b against group a
@@ -308,12 +345,18 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
                "\"); intervals unadjusted.\n")
       })
     }
-    if (!is.null(x$permutation)) {
-      cat("p (perm.): studentized permutation test, ", format(x$permutation$reps),
-          " permutations, seed ", format(x$permutation$seed), ".\n", sep = "")
+    pm <- x$permutation
+    if (!is.null(pm) && pm$type == "monte-carlo") {
+      cat("p (perm.): studentized permutation test, ",
+          describe_perm("monte-carlo", reps = pm$reps, se = max(pm$mc.se, na.rm = TRUE)),
+          ", seed ", format(pm$seed), if (any(pm$undefined > 0)) paste0(
+            "; permutations with an undefined statistic left out: up to ",
+            max(pm$undefined)), ".\n", sep = "")
+    } else if (!is.null(pm)) {
+      cat("p (perm.): not computed: ", pm$reason, ".\n", sep = "")
     } else if (any(g$n < 50)) {
       cat("Some groups have fewer than 50 subjects: the asymptotic p-values may be too small;",
-          "consider `permutation = TRUE`.\n")
+          "consider `permutation = \"monte-carlo\"`.\n")
     }
   }
   invisible(x)

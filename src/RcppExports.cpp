@@ -37,8 +37,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // boot_ci_cpp
-Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi, double block);
-RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP, SEXP blockSEXP) {
+Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix, bool all_states, double reps, double seed, double prob_lo, double prob_hi, double block, double threads);
+RcppExport SEXP _smallsurv_boot_ci_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP unitSEXP, SEXP nunitSEXP, SEXP timefixSEXP, SEXP all_statesSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP prob_loSEXP, SEXP prob_hiSEXP, SEXP blockSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
@@ -57,7 +57,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type prob_lo(prob_loSEXP);
     Rcpp::traits::input_parameter< double >::type prob_hi(prob_hiSEXP);
     Rcpp::traits::input_parameter< double >::type block(blockSEXP);
-    rcpp_result_gen = Rcpp::wrap(boot_ci_cpp(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block));
+    Rcpp::traits::input_parameter< double >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(boot_ci_cpp(stop, status, ncause, entry, weights, strata, nstrata, unit, nunit, timefix, all_states, reps, seed, prob_lo, prob_hi, block, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -106,8 +107,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // gray_cpp
-Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, bool timefix, int reps, double seed);
-RcppExport SEXP _smallsurv_gray_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho, bool timefix, std::string permutation, double reps, double seed, double threads, double budget);
+RcppExport SEXP _smallsurv_gray_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP rhoSEXP, SEXP timefixSEXP, SEXP permutationSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP budgetSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
@@ -119,9 +120,12 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
     Rcpp::traits::input_parameter< double >::type rho(rhoSEXP);
     Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
-    Rcpp::traits::input_parameter< int >::type reps(repsSEXP);
+    Rcpp::traits::input_parameter< std::string >::type permutation(permutationSEXP);
+    Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(gray_cpp(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, reps, seed));
+    Rcpp::traits::input_parameter< double >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< double >::type budget(budgetSEXP);
+    rcpp_result_gen = Rcpp::wrap(gray_cpp(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, permutation, reps, seed, threads, budget));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -188,8 +192,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // coverage_cpp
-Rcpp::List coverage_cpp(double n, double reps, double seed, Rcpp::NumericVector times, Rcpp::NumericVector truth, double conf_level, Rcpp::CharacterVector methods, Rcpp::List event, Rcpp::List censor, double accrual, double cutoff, double dropout, bool timefix);
-RcppExport SEXP _smallsurv_coverage_cpp(SEXP nSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP timesSEXP, SEXP truthSEXP, SEXP conf_levelSEXP, SEXP methodsSEXP, SEXP eventSEXP, SEXP censorSEXP, SEXP accrualSEXP, SEXP cutoffSEXP, SEXP dropoutSEXP, SEXP timefixSEXP) {
+Rcpp::List coverage_cpp(double n, double reps, double seed, Rcpp::NumericVector times, Rcpp::NumericVector truth, double conf_level, Rcpp::CharacterVector methods, Rcpp::List event, Rcpp::List censor, double accrual, double cutoff, double dropout, bool timefix, double threads);
+RcppExport SEXP _smallsurv_coverage_cpp(SEXP nSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP timesSEXP, SEXP truthSEXP, SEXP conf_levelSEXP, SEXP methodsSEXP, SEXP eventSEXP, SEXP censorSEXP, SEXP accrualSEXP, SEXP cutoffSEXP, SEXP dropoutSEXP, SEXP timefixSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< double >::type n(nSEXP);
@@ -205,7 +209,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< double >::type cutoff(cutoffSEXP);
     Rcpp::traits::input_parameter< double >::type dropout(dropoutSEXP);
     Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
-    rcpp_result_gen = Rcpp::wrap(coverage_cpp(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix));
+    Rcpp::traits::input_parameter< double >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(coverage_cpp(n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -287,8 +292,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // logrank_perm_cpp
-Rcpp::List logrank_perm_cpp(Rcpp::NumericVector score, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::NumericVector> contrast, Rcpp::Nullable<Rcpp::NumericVector> qinv, std::string method, double reps, double seed);
-RcppExport SEXP _smallsurv_logrank_perm_cpp(SEXP scoreSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP contrastSEXP, SEXP qinvSEXP, SEXP methodSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+Rcpp::List logrank_perm_cpp(Rcpp::NumericVector score, Rcpp::IntegerVector group, int ngroup, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::NumericVector> contrast, Rcpp::Nullable<Rcpp::NumericVector> qinv, std::string method, double reps, double seed, double threads, double budget);
+RcppExport SEXP _smallsurv_logrank_perm_cpp(SEXP scoreSEXP, SEXP groupSEXP, SEXP ngroupSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP contrastSEXP, SEXP qinvSEXP, SEXP methodSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP threadsSEXP, SEXP budgetSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type score(scoreSEXP);
@@ -301,7 +306,9 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
     Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(logrank_perm_cpp(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed));
+    Rcpp::traits::input_parameter< double >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< double >::type budget(budgetSEXP);
+    rcpp_result_gen = Rcpp::wrap(logrank_perm_cpp(score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed, threads, budget));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -374,8 +381,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // rmst_perm_cpp
-Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::IntegerVector group, double tau, bool timefix, double reps, double seed);
-RcppExport SEXP _smallsurv_rmst_perm_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP groupSEXP, SEXP tauSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP) {
+Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, Rcpp::IntegerVector group, double tau, bool timefix, double reps, double seed, double threads);
+RcppExport SEXP _smallsurv_rmst_perm_cpp(SEXP timeSEXP, SEXP statusSEXP, SEXP groupSEXP, SEXP tauSEXP, SEXP timefixSEXP, SEXP repsSEXP, SEXP seedSEXP, SEXP threadsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type time(timeSEXP);
@@ -385,7 +392,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
     Rcpp::traits::input_parameter< double >::type reps(repsSEXP);
     Rcpp::traits::input_parameter< double >::type seed(seedSEXP);
-    rcpp_result_gen = Rcpp::wrap(rmst_perm_cpp(time, status, group, tau, timefix, reps, seed));
+    Rcpp::traits::input_parameter< double >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(rmst_perm_cpp(time, status, group, tau, timefix, reps, seed, threads));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -405,29 +413,29 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_binom_exact_ci_cpp", (DL_FUNC) &_smallsurv_binom_exact_ci_cpp, 4},
     {"_smallsurv_binom_exact_limits_cpp", (DL_FUNC) &_smallsurv_binom_exact_limits_cpp, 4},
-    {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 16},
+    {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 17},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
     {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 11},
-    {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 11},
+    {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 14},
     {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
     {"_smallsurv_confband_prob_cpp", (DL_FUNC) &_smallsurv_confband_prob_cpp, 4},
     {"_smallsurv_lab_methods_cpp", (DL_FUNC) &_smallsurv_lab_methods_cpp, 0},
     {"_smallsurv_lab_pointwise_cpp", (DL_FUNC) &_smallsurv_lab_pointwise_cpp, 6},
     {"_smallsurv_lab_draw_cpp", (DL_FUNC) &_smallsurv_lab_draw_cpp, 3},
-    {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 13},
+    {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 14},
     {"_smallsurv_reverse_km_cpp", (DL_FUNC) &_smallsurv_reverse_km_cpp, 6},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
-    {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 10},
+    {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 12},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
     {"_smallsurv_rmst_tau_bound_cpp", (DL_FUNC) &_smallsurv_rmst_tau_bound_cpp, 2},
     {"_smallsurv_rmst_contrast_cpp", (DL_FUNC) &_smallsurv_rmst_contrast_cpp, 5},
-    {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 7},
+    {"_smallsurv_rmst_perm_cpp", (DL_FUNC) &_smallsurv_rmst_perm_cpp, 8},
     {"_smallsurv_rmst_perm_labels_cpp", (DL_FUNC) &_smallsurv_rmst_perm_labels_cpp, 3},
     {NULL, NULL, 0}
 };

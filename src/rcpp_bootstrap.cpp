@@ -11,12 +11,6 @@
 #include "core/bootstrap.h"
 #include "core/event_table.h"
 
-namespace {
-
-void check_interrupt() { Rcpp::checkUserInterrupt(); }
-
-}  // namespace
-
 // Percentile bootstrap limits at every row of the fit of the canonical input
 // (validated in R).  status 0..ncause; strata, unit: 1-based codes or NULL.
 // all_states: FALSE gives the survival only (km), TRUE the event-free
@@ -30,7 +24,7 @@ Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
                        Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
                        Rcpp::Nullable<Rcpp::IntegerVector> unit, int nunit, bool timefix,
                        bool all_states, double reps, double seed, double prob_lo,
-                       double prob_hi, double block = 0) {
+                       double prob_hi, double block = 0, double threads = 1) {
   smallsurv_glue::SurvInputHolder h;
   smallsurv_glue::fill_surv_input(h, stop, status, ncause, entry, weights, strata, nstrata,
                                   timefix);
@@ -40,14 +34,15 @@ Rcpp::List boot_ci_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
   const smallsurv::EventTable tab = smallsurv::build_event_table(in, true);
   smallsurv::BootstrapSpec spec;
   spec.reps = static_cast<std::size_t>(reps);
-  spec.seed = static_cast<std::uint64_t>(seed);
+  spec.seed = smallsurv_glue::as_seed(seed);
+  spec.threads = smallsurv_glue::as_threads(threads);
   spec.prob_lo = prob_lo;
   spec.prob_hi = prob_hi;
   spec.all_states = all_states;
   if (block > 0) spec.block_doubles = static_cast<std::size_t>(block);
   const smallsurv::BootstrapResult r = smallsurv::bootstrap_percentile(
       tab, in.weight, un.empty() ? nullptr : un.data(),
-      un.empty() ? in.n : static_cast<std::size_t>(nunit), spec, check_interrupt);
+      un.empty() ? in.n : static_cast<std::size_t>(nunit), spec, smallsurv_glue::poll_interrupt);
   const int nrow = static_cast<int>(tab.nrow());
   Rcpp::NumericMatrix lo(nrow, r.nstate), up(nrow, r.nstate);
   std::copy(r.lower.begin(), r.lower.end(), lo.begin());
@@ -64,7 +59,7 @@ Rcpp::IntegerMatrix boot_index_cpp(Rcpp::IntegerVector unit_stratum, int nstrata
   const std::vector<int> us = smallsurv_glue::zero_based(unit_stratum);
   const std::size_t nunit = us.size(), nrep = static_cast<std::size_t>(reps);
   const std::vector<std::uint32_t> d = smallsurv::bootstrap_index(
-      us.data(), nunit, nstrata, nrep, static_cast<std::uint64_t>(seed));
+      us.data(), nunit, nstrata, nrep, smallsurv_glue::as_seed(seed));
   Rcpp::IntegerMatrix out(static_cast<int>(nunit), static_cast<int>(nrep));
   for (std::size_t k = 0; k < d.size(); ++k) out[k] = static_cast<int>(d[k]) + 1;
   return out;

@@ -81,7 +81,8 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
 Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int ncause,
                     Rcpp::IntegerVector group, int ngroup,
                     Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double rho,
-                    bool timefix, int reps, double seed) {
+                    bool timefix, std::string permutation = "none", double reps = 0,
+                    double seed = 0, double threads = 1, double budget = -1) {
   smallsurv::GrayInput in;
   in.n = time.size();
   // near ties merged as survival::aeqSurv (the rule of the event table)
@@ -109,12 +110,29 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
     vars[c - 1] = as_matrix(gs.var, gs.score.size(), static_cast<int>(gs.score.size()));
     stat[c - 1] = smallsurv::gray_statistic(gs);
   }
-  Rcpp::NumericVector perm;
-  if (reps > 0) {
-    perm = Rcpp::wrap(smallsurv::gray_permutation(in, ord, rho, reps,
-                                                  static_cast<std::uint64_t>(seed), stat));
+  smallsurv::GrayPermResult pr;
+  bool have = true;
+  if (permutation == "monte-carlo") {
+    pr = smallsurv::gray_permutation(in, ord, rho, static_cast<std::size_t>(reps),
+                                     smallsurv_glue::as_seed(seed),
+                                     stat, smallsurv_glue::as_threads(threads),
+                                     smallsurv_glue::poll_interrupt);
+  } else if (permutation == "exact") {
+    smallsurv::Watch watch(smallsurv_glue::poll_interrupt, budget);
+    pr = smallsurv::gray_exact(in, ord, rho, stat, watch);
+  } else {
+    have = false;
+  }
+  Rcpp::List perm;
+  if (have) {
+    perm = Rcpp::List::create(Rcpp::Named("p") = Rcpp::wrap(pr.p),
+                              Rcpp::Named("se") = Rcpp::wrap(pr.se),
+                              Rcpp::Named("valid") = Rcpp::wrap(pr.valid),
+                              Rcpp::Named("undefined") = Rcpp::wrap(pr.undefined),
+                              Rcpp::Named("outcomes") = pr.outcomes,
+                              Rcpp::Named("complete") = pr.complete);
   }
   return Rcpp::List::create(Rcpp::Named("score") = scores, Rcpp::Named("var") = vars,
                             Rcpp::Named("statistic") = Rcpp::wrap(stat),
-                            Rcpp::Named("perm_p") = perm);
+                            Rcpp::Named("perm") = perm);
 }

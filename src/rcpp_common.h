@@ -4,6 +4,8 @@
 
 #include <Rcpp.h>
 
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "core/event_table.h"
@@ -16,6 +18,25 @@ inline std::vector<int> zero_based(const Rcpp::IntegerVector& x) {
   for (R_xlen_t i = 0; i < x.size(); ++i) out[i] = x[i] - 1;
   return out;
 }
+
+// A seed for the core's generator: R checks it (check_seed(): a whole number
+// in [0, 2^53]); the glue re-checks before the cast, which is undefined for
+// negative values or values of 2^64 or more.
+inline std::uint64_t as_seed(double seed) {
+  if (!(seed >= 0.0 && seed <= 9007199254740992.0) || seed != std::floor(seed)) {
+    Rcpp::stop("seed must be a whole number between 0 and 2^53");
+  }
+  return static_cast<std::uint64_t>(seed);
+}
+
+// The number of worker threads R asked for (at least 1).
+inline int as_threads(double threads) {
+  if (!(threads >= 1.0)) return 1;
+  return threads > 1024.0 ? 1024 : static_cast<int>(threads);
+}
+
+// The core's poll for long loops: a user interrupt becomes an R condition.
+inline void poll_interrupt() { Rcpp::checkUserInterrupt(); }
 
 // A column of the event table as an R vector (a copy).
 inline Rcpp::NumericVector as_r(const smallsurv::Column& c) {

@@ -2,6 +2,8 @@
 // table (core/coverage.{h,cpp}).  Arguments are validated in R/coverage.R.
 #include <Rcpp.h>
 
+#include "rcpp_common.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,7 +13,6 @@
 
 namespace {
 
-void check_interrupt() { Rcpp::checkUserInterrupt(); }
 
 smallsurv::PointwiseFn lab_method(const std::string& name) {
   const smallsurv::PointwiseFn f = smallsurv::find_pointwise(name.c_str());
@@ -86,7 +87,7 @@ Rcpp::List lab_pointwise_cpp(std::string method, Rcpp::NumericVector time,
 // [[Rcpp::export(rng = false)]]
 Rcpp::NumericVector lab_draw_cpp(Rcpp::List dist, double count, double seed) {
   const smallsurv::DrawSpec d = draw_spec(dist);
-  smallsurv::Xoshiro256 rng(static_cast<std::uint64_t>(seed));
+  smallsurv::Xoshiro256 rng(smallsurv_glue::as_seed(seed));
   Rcpp::NumericVector out(static_cast<R_xlen_t>(count));
   for (R_xlen_t i = 0; i < out.size(); ++i) out[i] = smallsurv::draw_time(d, rng);
   return out;
@@ -97,11 +98,13 @@ Rcpp::NumericVector lab_draw_cpp(Rcpp::List dist, double count, double seed) {
 Rcpp::List coverage_cpp(double n, double reps, double seed, Rcpp::NumericVector times,
                         Rcpp::NumericVector truth, double conf_level,
                         Rcpp::CharacterVector methods, Rcpp::List event, Rcpp::List censor,
-                        double accrual, double cutoff, double dropout, bool timefix = true) {
+                        double accrual, double cutoff, double dropout, bool timefix = true,
+                        double threads = 1) {
   smallsurv::CoverageSpec s;
   s.n = static_cast<std::size_t>(n);
   s.reps = static_cast<std::size_t>(reps);
-  s.seed = static_cast<std::uint64_t>(seed);
+  s.seed = smallsurv_glue::as_seed(seed);
+  s.threads = smallsurv_glue::as_threads(threads);
   if (truth.size() != times.size()) Rcpp::stop("times and truth differ in length");
   s.times = times.begin();
   s.truth = truth.begin();
@@ -125,7 +128,7 @@ Rcpp::List coverage_cpp(double n, double reps, double seed, Rcpp::NumericVector 
   s.cutoff = cutoff;
   s.dropout = dropout;
   s.timefix = timefix;
-  const smallsurv::CoverageResult r = smallsurv::run_coverage(s, check_interrupt);
+  const smallsurv::CoverageResult r = smallsurv::run_coverage(s, smallsurv_glue::poll_interrupt);
   const int k = static_cast<int>(r.k), nm = static_cast<int>(r.nmethod);
   auto mat = [k, nm](const std::vector<double>& v) {
     Rcpp::NumericMatrix out(k, nm);

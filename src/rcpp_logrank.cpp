@@ -9,12 +9,6 @@
 
 #include "core/logrank.h"
 
-namespace {
-
-void check_interrupt() { Rcpp::checkUserInterrupt(); }
-
-}  // namespace
-
 // Observed, expected, hypergeometric variance and per-observation scores.
 // group and strata are 1-based factor codes; strata may be NULL.
 // [[Rcpp::export(rng = false)]]
@@ -88,15 +82,17 @@ void fill_problem(Problem& pr, const Rcpp::NumericVector& score, const Rcpp::Int
 
 }  // namespace
 
-// Permutation moments, the observed statistic and (method = "count") the
-// number of distinct outcomes of the exact enumeration, or the p-value by
-// "exact" enumeration or "monte-carlo" (reps, seed).
+// Permutation moments ("moments"), the cost of complete enumeration ("plan":
+// natural logs of the distinct outcomes, label permutations and the walk's
+// work), the p-value by "exact" enumeration (stopped after `budget`
+// seconds, none when <= 0: complete = FALSE) or by "monte-carlo" (reps, seed, threads).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List logrank_perm_cpp(Rcpp::NumericVector score, Rcpp::IntegerVector group, int ngroup,
                             Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
                             Rcpp::Nullable<Rcpp::NumericVector> contrast,
                             Rcpp::Nullable<Rcpp::NumericVector> qinv, std::string method,
-                            double reps, double seed) {
+                            double reps = 0, double seed = 0, double threads = 1,
+                            double budget = -1) {
   Problem pr;
   Rcpp::NumericVector kc, kq;
   fill_problem(pr, score, group, ngroup, strata, nstrata, contrast, qinv, kc, kq);
@@ -106,20 +102,28 @@ Rcpp::List logrank_perm_cpp(Rcpp::NumericVector score, Rcpp::IntegerVector group
                               Rcpp::Named("variance") = Rcpp::wrap(m.variance),
                               Rcpp::Named("total") = Rcpp::wrap(m.total));
   }
-  if (method == "count") {
-    return Rcpp::List::create(Rcpp::Named("outcomes") = smallsurv::perm_exact_count(pr.p));
+  if (method == "plan") {
+    const smallsurv::ExactPlan plan = smallsurv::perm_exact_plan(pr.p);
+    return Rcpp::List::create(Rcpp::Named("log_outcomes") = plan.log_outcomes,
+                              Rcpp::Named("log_permutations") = plan.log_permutations,
+                              Rcpp::Named("log_work") = plan.log_work);
   }
   smallsurv::PermResult r;
   if (method == "exact") {
-    r = smallsurv::perm_exact(pr.p);
+    smallsurv::Watch watch(smallsurv_glue::poll_interrupt, budget);
+    r = smallsurv::perm_exact(pr.p, watch);
   } else if (method == "monte-carlo") {
     r = smallsurv::perm_monte_carlo(pr.p, static_cast<std::size_t>(reps),
-                                    static_cast<std::uint64_t>(seed), check_interrupt);
+                                    smallsurv_glue::as_seed(seed),
+                                    smallsurv_glue::as_threads(threads),
+                                    smallsurv_glue::poll_interrupt);
   } else {
     Rcpp::stop("logrank_perm_cpp: unknown method");
   }
-  return Rcpp::List::create(Rcpp::Named("statistic") = r.statistic,
-                            Rcpp::Named("p.value") = r.p_value, Rcpp::Named("hits") = r.hits,
-                            Rcpp::Named("outcomes") = r.outcomes,
-                            Rcpp::Named("permutations") = r.permutations);
+  return Rcpp::List::create(
+      Rcpp::Named("statistic") = r.statistic, Rcpp::Named("p.value") = r.p_value,
+      Rcpp::Named("hits") = r.hits, Rcpp::Named("valid") = r.valid,
+      Rcpp::Named("undefined") = r.undefined, Rcpp::Named("mc.se") = r.mc_se,
+      Rcpp::Named("outcomes") = r.outcomes, Rcpp::Named("log_outcomes") = r.log_outcomes,
+      Rcpp::Named("permutations") = r.permutations, Rcpp::Named("complete") = r.complete);
 }

@@ -92,16 +92,20 @@ Rcpp::List rmst_contrast_cpp(Rcpp::NumericVector rb, Rcpp::NumericVector vb,
 // [[Rcpp::export(rng = false)]]
 Rcpp::List rmst_perm_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status,
                          Rcpp::IntegerVector group, double tau, bool timefix, double reps,
-                         double seed) {
+                         double seed, double threads = 1) {
   if (status.size() != time.size() || group.size() != time.size())
     Rcpp::stop("time, status and group differ in length");
   const smallsurv::RmstPermResult r = smallsurv::rmst_permutation(
       time.begin(), status.begin(), group.begin(), static_cast<std::size_t>(time.size()), tau,
-      timefix, static_cast<std::size_t>(reps), static_cast<std::uint64_t>(seed));
+      timefix, static_cast<std::size_t>(reps), smallsurv_glue::as_seed(seed),
+      smallsurv_glue::as_threads(threads), smallsurv_glue::poll_interrupt);
   return Rcpp::List::create(
       Rcpp::Named("statistic") = Rcpp::NumericVector::create(r.observed[0], r.observed[1],
                                                              r.observed[2]),
-      Rcpp::Named("p") = Rcpp::NumericVector::create(r.p[0], r.p[1], r.p[2]));
+      Rcpp::Named("p") = Rcpp::NumericVector::create(r.p[0], r.p[1], r.p[2]),
+      Rcpp::Named("se") = Rcpp::NumericVector::create(r.se[0], r.se[1], r.se[2]),
+      Rcpp::Named("undefined") =
+          Rcpp::NumericVector::create(r.undefined[0], r.undefined[1], r.undefined[2]));
 }
 
 // The permuted labels of replicates 0..reps-1 (one column each), for tests.
@@ -110,9 +114,7 @@ Rcpp::IntegerMatrix rmst_perm_labels_cpp(Rcpp::IntegerVector group, double reps,
   const std::size_t n = static_cast<std::size_t>(group.size());
   const std::size_t nr = static_cast<std::size_t>(reps);
   Rcpp::IntegerMatrix out(static_cast<int>(n), static_cast<int>(nr));
-  for (std::size_t b = 0; b < nr; ++b) {
-    smallsurv::rmst_permuted_labels(group.begin(), n, static_cast<std::uint64_t>(seed), b,
-                                    &out[b * n]);
-  }
+  smallsurv::rmst_permuted_labels(group.begin(), n, smallsurv_glue::as_seed(seed), nr,
+                                  out.begin());
   return out;
 }

@@ -14,7 +14,7 @@ deps <- unlist(lapply(fields, function(f) {
   trimws(sub("\\(.*", "", x))
 }))
 # tools for developing and benchmarking (not needed by R CMD check itself)
-deps <- unique(c(deps, "roxygen2", "bench"))
+deps <- unique(c(deps, "roxygen2", "pkgbuild", "bench"))
 base <- rownames(installed.packages(priority = "base"))
 deps <- setdiff(deps[nzchar(deps)], c("R", base))
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "resample.h"
 #include "rng.h"
 
 namespace smallsurv {
@@ -30,10 +31,10 @@ std::vector<std::vector<std::uint32_t>> stratum_members(const int* unit_stratum,
   return members;
 }
 
-// The draws of replicate b (nunit codes), stratum by stratum.
-void draw_replicate(const std::vector<std::vector<std::uint32_t>>& members,
-                    std::uint64_t seed, std::size_t b, std::uint32_t* out) {
-  Xoshiro256 rng(mix64(seed + (static_cast<std::uint64_t>(b) + 1) * 0x9E3779B97F4A7C15ULL));
+// The draws of one replicate (nunit codes), stratum by stratum, from the
+// generator of its block (rng.h, resample.h).
+void draw_replicate(const std::vector<std::vector<std::uint32_t>>& members, Xoshiro256& rng,
+                    std::uint32_t* out) {
   std::size_t pos = 0;
   for (const auto& m : members) {
     const std::uint32_t sz = static_cast<std::uint32_t>(m.size());
@@ -48,7 +49,10 @@ std::vector<std::uint32_t> bootstrap_index(const int* unit_stratum, std::size_t 
   if (nunit >= 0xFFFFFFFFULL) throw input_error("bootstrap: too many units");
   const auto members = stratum_members(unit_stratum, nunit, nstrata);
   std::vector<std::uint32_t> out(nunit * reps);
-  for (std::size_t b = 0; b < reps; ++b) draw_replicate(members, seed, b, out.data() + b * nunit);
+  const std::size_t nblocks = stream_block_count(reps);
+  std::vector<Xoshiro256> streams = rng_streams(seed, nblocks);
+  for (std::size_t b = 0; b < reps; ++b)
+    draw_replicate(members, streams[b / kStreamBlock], out.data() + b * nunit);
   return out;
 }
 
@@ -70,7 +74,7 @@ double quantile_type7(double* x, std::size_t m, double p) {
 
 BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, const int* unit,
                                      std::size_t nunit, const BootstrapSpec& spec,
-                                     void (*interrupt)()) {
+                                     const std::function<void()>& poll) {
   const std::size_t nrow = tab.nrow();
   const std::size_t n = tab.stop_row.size();
   if (n == 0) throw std::logic_error("bootstrap needs the per-observation rows of the event table");
@@ -106,83 +110,113 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
   const std::size_t per_row = static_cast<std::size_t>(ns) * reps;
   const std::size_t block = std::max<std::size_t>(1, spec.block_doubles / per_row);
   std::vector<double> vals(std::min(block, nrow) * per_row);
-  std::vector<double> tile(std::min(block, nrow) * ns * kTile);
-  std::vector<std::uint32_t> draws(nunit), count(nunit);
-  std::vector<double> tot(nrow), ent(nrow), dsum(nrow), nrisk(nrow);
-  std::vector<double> dk(K > 1 && spec.all_states ? nrow * K : 0);
-  std::vector<double> F(K);
+  const std::size_t nblocks = stream_block_count(reps);
+  const std::vector<Xoshiro256> streams = rng_streams(spec.seed, nblocks);
+  const int nw = worker_count(nblocks, spec.threads);
+  // per-worker scratch
+  struct Scratch {
+    std::vector<double> tile;
+    std::vector<std::uint32_t> draws, count;
+    std::vector<double> tot, ent, dsum, nrisk, dk, F;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(nw));
+  for (Scratch& w : scratch) {
+    w.tile.assign(std::min(block, nrow) * ns * kTile, 0.0);
+    w.draws.resize(nunit);
+    w.count.resize(nunit);
+    w.tot.resize(nrow);
+    w.ent.resize(nrow);
+    w.dsum.resize(nrow);
+    w.nrisk.resize(nrow);
+    w.dk.assign(K > 1 && spec.all_states ? nrow * K : 0, 0.0);
+    w.F.resize(K);
+  }
 
   for (std::size_t lo = 0; lo < nrow; lo += block) {
     const std::size_t hi = std::min(nrow, lo + block);
     const std::size_t nblk = hi - lo;
-    for (std::size_t b = 0; b < reps; ++b) {
-      if (interrupt && (b & 15u) == 0) interrupt();
-      const std::size_t t = b % kTile;  // slot of this replicate in the tile
-      draw_replicate(members, spec.seed, b, draws.data());
-      std::fill(count.begin(), count.end(), 0u);
-      for (std::uint32_t u : draws) ++count[u];
-      // resampled weighted counts per row of the original table
-      std::fill(tot.begin(), tot.end(), 0.0);
-      std::fill(ent.begin(), ent.end(), 0.0);
-      std::fill(dsum.begin(), dsum.end(), 0.0);
-      std::fill(dk.begin(), dk.end(), 0.0);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t c = count[unit ? unit[i] : i];
-        if (c == 0) continue;
-        const double v = static_cast<double>(c) * (w ? w[i] : 1.0);
-        const std::size_t r = tab.stop_row[i];
-        tot[r] += v;
-        ent[tab.first_row[i]] += v;
-        const int st = tab.obs_status[i];
-        if (st > 0) {
-          dsum[r] += v;
-          if (!dk.empty()) dk[r * K + st - 1] += v;
-        }
-      }
-      // at risk at row r: stops at or after r, minus entries after r
-      // (survival's backward accumulation, as in the event table)
-      for (int s = 0; s < tab.nstrata; ++s) {
-        const std::size_t a = tab.offset[s], z = tab.offset[s + 1];
-        double at = 0.0;
-        for (std::size_t r = z; r-- > a;) {
-          at += tot[r];
-          if (r + 1 < z) at -= ent[r + 1];
-          nrisk[r] = at;
-        }
-      }
-      // Kaplan-Meier / Aalen-Johansen on the resampled counts (km.cpp's and
-      // aalen_johansen.cpp's arithmetic), stored for the rows of the block
-      for (int s = 0; s < tab.nstrata; ++s) {
-        const std::size_t a = tab.offset[s], z = std::min(tab.offset[s + 1], hi);
-        if (a >= hi || tab.offset[s + 1] <= lo) continue;
-        double S = 1.0;
-        std::fill(F.begin(), F.end(), 0.0);
-        for (std::size_t r = a; r < z; ++r) {
-          const double d = dsum[r], nr = nrisk[r];
-          if (d > 0 && nr > 0) {
-            if (spec.all_states) {
-              for (int k = 0; k < K; ++k) {
-                const double dkr = K > 1 ? dk[r * K + k] : d;
-                if (dkr > 0) F[k] += S * dkr / nr;
-              }
-            }
-            S *= (nr - d) / nr;
+    auto task = [&](std::size_t blk, int wk, const std::atomic<bool>& stop) {
+      Scratch& sc = scratch[static_cast<std::size_t>(wk)];
+      Xoshiro256 rng = streams[blk];
+      std::vector<double>& tile = sc.tile;
+      std::vector<double>& tot = sc.tot;
+      std::vector<double>& ent = sc.ent;
+      std::vector<double>& dsum = sc.dsum;
+      std::vector<double>& nrisk = sc.nrisk;
+      std::vector<double>& dk = sc.dk;
+      std::vector<double>& F = sc.F;
+      const std::size_t b0 = blk * kStreamBlock, b1 = std::min(reps, b0 + kStreamBlock);
+      for (std::size_t b = b0; b < b1; ++b) {
+        if (stop.load(std::memory_order_relaxed)) return;
+        const std::size_t t = b % kTile;  // slot of this replicate in the tile
+        draw_replicate(members, rng, sc.draws.data());
+        std::fill(sc.count.begin(), sc.count.end(), 0u);
+        for (std::uint32_t u : sc.draws) ++sc.count[u];
+        // resampled weighted counts per row of the original table
+        std::fill(tot.begin(), tot.end(), 0.0);
+        std::fill(ent.begin(), ent.end(), 0.0);
+        std::fill(dsum.begin(), dsum.end(), 0.0);
+        std::fill(dk.begin(), dk.end(), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint32_t c = sc.count[unit ? unit[i] : i];
+          if (c == 0) continue;
+          const double v = static_cast<double>(c) * (w ? w[i] : 1.0);
+          const std::size_t r = tab.stop_row[i];
+          tot[r] += v;
+          ent[tab.first_row[i]] += v;
+          const int st = tab.obs_status[i];
+          if (st > 0) {
+            dsum[r] += v;
+            if (!dk.empty()) dk[r * K + st - 1] += v;
           }
-          if (r < lo) continue;
-          double* out = tile.data() + ((r - lo) * ns) * kTile + t;
-          out[0] = S;
-          for (int k = 1; k < ns; ++k) out[k * kTile] = F[k - 1];
+        }
+        // at risk at row r: stops at or after r, minus entries after r
+        // (survival's backward accumulation, as in the event table)
+        for (int s = 0; s < tab.nstrata; ++s) {
+          const std::size_t a = tab.offset[s], z = tab.offset[s + 1];
+          double at = 0.0;
+          for (std::size_t r = z; r-- > a;) {
+            at += tot[r];
+            if (r + 1 < z) at -= ent[r + 1];
+            nrisk[r] = at;
+          }
+        }
+        // Kaplan-Meier / Aalen-Johansen on the resampled counts (km.cpp's and
+        // aalen_johansen.cpp's arithmetic), stored for the rows of the block
+        for (int s = 0; s < tab.nstrata; ++s) {
+          const std::size_t a = tab.offset[s], z = std::min(tab.offset[s + 1], hi);
+          if (a >= hi || tab.offset[s + 1] <= lo) continue;
+          double S = 1.0;
+          std::fill(F.begin(), F.end(), 0.0);
+          for (std::size_t r = a; r < z; ++r) {
+            const double d = dsum[r], nr = nrisk[r];
+            if (d > 0 && nr > 0) {
+              if (spec.all_states) {
+                for (int k = 0; k < K; ++k) {
+                  const double dkr = K > 1 ? dk[r * K + k] : d;
+                  if (dkr > 0) F[k] += S * dkr / nr;
+                }
+              }
+              S *= (nr - d) / nr;
+            }
+            if (r < lo) continue;
+            double* out = tile.data() + ((r - lo) * ns) * kTile + t;
+            out[0] = S;
+            for (int k = 1; k < ns; ++k) out[k * kTile] = F[k - 1];
+          }
+        }
+        // a full tile (or the block's last replicate): copy kTile contiguous
+        // values per (row, state) into the time-major store (tiles never
+        // straddle blocks: kStreamBlock is a multiple of kTile)
+        if (t + 1 == kTile || b + 1 == b1) {
+          const std::size_t c0 = b - t, m = t + 1;
+          for (std::size_t q = 0; q < nblk * ns; ++q)
+            std::copy(tile.data() + q * kTile, tile.data() + q * kTile + m,
+                      vals.data() + q * reps + c0);
         }
       }
-      // a full tile (or the last replicate): copy kTile contiguous values
-      // per (row, state) into the time-major store
-      if (t + 1 == kTile || b + 1 == reps) {
-        const std::size_t b0 = b - t, m = t + 1;
-        for (std::size_t q = 0; q < nblk * ns; ++q)
-          std::copy(tile.data() + q * kTile, tile.data() + q * kTile + m,
-                    vals.data() + q * reps + b0);
-      }
-    }
+    };
+    parallel_blocks(nblocks, spec.threads, task, poll);
     for (std::size_t r = lo; r < hi; ++r) {
       for (int k = 0; k < ns; ++k) {
         double* x = vals.data() + (r - lo) * per_row + k * reps;

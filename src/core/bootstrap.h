@@ -16,9 +16,9 @@
 //   as it has, uniformly with replacement among its own units (the stratum
 //   sizes are kept); a unit drawn c times contributes all its rows with
 //   weight c * w_i ("resample rows and carry their weights").  Draws come
-//   from xoshiro256** seeded with mix64(seed + (b + 1) * 0x9E3779B97F4A7C15)
-//   (one independent stream per replicate, so any replicate can be
-//   regenerated alone), stratum by stratum, units of a stratum in increasing
+//   from the generator of its block of replicates (rng.h, resample.h: one
+//   stream per block of 256, replicates drawn in order within their block,
+//   so results do not depend on the thread count), stratum by stratum, units of a stratum in increasing
 //   code order, draw j = member[below(m)].  bootstrap_index() returns exactly
 //   these draws (for tests against an independent implementation).
 // Refit: a resample has a subset of the original times, so refitting it and
@@ -42,6 +42,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "event_table.h"
@@ -51,6 +52,7 @@ namespace smallsurv {
 struct BootstrapSpec {
   std::size_t reps = 2000;
   std::uint64_t seed = 0;
+  int threads = 1;  // worker threads (results identical for any number)
   double prob_lo = 0.025;
   double prob_hi = 0.975;
   bool all_states = false;  // false: survival only (KM); true: S and every F_k
@@ -65,10 +67,12 @@ struct BootstrapResult {
 };
 
 // weights, unit: input order (nullptr: 1 / own unit); nunit: number of units.
-// interrupt (may be nullptr) is called every few replicates.
+// poll (may be empty) is called on the calling thread every few
+// milliseconds while the workers run (resample.h).
 BootstrapResult bootstrap_percentile(const EventTable& tab, const double* weights,
                                      const int* unit, std::size_t nunit,
-                                     const BootstrapSpec& spec, void (*interrupt)());
+                                     const BootstrapSpec& spec,
+                                     const std::function<void()>& poll);
 
 // The draws of every replicate: nunit x reps (column-major) 0-based unit
 // codes, replicate b in column b; unit_stratum: 0-based stratum of each unit.

@@ -2,9 +2,11 @@
 #include "coverage.h"
 
 #include "normal.h"
+#include "resample.h"
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "beta_ci.h"
 #include "ci_transform.h"
@@ -202,7 +204,42 @@ double draw_time(const DrawSpec& d, Xoshiro256& rng) {
 
 // ---- the laboratory ------------------------------------------------------
 
-CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& interrupt) {
+namespace {
+
+// One block's tallies (indexed as CoverageResult's).
+struct CoverageTally {
+  std::vector<double> n_na, n_low, n_up, sum_w, sum_w2, risk_sum, no_event;
+  double events = 0, obs = 0;
+  void reset(std::size_t nmk, std::size_t k) {
+    for (auto* v : {&n_na, &n_low, &n_up, &sum_w, &sum_w2}) v->assign(nmk, 0.0);
+    risk_sum.assign(k, 0.0);
+    no_event.assign(k, 0.0);
+    events = obs = 0;
+  }
+  void add_to(CoverageResult& r) const {
+    for (std::size_t q = 0; q < n_na.size(); ++q) {
+      r.n_na[q] += n_na[q];
+      r.n_low[q] += n_low[q];
+      r.n_up[q] += n_up[q];
+      r.sum_w[q] += sum_w[q];
+      r.sum_w2[q] += sum_w2[q];
+    }
+    for (std::size_t i = 0; i < risk_sum.size(); ++i) {
+      r.risk_sum[i] += risk_sum[i];
+      r.no_event[i] += no_event[i];
+    }
+    r.events += events;
+    r.obs += obs;
+  }
+};
+
+// Blocks run in waves of at most kWave, so the per-block tallies (merged in
+// block order) need bounded memory.
+constexpr std::size_t kWave = 1024;
+
+}  // namespace
+
+CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& poll) {
   const std::size_t n = s.n, k = s.k, nm = s.methods.size();
   if (n == 0) throw input_error("the cohort size must be at least 1");
   if (k == 0) throw input_error("no requested times");
@@ -220,67 +257,99 @@ CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& 
   res.risk_sum.assign(k, 0.0);
   res.no_event.assign(k, 0.0);
 
-  CohortCounts cc(n);
-  std::vector<double> lo(k), hi(k);
+  const std::size_t nblocks = stream_block_count(s.reps);
+  const int nw = worker_count(std::min(nblocks, kWave), s.threads);
+  struct Scratch {
+    explicit Scratch(std::size_t n) : cc(n) {}
+    CohortCounts cc;
+    std::vector<double> lo, hi;
+  };
+  std::vector<std::unique_ptr<Scratch>> scratch;  // CohortCounts does not move
+  for (int w = 0; w < nw; ++w) {
+    scratch.push_back(std::make_unique<Scratch>(n));
+    scratch.back()->lo.resize(k);
+    scratch.back()->hi.resize(k);
+  }
   const bool admin = std::isfinite(s.cutoff);
   const double inf = std::numeric_limits<double>::infinity();
-  for (std::size_t r = 0; r < s.reps; ++r) {
-    if (interrupt && r % 256 == 255) interrupt();
-    Xoshiro256 rng(mix64(s.seed + (static_cast<std::uint64_t>(r) + 1) * 0x9E3779B97F4A7C15ULL));
-    for (std::size_t i = 0; i < n; ++i) {
-      const double T = (s.event.kind == DrawKind::supplied) ? s.event.supplied[r * n + i]
-                                                             : draw_time(s.event, rng);
-      double C = inf;
-      if (admin) C = s.cutoff - s.accrual * uniform01(rng);
-      if (s.dropout > 0) C = std::min(C, -std::log(uniform01(rng)) / s.dropout);
-      if (s.censor.kind == DrawKind::supplied) {
-        C = std::min(C, s.censor.supplied[r * n + i]);
-      } else if (s.censor.kind != DrawKind::none) {
-        C = std::min(C, draw_time(s.censor, rng));
-      }
-      const bool ev = T <= C;
-      if (!std::isfinite(ev ? T : C))
-        throw input_error(
-            "a subject has an infinite event time and no finite censoring time: give `censor`, "
-            "`cutoff` or `dropout`");
-      cc.set(i, ev ? T : C, ev);
-      res.events += ev ? 1.0 : 0.0;
+  std::vector<CoverageTally> tally(std::min(nblocks, kWave));
+  Xoshiro256 stream(s.seed);  // the stream of the wave's first block
+
+  for (std::size_t w0 = 0; w0 < nblocks; w0 += kWave) {
+    const std::size_t nwave = std::min(kWave, nblocks - w0);
+    std::vector<Xoshiro256> streams;
+    streams.reserve(nwave);
+    for (std::size_t j = 0; j < nwave; ++j) {
+      streams.push_back(stream);
+      stream.jump();
     }
-    res.obs += static_cast<double>(n);
-    const CountsView v = cc.build_from_pairs(n, s.timefix);
-    // design diagnostics: number at risk at t (time >= t) and no event by t
-    {
-      std::size_t j = 0;
-      double ev_so_far = 0;
-      for (std::size_t i = 0; i < k; ++i) {
-        while (j < v.m && v.time[j] < s.times[i]) ev_so_far += v.n_event[j++];
-        const double ev_at = (j < v.m && v.time[j] == s.times[i]) ? v.n_event[j] : 0.0;
-        res.risk_sum[i] += (j < v.m) ? v.n_risk[j] : 0.0;
-        if (ev_so_far + ev_at == 0) res.no_event[i] += 1.0;
-      }
-    }
-    // times after the last observed time: no estimate (at_times() reports
-    // NA there), whatever a method would extrapolate -- every method is
-    // judged on the same replicates
-    std::size_t kdef = k;
-    while (kdef > 0 && s.times[kdef - 1] > v.time[v.m - 1]) --kdef;
-    for (std::size_t m = 0; m < nm; ++m) {
-      for (std::size_t i = kdef; i < k; ++i) res.n_na[m * k + i] += 1.0;
-      if (kdef == 0) continue;
-      s.methods[m](v, s.times, kdef, s.conf_level, lo.data(), hi.data());
-      for (std::size_t i = 0; i < kdef; ++i) {
-        const std::size_t q = m * k + i;
-        if (std::isnan(lo[i]) || std::isnan(hi[i])) {
-          res.n_na[q] += 1.0;
-          continue;
+    auto task = [&](std::size_t j, int wk, const std::atomic<bool>& stop) {
+      Scratch& sc = *scratch[static_cast<std::size_t>(wk)];
+      CoverageTally& t = tally[j];
+      t.reset(nm * k, k);
+      Xoshiro256 rng = streams[j];
+      const std::size_t blk = w0 + j;
+      const std::size_t r0 = blk * kStreamBlock, r1 = std::min(s.reps, r0 + kStreamBlock);
+      for (std::size_t r = r0; r < r1; ++r) {
+        if (stop.load(std::memory_order_relaxed)) return;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double T = (s.event.kind == DrawKind::supplied) ? s.event.supplied[r * n + i]
+                                                                 : draw_time(s.event, rng);
+          double C = inf;
+          if (admin) C = s.cutoff - s.accrual * uniform01(rng);
+          if (s.dropout > 0) C = std::min(C, -std::log(uniform01(rng)) / s.dropout);
+          if (s.censor.kind == DrawKind::supplied) {
+            C = std::min(C, s.censor.supplied[r * n + i]);
+          } else if (s.censor.kind != DrawKind::none) {
+            C = std::min(C, draw_time(s.censor, rng));
+          }
+          const bool ev = T <= C;
+          if (!std::isfinite(ev ? T : C))
+            throw input_error(
+                "a subject has an infinite event time and no finite censoring time: give "
+                "`censor`, `cutoff` or `dropout`");
+          sc.cc.set(i, ev ? T : C, ev);
+          t.events += ev ? 1.0 : 0.0;
         }
-        if (lo[i] > s.truth[i]) res.n_low[q] += 1.0;
-        if (hi[i] < s.truth[i]) res.n_up[q] += 1.0;
-        const double w = hi[i] - lo[i];
-        res.sum_w[q] += w;
-        res.sum_w2[q] += w * w;
+        t.obs += static_cast<double>(n);
+        const CountsView v = sc.cc.build_from_pairs(n, s.timefix);
+        // design diagnostics: number at risk at t (time >= t) and no event by t
+        {
+          std::size_t j2 = 0;
+          double ev_so_far = 0;
+          for (std::size_t i = 0; i < k; ++i) {
+            while (j2 < v.m && v.time[j2] < s.times[i]) ev_so_far += v.n_event[j2++];
+            const double ev_at = (j2 < v.m && v.time[j2] == s.times[i]) ? v.n_event[j2] : 0.0;
+            t.risk_sum[i] += (j2 < v.m) ? v.n_risk[j2] : 0.0;
+            if (ev_so_far + ev_at == 0) t.no_event[i] += 1.0;
+          }
+        }
+        // times after the last observed time: no estimate (at_times() reports
+        // NA there), whatever a method would extrapolate -- every method is
+        // judged on the same replicates
+        std::size_t kdef = k;
+        while (kdef > 0 && s.times[kdef - 1] > v.time[v.m - 1]) --kdef;
+        for (std::size_t m = 0; m < nm; ++m) {
+          for (std::size_t i = kdef; i < k; ++i) t.n_na[m * k + i] += 1.0;
+          if (kdef == 0) continue;
+          s.methods[m](v, s.times, kdef, s.conf_level, sc.lo.data(), sc.hi.data());
+          for (std::size_t i = 0; i < kdef; ++i) {
+            const std::size_t q = m * k + i;
+            if (std::isnan(sc.lo[i]) || std::isnan(sc.hi[i])) {
+              t.n_na[q] += 1.0;
+              continue;
+            }
+            if (sc.lo[i] > s.truth[i]) t.n_low[q] += 1.0;
+            if (sc.hi[i] < s.truth[i]) t.n_up[q] += 1.0;
+            const double wd = sc.hi[i] - sc.lo[i];
+            t.sum_w[q] += wd;
+            t.sum_w2[q] += wd * wd;
+          }
+        }
       }
-    }
+    };
+    parallel_blocks(nwave, s.threads, task, poll);
+    for (std::size_t j = 0; j < nwave; ++j) tally[j].add_to(res);
   }
   return res;
 }

@@ -21,9 +21,10 @@
 // time), sort them (std::sort on n pairs in reused buffers: no allocation),
 // merge near-ties as survival::aeqSurv() (timefix_sorted, as km() does by
 // default), tally the distinct times into a CountsView, call every method at
-// the k times only.  Replicate r draws from its own xoshiro256** stream
-// seeded with mix64(seed + (r + 1) * golden), as the bootstrap does, so the
-// result does not depend on how the loop is chunked.
+// the k times only.  Replicate r draws from the stream of its block of
+// kStreamBlock replicates (rng.h, resample.h), after the block's earlier
+// replicates, as the bootstrap and the permutation tests do, so the result
+// does not depend on the number of threads.
 // Order of draws within a replicate, subject by subject: event time (when
 // drawn here), then censoring (entry time U(0, accrual) when cutoff is
 // finite, dropout time when dropout > 0, censoring distribution when drawn
@@ -126,13 +127,12 @@ struct DrawSpec {
 // One draw (kinds exponential, weibull, lognormal, step).
 double draw_time(const DrawSpec& d, Xoshiro256& rng);
 // Uniform on (0, 1), never 0 or 1: ((x >> 11) + 0.5) 2^-53.
-inline double uniform01(Xoshiro256& rng) {
-  return (static_cast<double>(rng.next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
+inline double uniform01(Xoshiro256& rng) { return rng.uniform01(); }
 
 struct CoverageSpec {
   std::size_t n = 0, reps = 0;
   std::uint64_t seed = 0;
+  int threads = 1;  // worker threads (results identical for any number)
   const double* times = nullptr;  // k requested times, increasing
   const double* truth = nullptr;  // true S at each
   std::size_t k = 0;
@@ -153,9 +153,12 @@ struct CoverageResult {
   double events = 0, obs = 0;
 };
 
-// interrupt (optional) is called every 256 replicates (the glue checks for
-// a user interrupt there).
-CoverageResult run_coverage(const CoverageSpec& spec, const std::function<void()>& interrupt);
+// Replicates in blocks of kStreamBlock, block b drawn from stream b (rng.h,
+// resample.h) on `threads` threads; per-block sums are added in block order,
+// so results are identical for any number of threads.  poll (optional) is
+// called on the calling thread every few milliseconds (the glue checks for a
+// user interrupt there).
+CoverageResult run_coverage(const CoverageSpec& spec, const std::function<void()>& poll);
 
 }  // namespace smallsurv
 

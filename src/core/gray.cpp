@@ -4,12 +4,14 @@
 // needs the stratum's final C(T) and accumulates V.
 #include "gray.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
 #include "event_table.h"
+#include "rng.h"
 
 namespace smallsurv {
 
@@ -160,59 +162,134 @@ double gray_statistic(const GrayScore& gs) {
 }
 
 namespace {
-// splitmix64: small, fast, good enough to drive a permutation
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t m) {  // unbiased integer in [0, m)
-    const std::uint64_t lim = UINT64_MAX - UINT64_MAX % m;
-    std::uint64_t r;
-    do r = next(); while (r >= lim);
-    return static_cast<std::size_t>(r % m);
-  }
-};
-}  // namespace
 
-std::vector<double> gray_permutation(const GrayInput& in, const index_vector& ord, double rho,
-                                     int reps, std::uint64_t seed,
-                                     const std::vector<double>& observed) {
-  std::vector<int> grp(in.group, in.group + in.n);
-  GrayInput pin = in;
-  pin.group = grp.data();
-  SplitMix rng{seed};
-  const int K = in.ncause;
-  std::vector<double> ge(K, 0.0), valid(K, 0.0);
-  // stratum blocks in `ord` (the permutation shuffles labels inside them)
+// The stratum blocks of `ord` (labels are permuted inside them).
+std::vector<std::size_t> stratum_starts(const GrayInput& in, const index_vector& ord) {
   std::vector<std::size_t> starts{0};
   for (std::size_t q = 1; q < in.n; ++q)
     if (in.strata && in.strata[ord[q]] != in.strata[ord[q - 1]]) starts.push_back(q);
   starts.push_back(in.n);
-  for (int r = 0; r < reps; ++r) {
-    for (std::size_t blk = 0; blk + 1 < starts.size(); ++blk) {
-      const std::size_t b0 = starts[blk], m = starts[blk + 1] - b0;
-      for (std::size_t q = m; q > 1; --q) {
-        const std::size_t j = rng.below(q);
-        std::swap(grp[ord[b0 + q - 1]], grp[ord[b0 + j]]);
-      }
-    }
-    for (int c = 1; c <= K; ++c) {
-      if (std::isnan(observed[c - 1])) continue;
-      const double t = gray_statistic(gray_score(pin, ord, c, rho));
-      if (std::isnan(t)) continue;
-      valid[c - 1] += 1;
-      if (t >= observed[c - 1] * (1 - 1e-12)) ge[c - 1] += 1;
+  return starts;
+}
+
+// Every cause's statistic for the labels in `pin`, tallied against the
+// observed ones.
+void tally_causes(const GrayInput& pin, const index_vector& ord, double rho,
+                  const std::vector<double>& observed, McTally* tally) {
+  for (int c = 1; c <= pin.ncause; ++c) {
+    if (std::isnan(observed[c - 1])) continue;
+    tally[c - 1].add(gray_statistic(gray_score(pin, ord, c, rho)), observed[c - 1]);
+  }
+}
+
+GrayPermResult finish(const std::vector<McTally>& all, const std::vector<double>& observed,
+                      bool exact) {
+  const std::size_t K = observed.size();
+  GrayPermResult res;
+  res.p.assign(K, 0.0);
+  res.se.assign(K, 0.0);
+  res.valid.assign(K, 0.0);
+  res.undefined.assign(K, 0.0);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t c = 0; c < K; ++c) {
+    res.valid[c] = all[c].valid;
+    res.undefined[c] = all[c].undefined;
+    if (std::isnan(observed[c])) {
+      res.p[c] = res.se[c] = nan;
+    } else if (exact) {
+      // the observed labelling is one of the valid ones, so valid >= 1
+      res.p[c] = all[c].valid > 0 ? all[c].hits / all[c].valid : nan;
+      res.se[c] = 0.0;
+    } else {
+      res.p[c] = mc_p_value(all[c]);
+      res.se[c] = mc_std_error(all[c]);
     }
   }
-  std::vector<double> p(K);
-  for (int c = 0; c < K; ++c)
-    p[c] = std::isnan(observed[c]) ? std::numeric_limits<double>::quiet_NaN()
-                                   : (1.0 + ge[c]) / (1.0 + valid[c]);
-  return p;
+  return res;
+}
+
+}  // namespace
+
+GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, double rho,
+                                std::size_t reps, std::uint64_t seed,
+                                const std::vector<double>& observed, int threads,
+                                const std::function<void()>& poll) {
+  const int K = in.ncause;
+  const std::vector<std::size_t> starts = stratum_starts(in, ord);
+  for (std::size_t blk = 0; blk + 1 < starts.size(); ++blk)
+    if (starts[blk + 1] - starts[blk] >= 0xFFFFFFFFULL)
+      throw input_error("gray: a stratum has 2^32 or more observations");
+  const std::size_t nblocks = stream_block_count(reps);
+  const std::vector<Xoshiro256> streams = rng_streams(seed, nblocks);
+  const int nw = worker_count(nblocks, threads);
+  std::vector<std::vector<int>> grp(static_cast<std::size_t>(nw));
+  std::vector<McTally> tally(nblocks * static_cast<std::size_t>(K));
+  auto task = [&](std::size_t blk, int w, const std::atomic<bool>& stop) {
+    std::vector<int>& g = grp[static_cast<std::size_t>(w)];
+    g.assign(in.group, in.group + in.n);  // every block starts from the data's labels
+    GrayInput pin = in;
+    pin.group = g.data();
+    Xoshiro256 rng = streams[blk];
+    const std::size_t r0 = blk * kStreamBlock, r1 = std::min(reps, r0 + kStreamBlock);
+    for (std::size_t r = r0; r < r1; ++r) {
+      if (stop.load(std::memory_order_relaxed)) return;
+      for (std::size_t s = 0; s + 1 < starts.size(); ++s) {
+        const std::size_t b0 = starts[s], m = starts[s + 1] - b0;
+        for (std::size_t q = m; q > 1; --q) {
+          const std::size_t j = rng.below(static_cast<std::uint32_t>(q));
+          std::swap(g[ord[b0 + q - 1]], g[ord[b0 + j]]);
+        }
+      }
+      tally_causes(pin, ord, rho, observed, &tally[blk * static_cast<std::size_t>(K)]);
+    }
+  };
+  parallel_blocks(nblocks, threads, task, poll);
+  std::vector<McTally> all(static_cast<std::size_t>(K));
+  for (std::size_t blk = 0; blk < nblocks; ++blk)
+    for (int c = 0; c < K; ++c) all[c].merge(tally[blk * K + c]);
+  return finish(all, observed, false);
+}
+
+GrayPermResult gray_exact(const GrayInput& in, const index_vector& ord, double rho,
+                          const std::vector<double>& observed, Watch& watch) {
+  const int K = in.ncause;
+  const std::vector<std::size_t> starts = stratum_starts(in, ord);
+  const std::size_t S = starts.size() - 1;
+  // labels in `ord` order, each stratum's block sorted: next_permutation
+  // then walks its distinct arrangements (multiset permutations) once each
+  std::vector<int> lab(in.n);
+  for (std::size_t q = 0; q < in.n; ++q) lab[q] = in.group[ord[q]];
+  for (std::size_t s = 0; s < S; ++s)
+    std::sort(lab.begin() + static_cast<std::ptrdiff_t>(starts[s]),
+              lab.begin() + static_cast<std::ptrdiff_t>(starts[s + 1]));
+  std::vector<int> g(in.n);
+  GrayInput pin = in;
+  pin.group = g.data();
+  std::vector<McTally> all(static_cast<std::size_t>(K));
+  GrayPermResult res;
+  for (;;) {
+    for (std::size_t q = 0; q < in.n; ++q) g[ord[q]] = lab[q];
+    tally_causes(pin, ord, rho, observed, all.data());
+    res.outcomes += 1.0;
+    if (watch.tick()) {
+      res = finish(all, observed, true);
+      res.complete = false;
+      return res;
+    }
+    // odometer over strata: advance the first stratum that has a next
+    // arrangement (next_permutation resets the exhausted ones to sorted)
+    std::size_t s = 0;
+    for (; s < S; ++s) {
+      if (std::next_permutation(lab.begin() + static_cast<std::ptrdiff_t>(starts[s]),
+                                lab.begin() + static_cast<std::ptrdiff_t>(starts[s + 1])))
+        break;
+    }
+    if (s == S) break;
+  }
+  const double outcomes = res.outcomes;
+  res = finish(all, observed, true);
+  res.outcomes = outcomes;
+  return res;
 }
 
 }  // namespace smallsurv

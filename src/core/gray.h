@@ -32,9 +32,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "event_table.h"
+#include "resample.h"
 
 namespace smallsurv {
 
@@ -62,13 +64,28 @@ GrayScore gray_score(const GrayInput& in, const index_vector& order, int cause,
 // NaN when V is (numerically) singular.
 double gray_statistic(const GrayScore& gs);
 
-// Permutation p-value: group labels permuted within strata `reps` times
-// (Fisher-Yates driven by a 64-bit generator seeded with `seed`); returns
-// (1 + #{T* >= T}) / (1 + valid reps) for each cause 1..ncause.  `order` is
-// the caller's stable_order() of the observations (as for gray_score()).
-std::vector<double> gray_permutation(const GrayInput& in, const index_vector& order, double rho,
-                                     int reps, std::uint64_t seed,
-                                     const std::vector<double>& observed);
+// Permutation p-values for each cause 1..ncause (resample.h's conventions):
+// labels permuted within strata, a permutation whose statistic is undefined
+// (singular variance) left out and counted.
+struct GrayPermResult {
+  std::vector<double> p, se, valid, undefined;  // per cause
+  double outcomes = 0.0;  // exact: arrangements enumerated
+  bool complete = true;   // exact: false when the time budget ran out
+};
+
+// Monte Carlo: `reps` random permutations, (1 + b) / (1 + valid), in blocks
+// of kStreamBlock on `threads` threads (identical for any number); `order`
+// is the caller's stable_order() of the observations (as for gray_score()).
+GrayPermResult gray_permutation(const GrayInput& in, const index_vector& order, double rho,
+                                std::size_t reps, std::uint64_t seed,
+                                const std::vector<double>& observed, int threads,
+                                const std::function<void()>& poll);
+
+// Exact: every distinct arrangement of the labels within strata (equally
+// likely), p = #{T >= T_obs} / #{defined}; their number is
+// prod_s n_s! / prod_g n_gs!.  `watch` is ticked once per arrangement.
+GrayPermResult gray_exact(const GrayInput& in, const index_vector& order, double rho,
+                          const std::vector<double>& observed, Watch& watch);
 
 }  // namespace smallsurv
 

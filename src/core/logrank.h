@@ -36,21 +36,22 @@
 //   s2_s = (1/n_s) sum_{i in s} (a_i - abar_s)^2;
 // for K groups without a contrast the quadratic form (T - E)' M (T - E) with
 // M a generalised inverse of the covariance (supplied by the caller).
-// Two-sided p-values count permutations with a statistic >= the observed one
-// minus sqrt(DBL_EPSILON) on the standardised scale (|Z|, or the quadratic
-// form), as coin compares them.
+// Two-sided p-values count permutations at least as extreme as observed on
+// the standardised scale (|Z|, or the quadratic form), with resample.h's
+// tie rule (coin's tolerance below 1).
 //   * perm_exact_count / perm_exact: complete enumeration for two groups.
 //     Within a stratum, observations with equal scores are exchangeable, so
 //     the distinct outcomes are the ways of choosing k_v of the c_v
 //     observations of each distinct score value v for the first group
 //     (sum k_v = n_1s), with probability prod C(c_v, k_v) / C(n_s, n_1s).
 //     The enumeration walks these compositions depth first (one stratum
-//     after another), so the work is their number, counted beforehand.
+//     after another); perm_exact_plan() counts them, and the walk's nodes
+//     (its work), beforehand, in log space.
 //   * perm_monte_carlo: `reps` random permutations within strata (Fisher-
 //     Yates; with two groups a partial shuffle that draws only the smaller
 //     group's members) from xoshiro256** seeded through splitmix64 with
-//     `seed`, bounded integers by Lemire's multiply-shift with rejection;
-//     p = (number >= observed) / reps (coin's estimate).
+//     `seed`, one stream per block of replicates (rng.h, resample.h);
+//     p = (1 + b) / (1 + reps) (resample.h).
 // References: Mantel (1966); Peto & Peto (1972); Harrington & Fleming (1982);
 // Hothorn, Hornik, van de Wiel & Zeileis (2006, 2008), coin.
 #ifndef SMALLSURV_LOGRANK_H
@@ -58,9 +59,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "event_table.h"
+#include "resample.h"
 
 namespace smallsurv {
 
@@ -120,22 +123,35 @@ double perm_statistic(const PermProblem& p, const PermMoments& m, const double* 
 struct PermResult {
   double statistic = 0.0;   // observed (|Z| or quadratic form)
   double p_value = 0.0;
-  double hits = 0.0;        // Monte Carlo: permutations >= observed
-  double outcomes = 0.0;    // exact: distinct outcomes enumerated; MC: reps
-  double permutations = 0.0;  // exact: prod C(n_s, n_1s)
+  double hits = 0.0;        // Monte Carlo: permutations at least as extreme
+  double valid = 0.0;       // Monte Carlo: permutations with a defined statistic
+  double undefined = 0.0;   // Monte Carlo: permutations without one
+  double mc_se = 0.0;       // Monte Carlo standard error of p_value
+  double outcomes = 0.0;    // exact: distinct outcomes enumerated (+Inf past DBL_MAX); MC: reps
+  double log_outcomes = 0.0;  // exact: their natural log
+  double permutations = 0.0;  // exact: prod C(n_s, n_1s) (+Inf past DBL_MAX)
+  bool complete = true;     // exact: false when the time budget ran out (p_value NaN)
 };
 
-// Number of distinct outcomes the exact enumeration would walk (two groups,
-// group code 0 is "the first group"); +Inf when it exceeds 1e300.
-double perm_exact_count(const PermProblem& p);
+// What complete enumeration would cost (two groups, group code 0 is "the
+// first group"), as natural logs, so that nothing overflows: the number of
+// distinct outcomes, of label permutations, and of nodes the walk visits
+// (its work, about 10-30 ns a node).
+struct ExactPlan {
+  double log_outcomes = 0.0, log_permutations = 0.0, log_work = 0.0;
+};
+ExactPlan perm_exact_plan(const PermProblem& p);
 
 // Exact two-sided p-value by complete enumeration (two groups only).
-PermResult perm_exact(const PermProblem& p);
+// `watch` is ticked once per outcome: it polls for interrupts, and when its
+// deadline passes the enumeration stops with complete = false.
+PermResult perm_exact(const PermProblem& p, Watch& watch);
 
-// Monte Carlo p-value; `interrupt` (may be empty) is called every few
-// thousand permutations and may throw to abort.
+// Monte Carlo p-value ((1 + b) / (1 + B), resample.h) from `reps` random
+// permutations, in blocks of kStreamBlock on `threads` threads; `poll` (may
+// be empty) is called on the calling thread every few milliseconds.
 PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_t seed,
-                            void (*interrupt)());
+                            int threads, const std::function<void()>& poll);
 
 }  // namespace smallsurv
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "resample.h"
 #include "rng.h"
 
 namespace smallsurv {
@@ -123,12 +124,12 @@ void rmst_statistics(const RmstEstimate& g1, const RmstEstimate& g0, double tau,
   for (int k = 0; k < 3; ++k) out3[k] = c[k].statistic;
 }
 
-void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, std::size_t b,
-                          int* out) {
-  if (n >= 0xFFFFFFFFULL) throw input_error("rmst: too many observations");
-  Xoshiro256 rng(mix64(seed + (static_cast<std::uint64_t>(b) + 1) * 0x9E3779B97F4A7C15ULL));
+namespace {
+
+// A Fisher-Yates shuffle of `group` into `out`.
+void shuffle_labels(const int* group, std::size_t n, Xoshiro256& rng, int* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = group[i];
-  for (std::size_t i = n; i > 1; --i) {  // Fisher-Yates
+  for (std::size_t i = n; i > 1; --i) {
     const std::size_t j = rng.below(static_cast<std::uint32_t>(i));
     const int tmp = out[i - 1];
     out[i - 1] = out[j];
@@ -136,10 +137,21 @@ void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, s
   }
 }
 
+}  // namespace
+
+void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, std::size_t reps,
+                          int* out) {
+  if (n >= 0xFFFFFFFFULL) throw input_error("rmst: too many observations");
+  std::vector<Xoshiro256> streams = rng_streams(seed, stream_block_count(reps));
+  for (std::size_t b = 0; b < reps; ++b) shuffle_labels(group, n, streams[b / kStreamBlock], out + b * n);
+}
+
 RmstPermResult rmst_permutation(const double* time, const int* status, const int* group,
                                 std::size_t n, double tau, bool timefix, std::size_t reps,
-                                std::uint64_t seed) {
+                                std::uint64_t seed, int threads,
+                                const std::function<void()>& poll) {
   if (!(tau > 0.0)) throw input_error("rmst: tau must be positive");
+  if (n >= 0xFFFFFFFFULL) throw input_error("rmst: too many observations");
   for (std::size_t i = 0; i < n; ++i) {
     if (group[i] != 0 && group[i] != 1) throw input_error("rmst: group codes must be 0 or 1");
   }
@@ -150,61 +162,77 @@ RmstPermResult rmst_permutation(const double* time, const int* status, const int
   in.timefix = timefix;
   const EventTable tab = build_event_table(in, true);
   const std::size_t nrow = tab.nrow();
-  // per observation: its row and whether it is an event
+  // per observation: its row
   std::vector<std::uint32_t> row(n);
   for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<std::uint32_t>(tab.stop_row[i]);
 
-  std::vector<double> d[2], c[2], nr[2];
-  for (int g = 0; g < 2; ++g) {
-    d[g].assign(nrow, 0.0);
-    c[g].assign(nrow, 0.0);
-    nr[g].assign(nrow, 0.0);
-  }
-  CurveWork work;
-  std::vector<int> lab(n);
-  const auto stats = [&](const int* labels, double* out3) {
+  // per-worker scratch: counts per group and row, the curve's work space
+  struct Scratch {
+    std::vector<double> d[2], c[2], nr[2];
+    CurveWork work;
+    std::vector<int> lab;
+  };
+  const auto stats = [&](Scratch& w, const int* labels, double* out3) {
     for (int g = 0; g < 2; ++g) {
-      std::fill(d[g].begin(), d[g].end(), 0.0);
-      std::fill(c[g].begin(), c[g].end(), 0.0);
+      std::fill(w.d[g].begin(), w.d[g].end(), 0.0);
+      std::fill(w.c[g].begin(), w.c[g].end(), 0.0);
     }
     double size[2] = {0.0, 0.0};
     for (std::size_t i = 0; i < n; ++i) {
       const int g = labels[i];
       size[g] += 1.0;
-      if (status[i] != 0) d[g][row[i]] += 1.0;
-      else c[g][row[i]] += 1.0;
+      if (status[i] != 0) w.d[g][row[i]] += 1.0;
+      else w.c[g][row[i]] += 1.0;
     }
     RmstEstimate est[2];
     for (int g = 0; g < 2; ++g) {
       double left = size[g];
       for (std::size_t r = 0; r < nrow; ++r) {
-        nr[g][r] = left;
-        left -= d[g][r] + c[g][r];
+        w.nr[g][r] = left;
+        left -= w.d[g][r] + w.c[g][r];
       }
-      est[g] = rmst_curve_work(tab.time.data(), nr[g].data(), d[g].data(), nrow, tau, work);
+      est[g] = rmst_curve_work(tab.time.data(), w.nr[g].data(), w.d[g].data(), nrow, tau, w.work);
     }
     rmst_statistics(est[1], est[0], tau, out3);
   };
+  const std::size_t nblocks = stream_block_count(reps);
+  const int nw = worker_count(nblocks, threads);
+  std::vector<Scratch> scratch(static_cast<std::size_t>(nw));
+  for (Scratch& w : scratch) {
+    for (int g = 0; g < 2; ++g) {
+      w.d[g].assign(nrow, 0.0);
+      w.c[g].assign(nrow, 0.0);
+      w.nr[g].assign(nrow, 0.0);
+    }
+    w.lab.resize(n);
+  }
 
   RmstPermResult res;
-  stats(group, res.observed);
-  double count[3] = {0.0, 0.0, 0.0};
-  double thr[3];
-  for (int k = 0; k < 3; ++k) {
-    const double a = std::fabs(res.observed[k]);
-    thr[k] = a - 1e-10 * std::fmax(1.0, a);  // floating-point ties count as ties
-  }
-  double tstar[3];
-  for (std::size_t b = 0; b < reps; ++b) {
-    rmst_permuted_labels(group, n, seed, b, lab.data());
-    stats(lab.data(), tstar);
-    for (int k = 0; k < 3; ++k) {
-      if (std::isnan(tstar[k]) || std::fabs(tstar[k]) >= thr[k]) count[k] += 1.0;
+  stats(scratch[0], group, res.observed);
+  double absobs[3];
+  for (int k = 0; k < 3; ++k) absobs[k] = std::fabs(res.observed[k]);
+  const std::vector<Xoshiro256> streams = rng_streams(seed, nblocks);
+  std::vector<McTally> tally(nblocks * 3);
+  auto task = [&](std::size_t blk, int wk, const std::atomic<bool>& stop) {
+    Scratch& w = scratch[static_cast<std::size_t>(wk)];
+    Xoshiro256 rng = streams[blk];
+    double tstar[3];
+    const std::size_t b0 = blk * kStreamBlock, b1 = std::min(reps, b0 + kStreamBlock);
+    for (std::size_t b = b0; b < b1; ++b) {
+      if (stop.load(std::memory_order_relaxed)) return;
+      shuffle_labels(group, n, rng, w.lab.data());
+      stats(w, w.lab.data(), tstar);
+      for (int k = 0; k < 3; ++k) tally[blk * 3 + k].add(std::fabs(tstar[k]), absobs[k]);
     }
-  }
+  };
+  parallel_blocks(nblocks, threads, task, poll);
   for (int k = 0; k < 3; ++k) {
-    res.p[k] = std::isnan(res.observed[k]) ? std::numeric_limits<double>::quiet_NaN()
-                                            : (1.0 + count[k]) / (1.0 + static_cast<double>(reps));
+    McTally all;
+    for (std::size_t blk = 0; blk < nblocks; ++blk) all.merge(tally[blk * 3 + k]);
+    const bool undefined = std::isnan(res.observed[k]);
+    res.p[k] = undefined ? std::numeric_limits<double>::quiet_NaN() : mc_p_value(all);
+    res.se[k] = undefined ? std::numeric_limits<double>::quiet_NaN() : mc_std_error(all);
+    res.undefined[k] = all.undefined;
   }
   return res;
 }

@@ -28,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "event_table.h"
@@ -85,17 +86,24 @@ void rmst_statistics(const RmstEstimate& g1, const RmstEstimate& g0, double tau,
 
 struct RmstPermResult {
   double observed[3];   // the three statistics on the data
-  double p[3];          // (1 + #{|T*| >= |T|}) / (1 + reps); NaN statistic counts as extreme
+  double p[3];          // (1 + b) / (1 + B) on |T| (resample.h); NaN when observed is NaN
+  double se[3];         // its Monte Carlo standard error
+  double undefined[3];  // permutations whose statistic was undefined (left out of B)
 };
 
-// Two groups: `group` is 0 or 1 per observation; status 0/1.
+// Two groups: `group` is 0 or 1 per observation; status 0/1.  Replicates in
+// blocks of kStreamBlock on `threads` threads (identical for any number);
+// `poll` (may be empty) is called on the calling thread every few ms.
 RmstPermResult rmst_permutation(const double* time, const int* status, const int* group,
                                 std::size_t n, double tau, bool timefix, std::size_t reps,
-                                std::uint64_t seed);
+                                std::uint64_t seed, int threads,
+                                const std::function<void()>& poll);
 
-// The permuted labels of replicate b (0-based), as rmst_permutation draws
-// them (exposed so that tests can repeat the permutations in R).
-void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, std::size_t b,
+// The permuted labels of replicates 0..reps-1 (column b = replicate b), as
+// rmst_permutation draws them (exposed so that tests can repeat the
+// permutations in R): each a Fisher-Yates shuffle of `group` by the
+// generator of its block, replicates in order within the block.
+void rmst_permuted_labels(const int* group, std::size_t n, std::uint64_t seed, std::size_t reps,
                           int* out);
 
 }  // namespace smallsurv

@@ -1,20 +1,30 @@
-// rng.h -- the package's own random-number generator, shared by every
-// resampling kernel (Monte Carlo permutation tests, bootstrap intervals).
+// rng.h -- the package's one random-number generator, shared by every
+// resampling kernel (Monte Carlo permutation tests of log-rank, Gray and
+// RMST, bootstrap intervals, the coverage laboratory).
 //
 // xoshiro256** (Blackman & Vigna 2021, "Scrambled linear pseudorandom number
 // generators", ACM TOMS 47:36), its 256-bit state filled by splitmix64 from a
 // 64-bit seed; bounded integers by Lemire's multiply-shift with rejection
-// (exactly uniform).  No R RNG is used inside the C++ loops: a given seed
-// gives the same stream on every platform.
+// (exactly uniform); uniforms on (0, 1) from the top 53 bits.
+//
+// Independent streams.  Replicates are drawn in blocks of kStreamBlock
+// (resample.h); block k uses stream k, the seed's state advanced by k calls
+// of jump() -- 2^128 steps each, the authors' published way to split the
+// sequence into non-overlapping subsequences (2^128 streams of 2^128
+// numbers).  Which thread draws a block does not matter, so results are
+// identical for any number of threads, and a given seed gives the same
+// numbers on every platform.  No R generator is used inside the C++ loops.
 #ifndef SMALLSURV_RNG_H
 #define SMALLSURV_RNG_H
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace smallsurv {
 
 // splitmix64's output function (Steele, Lea & Flood 2014): a bijective
-// 64-bit mix, used to seed and to derive independent per-replicate seeds.
+// 64-bit mix, used to fill the state from the seed.
 inline std::uint64_t mix64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -55,11 +65,42 @@ class Xoshiro256 {
     }
     return static_cast<std::uint32_t>(prod >> 32);
   }
+  // uniform on (0, 1), never 0 or 1: ((x >> 11) + 0.5) 2^-53
+  double uniform01() {
+    return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+  }
+  // advance by 2^128 steps (the reference implementation's jump polynomial)
+  void jump() {
+    static const std::uint64_t kJump[] = {0x180ec6d33cfd0abaULL, 0xd5a61266f0c9392cULL,
+                                          0xa9582618e03fc9aaULL, 0x39abdc4529b1661cULL};
+    std::uint64_t t[4] = {0, 0, 0, 0};
+    for (std::uint64_t word : kJump) {
+      for (int b = 0; b < 64; ++b) {
+        if (word & (std::uint64_t(1) << b)) {
+          for (int k = 0; k < 4; ++k) t[k] ^= s_[k];
+        }
+        next();
+      }
+    }
+    for (int k = 0; k < 4; ++k) s_[k] = t[k];
+  }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };
+
+// The generators of streams 0..count-1 of `seed` (stream k: k jumps).
+inline std::vector<Xoshiro256> rng_streams(std::uint64_t seed, std::size_t count) {
+  std::vector<Xoshiro256> out;
+  out.reserve(count);
+  Xoshiro256 g(seed);
+  for (std::size_t k = 0; k < count; ++k) {
+    out.push_back(g);
+    g.jump();
+  }
+  return out;
+}
 
 }  // namespace smallsurv
 

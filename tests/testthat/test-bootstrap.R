@@ -308,3 +308,14 @@ test_that("bootstrap fits work with survival's summary() and smallsurv's at_time
   expect_equal(at$conf.low[1], fit$lower[i[2]], tolerance = 1e-12)
   expect_identical(fit[1]$ci$seed, 2)
 })
+
+test_that("bootstrap limits do not depend on the number of threads", {
+  set.seed(8)
+  d <- data.frame(time = rexp(60), status = rbinom(60, 1, 0.7), g = rep(1:2, 30))
+  f <- function(th) withr::with_options(list(smallsurv.threads = th),
+    km(survival::Surv(time, status) ~ g, data = d, conf.type = "bootstrap", reps = 700, seed = 4))
+  a <- f(1)
+  b <- f(2)
+  expect_identical(a$lower, b$lower)
+  expect_identical(a$upper, b$upper)
+})

@@ -305,3 +305,13 @@ test_that("print() and plot() work", {
   expect_identical(plot(cv), cv)
   expect_identical(plot(cv, type = "tails"), cv)
 })
+
+test_that("the laboratory gives identical results for 1 and 2 threads", {
+  run <- function(th) withr::with_options(list(smallsurv.threads = th),
+    ci_coverage(20, times = c(2, 5), reps = 1500, seed = 3,
+                event = list(dist = "exponential", rate = 0.1),
+                censor = list(dist = "exponential", rate = 0.05)))
+  a <- run(1)
+  b <- run(2)
+  expect_identical(as.data.frame(a), as.data.frame(b))
+})

@@ -45,9 +45,9 @@ test_that("the permutation p-value is reproducible, in (0, 1], and close to R-le
   d <- data.frame(time = rexp(30), g = rep(c("a", "b"), 15),
                   ev = factor(sample(0:2, 30, TRUE), 0:2))
   d$time[d$g == "b"] <- d$time[d$g == "b"] * 2
-  p1 <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = TRUE, reps = 400,
+  p1 <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo", reps = 400,
                   seed = 9)
-  p2 <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = TRUE, reps = 400,
+  p2 <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo", reps = 400,
                   seed = 9)
   expect_identical(p1$p.perm, p2$p.perm)
   expect_true(all(p1$p.perm > 0 & p1$p.perm <= 1))
@@ -69,4 +69,63 @@ test_that("errors name the argument", {
   expect_error(gray_test(survival::Surv(time, ev) ~ g, data = d, strata = "zz"), "not found")
   expect_error(gray_test(survival::Surv(time, ev) ~ g, data = d, rho = NA), "`rho`")
   expect_error(gray_test(survival::Surv(e, time, ev) ~ g, data = d), "right-censored")
+})
+
+test_that("exact permutation p-values equal a brute-force enumeration over allocations", {
+  set.seed(12)
+  for (rep in 1:4) {
+    n <- 9
+    d <- data.frame(time = round(rexp(n), 1), g = c(rep("a", 4), rep("b", 5)),
+                    ev = factor(sample(0:2, n, TRUE, prob = c(0.2, 0.5, 0.3)), 0:2))
+    ex <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "exact")
+    perm <- attr(ex, "permutation")
+    expect_identical(perm$type, "exact")
+    expect_equal(perm$outcomes, choose(9, 4))
+    # brute force: every choice of the 4 "a" labels
+    idx <- utils::combn(n, 4)
+    stats <- apply(idx, 2, function(i) {
+      d2 <- d
+      d2$g <- "b"
+      d2$g[i] <- "a"
+      gray_test(survival::Surv(time, ev) ~ g, data = d2)$statistic
+    })
+    for (k in seq_len(nrow(ex))) {
+      if (is.na(ex$statistic[k])) next
+      s <- stats[k, ]
+      ok <- !is.na(s)
+      thr <- ex$statistic[k] - sqrt(.Machine$double.eps) * max(1, ex$statistic[k])
+      expect_equal(ex$p.perm[k], sum(s[ok] >= thr) / sum(ok), tolerance = 1e-12,
+                   label = paste("rep", rep, "cause", k))
+      expect_equal(perm$undefined[k], sum(!ok))
+    }
+  }
+})
+
+test_that("Gray's permutations: (1 + b) / (1 + B), any thread count, checked arguments", {
+  set.seed(4)
+  d <- data.frame(time = rexp(40), g = rep(c("a", "b"), 20),
+                  ev = factor(sample(0:2, 40, TRUE), 0:2))
+  one <- withr::with_options(list(smallsurv.threads = 1),
+    gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo", reps = 600,
+              seed = 5))
+  two <- withr::with_options(list(smallsurv.threads = 2),
+    gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo", reps = 600,
+              seed = 5))
+  expect_identical(one$p.perm, two$p.perm)
+  perm <- attr(one, "permutation")
+  b <- one$p.perm * (1 + perm$valid) - 1
+  expect_equal(b, round(b), tolerance = 1e-9)
+  expect_equal(perm$valid + perm$undefined, c(600, 600))
+  expect_output(print(one), "Monte Carlo \\(600 permutations, SE")
+  # auto: 40 subjects are too many to enumerate, so Monte Carlo
+  au <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "auto", seed = 1,
+                  reps = 200)
+  expect_identical(attr(au, "permutation")$type, "monte-carlo")
+  expect_error(gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo",
+                         seed = -5), "`seed` must be")
+  expect_error(gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "monte-carlo",
+                         reps = 200.7), "`reps` must be")
+  expect_message(old <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = TRUE,
+                                  reps = 50, seed = 1), "deprecated")
+  expect_identical(attr(old, "permutation")$type, "monte-carlo")
 })

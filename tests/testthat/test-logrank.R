@@ -51,7 +51,7 @@ test_that("logrank_test() equals survdiff() on many seeded data sets", {
     rho <- c(0, 0.5, 1, 2)[1 + seed %% 4]
     strat <- seed %% 3 != 0
     f <- if (strat) Surv(time, status) ~ grp + strata(site) else Surv(time, status) ~ grp
-    lr <- logrank_test(f, data = d, rho = rho, exact = "none")
+    lr <- logrank_test(f, data = d, rho = rho, permutation = "none")
     sd <- survival::survdiff(f, data = d, rho = rho)
     lab <- paste("seed", seed)
     ref_obs <- if (is.matrix(sd$obs)) rowSums(sd$obs) else sd$obs
@@ -75,7 +75,7 @@ test_that("survdiff agreement holds for a one-patient group and a group without 
   d <- data.frame(time = c(2, 3, 3, 5, 7, 8, 8, 9, 1, 4, 6, 6),
                   status = c(1, 1, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0),
                   grp = c(rep("a", 8), "b", "c", "c", "c"))
-  lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "none")
+  lr <- logrank_test(Surv(time, status) ~ grp, data = d, permutation = "none")
   sd <- survival::survdiff(Surv(time, status) ~ grp, data = d)
   expect_equal(unname(lr$expected), sd$exp, tolerance = 1e-10)
   expect_equal(unname(lr$var), unname(sd$var), tolerance = 1e-10)
@@ -92,7 +92,7 @@ test_that("the rrall example agrees with survdiff for each endpoint and weight",
   for (ep in c("efs", "os")) {
     f <- stats::as.formula(paste0("Surv(", ep, "_time, ", ep, "_status) ~ dose"))
     for (rho in c(0, 1)) {
-      lr <- logrank_test(f, data = rrall, rho = rho, exact = "none")
+      lr <- logrank_test(f, data = rrall, rho = rho, permutation = "none")
       sd <- survival::survdiff(f, data = rrall, rho = rho)
       expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10)
       expect_equal(unname(lr$observed), sd$obs, tolerance = 1e-10)
@@ -108,7 +108,7 @@ test_that("G(rho, gamma) with gamma > 0 and strata equals the reference implemen
     rho <- c(0, 1, 0.5)[1 + seed %% 3]
     gamma <- c(1, 0.5, 2)[1 + seed %% 3]
     lr <- logrank_test(Surv(time, status) ~ grp, data = d, rho = rho, gamma = gamma,
-                       strata = "site", exact = "none")
+                       strata = "site", permutation = "none")
     ref <- ref_logrank(d$time, d$status, d$grp, d$site, rho = rho, gamma = gamma)
     lab <- paste("seed", seed)
     expect_equal(unname(lr$observed), ref$O, tolerance = 1e-10, label = lab)
@@ -127,7 +127,7 @@ test_that("delayed entry equals the reference implementation and coxph's score t
                           entry = TRUE, nstrata = 1 + seed %% 2)
     rho <- c(0, 1, 0)[1 + seed %% 3]
     lr <- logrank_test(Surv(start, time, status) ~ grp + strata(site), data = d, rho = rho,
-                       exact = "none")
+                       permutation = "none")
     ref <- ref_logrank(d$time, d$status, d$grp, d$site, entry = d$start, rho = rho)
     lab <- paste("seed", seed)
     expect_equal(unname(lr$expected), ref$E, tolerance = 1e-10, label = lab)
@@ -152,7 +152,7 @@ test_that("exact p-values equal brute-force enumeration at tiny n", {
     if (nlevels(droplevels(d$grp)) < 2) next
     strat <- nlevels(droplevels(d$site)) > 1
     lr <- logrank_test(Surv(time, status) ~ grp, data = d, strata = if (strat) ~site,
-                       rho = seed %% 2, exact = "permutation")
+                       rho = seed %% 2, permutation = "exact")
     if (is.na(lr$permutation$statistic)) next
     ref <- ref_logrank(d$time, d$status, d$grp, if (strat) d$site, rho = seed %% 2)
     p <- brute_perm_p(ref$score, d$grp, if (strat) d$site)
@@ -198,8 +198,7 @@ test_that("Monte Carlo p-values agree with brute force for three groups and a tr
 
 test_that("Monte Carlo with forced sampling agrees with the exact p-value", {
   lr <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall)
-  mc <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall, exact = "permutation",
-                     enum.max = 0, seed = 2024, reps = 40000)
+  mc <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall, permutation = "monte-carlo", seed = 2024, reps = 40000)
   expect_identical(lr$permutation$type, "exact")
   expect_identical(mc$permutation$type, "monte-carlo")
   p <- lr$permutation$p.value
@@ -210,18 +209,18 @@ test_that("Monte Carlo with forced sampling agrees with the exact p-value", {
 
 test_that("Monte Carlo p-values are reproducible from the seed", {
   f <- Surv(os_time, os_status) ~ dose
-  a <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 11)
-  b <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 11)
-  c <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0, seed = 12)
+  a <- logrank_test(f, data = rrall, permutation = "monte-carlo", seed = 11)
+  b <- logrank_test(f, data = rrall, permutation = "monte-carlo", seed = 11)
+  c <- logrank_test(f, data = rrall, permutation = "monte-carlo", seed = 12)
   expect_identical(a$permutation$p.value, b$permutation$p.value)
   expect_false(identical(a$permutation$p.value, c$permutation$p.value))
   set.seed(5)
-  x <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0)
+  x <- logrank_test(f, data = rrall, permutation = "monte-carlo")
   set.seed(5)
-  y <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0)
+  y <- logrank_test(f, data = rrall, permutation = "monte-carlo")
   expect_identical(x$permutation$p.value, y$permutation$p.value)
   expect_identical(x$permutation$seed, y$permutation$seed)
-  z <- logrank_test(f, data = rrall, exact = "permutation", enum.max = 0,
+  z <- logrank_test(f, data = rrall, permutation = "monte-carlo",
                     seed = x$permutation$seed)
   expect_identical(z$permutation$p.value, x$permutation$p.value)
 })
@@ -237,7 +236,7 @@ test_that("the permutation statistic and exact p-value equal coin's (two groups)
     rho <- if (type == "logrank") 0 else c(1, 0, 1)[1 + seed %% 3]
     gamma <- if (type == "logrank") 0 else c(0, 1, 1)[1 + seed %% 3]
     lr <- logrank_test(Surv(time, status) ~ grp, data = d, rho = rho, gamma = gamma,
-                       exact = "permutation")
+                       permutation = "exact")
     args <- list(Surv(time, status) ~ grp, data = d, distribution = coin::exact(), type = type)
     if (type != "logrank") args <- c(args, rho = rho, gamma = gamma)
     ct <- do.call(coin::logrank_test, args)
@@ -265,7 +264,7 @@ test_that("K groups and ordered groups give coin's quadratic and linear-by-linea
   for (seed in 1:10) {
     d <- sim_logrank_data(500 + seed, n = 20 + 2 * seed, k = 3 + seed %% 2)
     d$grp <- droplevels(d$grp)
-    lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "none")
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, permutation = "none")
     ct <- coin::logrank_test(Surv(time, status) ~ grp, data = d)
     lab <- paste("seed", seed)
     expect_equal(lr$permutation$statistic, unname(coin::statistic(ct)), tolerance = 1e-10,
@@ -273,7 +272,7 @@ test_that("K groups and ordered groups give coin's quadratic and linear-by-linea
     expect_equal(lr$permutation$p.value.asymptotic, as.numeric(coin::pvalue(ct)),
                  tolerance = 1e-10, label = lab)
     d$ord <- factor(d$grp, ordered = TRUE)
-    tr <- logrank_test(Surv(time, status) ~ ord, data = d, exact = "none")
+    tr <- logrank_test(Surv(time, status) ~ ord, data = d, permutation = "none")
     expect_true(tr$trend)
     co <- coin::logrank_test(Surv(time, status) ~ ord, data = d)
     expect_equal(tr$permutation$statistic, unname(coin::statistic(co)), tolerance = 1e-10,
@@ -286,7 +285,7 @@ test_that("Monte Carlo p-values agree with coin's approximate() in distribution"
   for (seed in 1:3) {
     d <- sim_logrank_data(600 + seed, n = 24, k = 2 + (seed == 3))
     d$grp <- droplevels(d$grp)
-    lr <- logrank_test(Surv(time, status) ~ grp, data = d, exact = "permutation", enum.max = 0,
+    lr <- logrank_test(Surv(time, status) ~ grp, data = d, permutation = "monte-carlo",
                        seed = seed)
     set.seed(seed)
     ct <- coin::logrank_test(Surv(time, status) ~ grp, data = d,
@@ -347,14 +346,142 @@ test_that("the result has print, tidy and glance methods", {
   expect_identical(glance(mc)$permutation, "monte-carlo")
 })
 
-test_that("exact = 'auto' uses the asymptotic test above 1000 subjects", {
-  d <- sim_logrank_data(900, n = 1100, k = 2)
-  lr <- logrank_test(Surv(time, status) ~ grp, data = d)
-  expect_identical(lr$permutation$type, "none")
-  expect_identical(lr$p.value.method, "asymptotic chi-square")
-  expect_equal(lr$p.value, lr$p.value.asymptotic, tolerance = 0)
-  sd <- survival::survdiff(Surv(time, status) ~ grp, data = d)
-  expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10)
+test_that("default calls never hang: large n, all events, one event, heavy ties", {
+  # the count of outcomes saturates instead of overflowing, and the choice
+  # between exact, Monte Carlo and nothing weighs counted work against the
+  # 2 s budget (a guard against hangs, not a benchmark)
+  for (n in c(1e3, 1e4, 1e5)) {
+    for (kind in c("all events", "one event", "heavy ties")) {
+      set.seed(n)
+      d <- data.frame(time = stats::rexp(n), status = 1L, g = rep(c("a", "b"), length.out = n))
+      if (kind == "one event") {
+        d$status <- 0L
+        d$status[1] <- 1L
+      }
+      if (kind == "heavy ties") d$time <- ceiling(d$time * 3)
+      lab <- paste(n, kind)
+      el <- system.time(lr <- logrank_test(Surv(time, status) ~ g, data = d))[["elapsed"]]
+      expect_lt(el, 30, label = lab)
+      expect_true(lr$permutation$type %in% c("exact", "monte-carlo", "none"), label = lab)
+      expect_true(nzchar(lr$permutation$reason), label = lab)
+      if (kind == "one event") expect_identical(lr$permutation$type, "exact", label = lab)
+      if (kind == "all events") {
+        expect_identical(lr$permutation$type, "monte-carlo", label = lab)
+        expect_match(lr$permutation$reason, "complete enumeration would take", label = lab)
+      }
+      sd <- survival::survdiff(Surv(time, status) ~ g, data = d)
+      expect_equal(lr$statistic, sd$chisq, tolerance = 1e-10, label = lab)
+    }
+  }
+  # n = 1000, every subject an event: the former overflow (the count came
+  # back as 0) and hang
+  d <- data.frame(time = seq_len(1000) / 7, status = 1L, g = rep(c("a", "b"), each = 500))
+  lr <- logrank_test(Surv(time, status) ~ g, data = d, seed = 1)
+  expect_identical(lr$permutation$type, "monte-carlo")
+  plan <- smallsurv:::logrank_perm_cpp(-seq_len(1000) / 1000, rep(1:2, each = 500), 2L, NULL,
+                                       1L, c(1, 0), NULL, "plan")
+  expect_equal(plan$log_permutations, lchoose(1000, 500), tolerance = 1e-12)
+  expect_true(plan$log_work > 60)
+})
+
+test_that("large counts print in scientific form from their logarithm", {
+  expect_identical(smallsurv:::format_count(73604), "73,604")
+  expect_identical(smallsurv:::format_count(Inf, lchoose(1000, 500)), "\u2248 2.7e+299")
+  expect_identical(smallsurv:::format_count(Inf, 3000 * log(10) + log(1.6)), "\u2248 1.6e+3000")
+  expect_identical(smallsurv:::format_count(Inf, Inf), "more than 1e+30")
+  d <- data.frame(time = stats::rexp(1000), status = c(1L, rep(0L, 999)), g = rep(1:2, 500))
+  lr <- logrank_test(Surv(time, status) ~ g, data = d)
+  expect_match(lr$permutation$reason, "\u2248 2.7e\\+299 label permutations")
+})
+
+test_that("the exact enumeration counts outcomes exactly (single stratum and strata)", {
+  # the count DP against a brute-force count of distinct (k_v) compositions
+  for (seed in 1:30) {
+    set.seed(seed)
+    n <- sample(4:12, 1)
+    score <- sample(c(-1, 0.5, 2, 3.25), n, TRUE)
+    g <- sample(1:2, n, TRUE)
+    if (length(unique(g)) < 2) next
+    plan <- smallsurv:::logrank_perm_cpp(score, g, 2L, NULL, 1L, c(1, 0), NULL, "plan")
+    combos <- utils::combn(n, sum(g == 1))
+    keys <- apply(combos, 2, function(i) paste(table(factor(score[i], sort(unique(score)))),
+                                                collapse = ","))
+    expect_equal(exp(plan$log_outcomes), length(unique(keys)), tolerance = 1e-12,
+                 label = paste("seed", seed))
+    expect_equal(plan$log_permutations, lchoose(n, sum(g == 1)), tolerance = 1e-12)
+  }
+})
+
+test_that("coin's ovarian-cancer example is exact by default and equals coin", {
+  skip_if_not_installed("coin")
+  data("ocarcinoma", package = "coin", envir = environment())
+  lr <- logrank_test(Surv(time, event) ~ stadium, data = ocarcinoma)
+  expect_identical(lr$permutation$type, "exact")
+  expect_equal(lr$permutation$outcomes, 43231883, tolerance = 0)
+  ct <- coin::logrank_test(Surv(time, event) ~ stadium, data = ocarcinoma,
+                           distribution = "exact")
+  expect_equal(lr$p.value, as.numeric(coin::pvalue(ct)), tolerance = 1e-12)
+  expect_match(lr$permutation$description, "exact \\(43,231,883 outcomes\\)")
+  # an explicit request beyond the budget is refused with the estimate
+  expect_error(logrank_test(Surv(time, event) ~ stadium, data = ocarcinoma,
+                            permutation = "exact", budget = 1e-6),
+               "exact enumeration would take")
+})
+
+test_that("a zero variance gives NA statistics and p-values with one warning", {
+  d <- data.frame(time = c(1, 1), status = 1, g = c("a", "b"))
+  w <- testthat::capture_warnings(lr <- logrank_test(Surv(time, status) ~ g, data = d,
+                                                     permutation = "none"))
+  expect_length(w, 1L)
+  expect_match(w, "variance of the test is zero")
+  expect_true(is.na(lr$statistic))
+  expect_true(is.na(lr$p.value))
+  w <- testthat::capture_warnings(lr <- logrank_test(Surv(time, status) ~ g, data = d))
+  expect_length(w, 1L)
+  expect_true(is.na(lr$p.value))
+  expect_true(is.na(lr$p.value.asymptotic))
+})
+
+test_that("Monte Carlo p-values follow (1 + b) / (1 + B) and do not depend on threads", {
+  f <- Surv(os_time, os_status) ~ dose
+  one <- withr::with_options(list(smallsurv.threads = 1),
+                             logrank_test(f, data = rrall, permutation = "monte-carlo", seed = 3,
+                                          reps = 3000))
+  two <- withr::with_options(list(smallsurv.threads = 2),
+                             logrank_test(f, data = rrall, permutation = "monte-carlo", seed = 3,
+                                          reps = 3000))
+  expect_identical(one$permutation$p.value, two$permutation$p.value)
+  b <- one$permutation$p.value * 3001 - 1
+  expect_equal(b, round(b), tolerance = 1e-9)
+  expect_gte(one$permutation$p.value, 1 / 3001)
+  expect_equal(one$permutation$mc.se,
+               sqrt(one$p.value * (1 - one$p.value) / 3000), tolerance = 1e-12)
+  expect_match(one$permutation$description, "^Monte Carlo \\(3,000 permutations, SE ")
+  # three groups (label shuffles) too
+  d <- sim_logrank_data(77, n = 30, k = 3)
+  a <- withr::with_options(list(smallsurv.threads = 1),
+                           logrank_test(Surv(time, status) ~ grp, data = d, seed = 9, reps = 1000))
+  z <- withr::with_options(list(smallsurv.threads = 2),
+                           logrank_test(Surv(time, status) ~ grp, data = d, seed = 9, reps = 1000))
+  expect_identical(a$permutation$p.value, z$permutation$p.value)
+})
+
+test_that("seeds, reps and the old argument names", {
+  d <- data.frame(t = c(1, 2, 3, 4), s = c(1, 0, 1, 1), g = c("a", "a", "b", "b"))
+  for (bad in list(-5, 1.6, 1e30, NA, "1")) {
+    expect_error(logrank_test(Surv(t, s) ~ g, data = d, permutation = "monte-carlo",
+                              seed = bad), "`seed` must be", label = deparse1(bad))
+  }
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, reps = 200.7), "`reps` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, budget = 0), "`budget` must be")
+  expect_error(logrank_test(Surv(t, s) ~ g, data = d, permutation = "yes"),
+               "`permutation` must be")
+  expect_message(old <- logrank_test(Surv(t, s) ~ g, data = d, exact = "none"),
+                 "`exact = \"none\"` is deprecated")
+  expect_identical(old$permutation$type, "none")
+  expect_message(mc <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall,
+                                    enum.max = 0, seed = 1), "`enum.max` is deprecated")
+  expect_identical(mc$permutation$type, "monte-carlo")
 })
 
 test_that("bad input gives clear errors", {

@@ -43,7 +43,7 @@ test_that("glance.smallsurv_cif() gives the last estimate per stratum and cause"
 test_that("gray_test(): class, tidy() drops it, glance() describes the test", {
   first <- endpoints(rrall, "competing")
   first$dose <- rrall$dose[match(first$id, rrall$id)]
-  g <- gray_test(Surv(time, event) ~ dose, data = first, permutation = TRUE, reps = 99,
+  g <- gray_test(Surv(time, event) ~ dose, data = first, permutation = "monte-carlo", reps = 99,
                  seed = 3)
   expect_s3_class(g, "smallsurv_gray")
   t <- tidy(g)

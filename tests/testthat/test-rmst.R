@@ -175,7 +175,7 @@ test_that("a tau beyond the bound, tau <= 0 and unsupported input are errors", {
   expect_error(rmst(Surv(time, status) ~ arm, data = d, tau = "3"), "single finite number")
   expect_error(rmst(Surv(time, status) ~ arm, data = d, tau = 3, conf.level = 95), "conf.level")
   expect_error(rmst(Surv(time, status) ~ arm, data = d, adjust = "foo"), "`adjust`")
-  expect_error(rmst(Surv(time, status) ~ arm, data = d, permutation = TRUE, reps = 0), "`reps`")
+  expect_error(rmst(Surv(time, status) ~ arm, data = d, permutation = "monte-carlo", reps = 0), "`reps`")
   d$start <- 0
   expect_error(rmst(Surv(start, time, status) ~ arm, data = d), "counting-process")
   expect_equal(rmst(Surv(time, status) ~ arm, data = d, tau = 5)$tau, 5)
@@ -189,18 +189,18 @@ test_that("permutation p-values: seeded, reproducible, equal to an R loop over t
                   arm = rep(0:1, c(8, 10)))
   tau <- 3
   reps <- 150
-  m1 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = reps,
+  m1 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = reps,
              seed = 42)
-  m2 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = reps,
+  m2 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = reps,
              seed = 42)
   expect_identical(m1$contrasts$p.perm, m2$contrasts$p.perm)
-  m3 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = reps,
+  m3 <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = reps,
              seed = 43)
   expect_false(identical(m1$contrasts$p.perm, m3$contrasts$p.perm))
   set.seed(5)
-  a <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = 50)
+  a <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = 50)
   set.seed(5)
-  b <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = 50)
+  b <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = 50)
   expect_identical(a$contrasts$p.perm, b$contrasts$p.perm)
 
   # the same permutations in R, with survRM2's one-arm estimator (which
@@ -220,8 +220,12 @@ test_that("permutation p-values: seeded, reproducible, equal to an R loop over t
   }
   t0 <- stat(d$arm)
   ts <- vapply(seq_len(reps), function(b) stat(labels[, b]), numeric(3))
-  extreme <- is.nan(ts) | abs(ts) >= abs(t0) - 1e-10 * pmax(1, abs(t0))
-  p_r <- (1 + rowSums(extreme)) / (1 + reps)
+  # ?resampling: undefined permuted statistics are left out, ties within
+  # sqrt(eps) * max(1, |t0|)
+  ok <- !is.nan(ts)
+  thr <- ifelse(is.infinite(t0), abs(t0), abs(t0) - sqrt(.Machine$double.eps) * pmax(1, abs(t0)))
+  extreme <- ok & abs(ts) >= thr
+  p_r <- (1 + rowSums(extreme)) / (1 + rowSums(ok))
   expect_equal(m1$contrasts$p.perm, p_r, tolerance = 1e-14)
   # the observed statistic is the Wald z of survRM2's test
   z <- stats::qnorm(m1$contrasts$p.value[1] / 2)
@@ -248,7 +252,7 @@ test_that("permutation p-value is close to the exact one over all relabellings (
   })
   exact <- mean(abs(ts) >= abs(t0) - 1e-10)
   expect_gt(exact, 0.05)
-  m <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = TRUE, reps = 20000,
+  m <- rmst(Surv(time, status) ~ arm, data = d, tau = tau, permutation = "monte-carlo", reps = 20000,
             seed = 1)
   # Monte Carlo error sd <= 0.5 / sqrt(20000) = 0.0035
   expect_lt(abs(m$contrasts$p.perm[1] - exact), 4 * sqrt(exact * (1 - exact) / 20000) + 1e-4)
@@ -266,7 +270,7 @@ test_that("tidy(), glance() and print() give the documented layout", {
   expect_equal(td$estimate[1] + td$estimate[3], 6)
   expect_true(all(is.na(td$p.value[1:4])))
   tp <- tidy(rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
-                  permutation = TRUE, reps = 200, seed = 3))
+                  permutation = "monte-carlo", reps = 200, seed = 3))
   expect_true("p.perm" %in% names(tp))
   expect_true(all(tp$p.perm[5:7] >= 1 / 201 & tp$p.perm[5:7] <= 1))
   gl <- glance(fit)
@@ -275,7 +279,7 @@ test_that("tidy(), glance() and print() give the documented layout", {
   expect_equal(gl$n, 25)
   expect_snapshot(print(fit))
   expect_snapshot(print(rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
-                             permutation = TRUE, reps = 500, seed = 1)))
+                             permutation = "monte-carlo", reps = 500, seed = 1)))
 })
 
 test_that("pairwise permutation p-values equal the two-group analysis of each pair", {
@@ -284,16 +288,16 @@ test_that("pairwise permutation p-values equal the two-group analysis of each pa
   d <- data.frame(time = round(stats::rexp(n, 0.3), 1) + 0.1, status = stats::rbinom(n, 1, 0.7),
                   g = factor(rep(c("a", "b", "c"), 12)))
   tau <- 0.8 * min(tapply(d$time, d$g, max))
-  m <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = TRUE, reps = 300,
+  m <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = "monte-carlo", reps = 300,
             seed = 8)
   s <- d[d$g != "b", ]
   s$g <- droplevels(s$g)
-  two <- rmst(Surv(time, status) ~ g, data = s, tau = tau, permutation = TRUE, reps = 300,
+  two <- rmst(Surv(time, status) ~ g, data = s, tau = tau, permutation = "monte-carlo", reps = 300,
               seed = 8)
   got <- m$contrasts[m$contrasts$group == "g=c vs g=a", ]
   expect_equal(got$p.perm, two$contrasts$p.perm, tolerance = 1e-14)
   expect_equal(got$estimate, two$contrasts$estimate, tolerance = 1e-12)
-  h <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = TRUE, reps = 300,
+  h <- rmst(Surv(time, status) ~ g, data = d, tau = tau, permutation = "monte-carlo", reps = 300,
             seed = 8, adjust = "bonferroni")
   i <- h$contrasts$term == "difference"
   expect_equal(h$contrasts$p.perm[i], pmin(1, 3 * m$contrasts$p.perm[i]), tolerance = 1e-14)
@@ -324,7 +328,7 @@ test_that("a zero standard error: statistic 0 (p = 1) for a zero estimate, +-Inf
   expect_true(is.nan(smallsurv:::rmst_contrast_cpp(4, 0, 3, 0.1, 4)$statistic[1, 3]))
   # no event before tau in either group: RMSTs equal tau, variances 0
   d <- data.frame(time = c(5, 6, 5.5, 7), status = 1, arm = c(0, 0, 1, 1))
-  m <- rmst(Surv(time, status) ~ arm, data = d, tau = 2, permutation = TRUE, reps = 20, seed = 1)
+  m <- rmst(Surv(time, status) ~ arm, data = d, tau = 2, permutation = "monte-carlo", reps = 20, seed = 1)
   expect_equal(m$groups$rmst, c(2, 2))
   expect_equal(m$groups$std.error, c(0, 0))
   expect_equal(m$contrasts$p.value[1:2], c(1, 1))
@@ -343,4 +347,22 @@ test_that("a zero standard error: statistic 0 (p = 1) for a zero estimate, +-Inf
   m <- rmst(Surv(time, status) ~ arm, data = d, tau = 1)
   pr <- smallsurv:::rmst_perm_cpp(d$time, as.integer(d$status), as.integer(d$arm), 1, TRUE, 5, 1)
   expect_identical(m$contrasts$p.value, 2 * stats::pnorm(-abs(pr$statistic)))
+})
+
+test_that("RMST permutations: any thread count, undefined statistics left out and counted", {
+  set.seed(21)
+  d <- data.frame(time = rexp(40), status = rbinom(40, 1, 0.8), arm = rep(0:1, 20))
+  f <- function(th) withr::with_options(list(smallsurv.threads = th),
+    rmst(Surv(time, status) ~ arm, data = d, tau = 1, permutation = "monte-carlo", reps = 900,
+         seed = 2))
+  a <- f(1)
+  b <- f(2)
+  expect_identical(a$contrasts$p.perm, b$contrasts$p.perm)
+  expect_length(a$permutation$mc.se, 3L)
+  expect_true(all(a$permutation$undefined == 0))
+  expect_output(print(a), "Monte Carlo \\(900 permutations, SE")
+  expect_message(rmst(Surv(time, status) ~ arm, data = d, tau = 1, permutation = TRUE,
+                      reps = 20, seed = 1), "deprecated")
+  expect_error(rmst(Surv(time, status) ~ arm, data = d, tau = 1, permutation = "monte-carlo",
+                    seed = 2^60), "`seed` must be")
 })
