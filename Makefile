@@ -10,7 +10,7 @@ TARBALL  := $(PKG)_$(VERSION).tar.gz
 CHECKDIR := check
 DEMODIR  := demo-output
 
-.PHONY: all deps document build install check demo bench sanitize clean
+.PHONY: all deps document build install check demo bench sanitize sanitize-pkg clean
 
 all: check
 
@@ -57,6 +57,22 @@ bench: install
 # C++ core alone under AddressSanitizer/UBSan (no R involved)
 sanitize:
 	$(MAKE) -C tools/core-tests
+
+# the whole package built with AddressSanitizer/UBSan into its own library,
+# and the test suite run against it (libasan preloaded into R; about 20 min)
+SANDIR := $(CURDIR)/check/sanitize
+sanitize-pkg: deps
+	rm -rf $(SANDIR) && mkdir -p $(SANDIR)/lib
+	printf 'CXX17FLAGS=-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined\nLDFLAGS=-fsanitize=address,undefined\n' > $(SANDIR)/Makevars
+	R_MAKEVARS_USER=$(SANDIR)/Makevars R CMD INSTALL --preclean --no-test-load --library=$(SANDIR)/lib .
+	rm -f src/*.o src/*.so src/core/*.o
+	cd tests && LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript -e 'library(testthat); library(smallsurv); \
+	  r <- as.data.frame(test_dir("testthat", reporter = "summary", package = "smallsurv", \
+	  load_package = "installed", stop_on_failure = FALSE)); \
+	  cat(sprintf("sanitized: %d passed, %d failed\n", sum(r$$passed), sum(r$$failed) + sum(r$$error))); \
+	  if (sum(r$$failed) + sum(r$$error) > 0) quit(status = 1)'
 
 clean:
 	rm -rf $(CHECKDIR) $(DEMODIR) src/*.o src/*.so src/core/*.o

@@ -96,7 +96,8 @@
 #' asymptotic p-value only and says why (see [resampling]); `"exact"` and
 #' `"monte-carlo"` insist on one kind; `"none"` computes no permutation
 #' p-value. The p-value reported first (`p.value`) is the permutation one
-#' whenever it was computed. Large counts print as "\u2248 3.7e+299".
+#' whenever it was computed. Large counts print in scientific form, as
+#' "approximately 3.7e+299" (with the sign for "approximately").
 #'
 #' @section Conventions:
 #' * **Ties** between event and censoring times: the censored are still at
@@ -416,7 +417,7 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, permutati
   plan <- if (K == 2L) logrank_perm_cpp(score, gcode, K, scode, S, contrast, qinv, "plan") else NULL
   exact_why <- if (K > 2L) "exact enumeration is for two groups only" else
     if (!is.null(enum.max) && exp(plan$log_outcomes) > enum.max)
-      paste0(format_count(exp(plan$log_outcomes), plan$log_outcomes),
+      paste0(format_outcomes(exp(plan$log_outcomes), plan$log_outcomes),
              " distinct outcomes > enum.max = ", format_big(enum.max)) else NULL
   exact_s <- if (K == 2L) exp(plan$log_work) / .resample_rate$exact_nodes else Inf
   draws <- if (K == 2L) {
@@ -437,8 +438,8 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, permutati
       out$log.outcomes <- r$log_outcomes
       out$permutations <- r$permutations
       out$description <- describe_perm("exact", r$outcomes, r$log_outcomes)
-      out$reason <- paste0("complete enumeration of ", format_count(r$outcomes, r$log_outcomes),
-                           " distinct outcomes (", format_count(r$permutations,
+      out$reason <- paste0("complete enumeration of ", format_outcomes(r$outcomes, r$log_outcomes),
+                           " distinct outcomes (", format_outcomes(r$permutations,
                                                                 plan$log_permutations),
                            " label permutations)")
       return(out)

@@ -154,7 +154,7 @@ resample_choice <- function(permutation, exact_s, mc_s, budget, reps, exact_why 
 
 # A count for print(): whole numbers with thousands separators below 1e15,
 # "≈ 3.7e+299" above (from its natural log, so any size prints).
-format_count <- function(x, log_x = log(x)) {
+format_outcomes <- function(x, log_x = log(x)) {
   if (is.finite(x) && x < 1e15) return(format_big(x))
   if (!is.finite(log_x)) return("more than 1e+30")
   e <- floor(log_x / log(10))
@@ -182,7 +182,7 @@ format_big <- function(x) {
 describe_perm <- function(type, outcomes = NA, log_outcomes = log(outcomes), reps = NA,
                           se = NA, what = "outcomes") {
   switch(type,
-    exact = paste0("exact (", format_count(outcomes, log_outcomes), " ", what, ")"),
+    exact = paste0("exact (", format_outcomes(outcomes, log_outcomes), " ", what, ")"),
     `monte-carlo` = paste0("Monte Carlo (", format_big(reps), " permutations, SE ",
                            formatC(se, format = "g", digits = 2), ")"),
     "none")

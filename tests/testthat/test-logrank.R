@@ -385,10 +385,10 @@ test_that("default calls never hang: large n, all events, one event, heavy ties"
 })
 
 test_that("large counts print in scientific form from their logarithm", {
-  expect_identical(smallsurv:::format_count(73604), "73,604")
-  expect_identical(smallsurv:::format_count(Inf, lchoose(1000, 500)), "\u2248 2.7e+299")
-  expect_identical(smallsurv:::format_count(Inf, 3000 * log(10) + log(1.6)), "\u2248 1.6e+3000")
-  expect_identical(smallsurv:::format_count(Inf, Inf), "more than 1e+30")
+  expect_identical(smallsurv:::format_outcomes(73604), "73,604")
+  expect_identical(smallsurv:::format_outcomes(Inf, lchoose(1000, 500)), "\u2248 2.7e+299")
+  expect_identical(smallsurv:::format_outcomes(Inf, 3000 * log(10) + log(1.6)), "\u2248 1.6e+3000")
+  expect_identical(smallsurv:::format_outcomes(Inf, Inf), "more than 1e+30")
   d <- data.frame(time = stats::rexp(1000), status = c(1L, rep(0L, 999)), g = rep(1:2, 500))
   lr <- logrank_test(Surv(time, status) ~ g, data = d)
   expect_match(lr$permutation$reason, "\u2248 2.7e\\+299 label permutations")

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "aalen_johansen.h"
@@ -13,6 +15,9 @@
 #include "event_table.h"
 #include "followup.h"
 #include "km.h"
+#include "logrank.h"
+#include "resample.h"
+#include "rng.h"
 #include "pointwise.h"
 #include "rmst.h"
 
@@ -166,12 +171,15 @@ int main() {
     check(near(r[0].rmst, 265.0 / 7) && r[0].var > 0, "RMST 265/7");
     check(near(rmst_table(tab, 5)[0].rmst, 5) && rmst_table(tab, 5)[0].var == 0, "RMST before the first event is tau");
     std::vector<int> g{0, 1, 0, 1, 0, 1, 1}, lab(7);
-    rmst_permuted_labels(g.data(), 7, 9, 3, lab.data());
+    std::vector<int> labs(7 * 3);
+    rmst_permuted_labels(g.data(), 7, 9, 3, labs.data());
     int ones = 0;
-    for (int v : lab) ones += v;
+    for (int i = 14; i < 21; ++i) ones += labs[i];
     check(ones == 4, "permuted labels keep the group sizes");
-    RmstPermResult pr = rmst_permutation(t.data(), s.data(), g.data(), 7, 40, true, 200, 5);
+    RmstPermResult pr = rmst_permutation(t.data(), s.data(), g.data(), 7, 40, true, 600, 5, 1, {});
     check(pr.p[0] > 0 && pr.p[0] <= 1 && pr.p[2] > 0 && pr.p[2] <= 1, "permutation p in (0, 1]");
+    RmstPermResult pr2 = rmst_permutation(t.data(), s.data(), g.data(), 7, 40, true, 600, 5, 3, {});
+    check(pr.p[0] == pr2.p[0] && pr.p[1] == pr2.p[1] && pr.p[2] == pr2.p[2], "RMST permutations: 1 and 3 threads agree");
   }
   // Confidence bands: Kolmogorov at (0, 1), a_L = a_U is one normal,
   // bad ranges throw
@@ -244,6 +252,80 @@ int main() {
         check(ok, pointwise_name(f));
       }
     }
+  }
+  // The generator's streams: stream k is the seed's state after k jumps;
+  // streams differ; the runner propagates exceptions and polls
+  {
+    std::vector<Xoshiro256> st = rng_streams(7, 3);
+    Xoshiro256 g(7);
+    g.jump();
+    g.jump();
+    check(st[2].next() == g.next(), "stream 2 = two jumps");
+    check(st[0].next() != st[1].next(), "streams differ");
+    bool thrown = false;
+    try {
+      parallel_blocks(50, 2, [](std::size_t b, int, const std::atomic<bool>&) {
+        if (b == 17) throw std::runtime_error("task");
+      }, {});
+    } catch (const std::runtime_error&) {
+      thrown = true;
+    }
+    check(thrown, "a task's exception reaches the caller");
+    int polls = 0;
+    bool interrupted = false;
+    try {
+      parallel_blocks(4, 2, [](std::size_t, int, const std::atomic<bool>& stop) {
+        for (int i = 0; i < 400 && !stop.load(); ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }, [&polls]() { if (++polls == 3) throw std::runtime_error("interrupt"); });
+    } catch (const std::runtime_error&) {
+      interrupted = true;
+    }
+    check(interrupted && polls == 3, "a poll's exception stops the workers and reaches the caller");
+    McTally t;
+    t.add(2.0, 2.0 + 1e-9);  // a tie within sqrt(eps)
+    t.add(1.0, 2.0);
+    t.add(std::nan(""), 2.0);
+    check(t.hits == 1 && t.valid == 2 && t.undefined == 1 && near(mc_p_value(t), 2.0 / 3), "McTally");
+  }
+  // Log-rank permutations: exact by the walk and by meet-in-the-middle
+  // against brute force over all C(8, 3) label choices; Monte Carlo for
+  // 1 and 2 threads
+  {
+    std::vector<double> score{-1.5, 0.25, 0.25, 0.7, -0.2, 1.1, 0.25, -0.85};
+    std::vector<int> grp{0, 1, 1, 0, 1, 0, 1, 1};
+    const double contrast[2] = {1, 0};
+    PermProblem p; p.n = 8; p.score = score.data(); p.group = grp.data(); p.contrast = contrast;
+    const PermMoments m = perm_moments(p);
+    const double z0 = std::fabs(m.total[0] - m.mean[0]) / std::sqrt(m.variance[0]);
+    int hits = 0, all = 0;
+    for (int mask = 0; mask < 256; ++mask) {
+      if (__builtin_popcount(mask) != 3) continue;
+      double T = 0;
+      for (int i = 0; i < 8; ++i) if (mask & (1 << i)) T += score[i];
+      const double z = std::fabs(T - m.mean[0]) / std::sqrt(m.variance[0]);
+      ++all;
+      if (z >= z0 - kTieTolerance * std::max(1.0, z0)) ++hits;
+    }
+    Watch w;
+    const PermResult ex = perm_exact(p, w);
+    check(near(ex.p_value, static_cast<double>(hits) / all, 1e-14), "exact log-rank p = brute force");
+    const ExactPlan plan = perm_exact_plan(p);
+    check(near(std::exp(plan.log_permutations), 56, 1e-9), "C(8, 3) permutations");
+    const PermResult a = perm_monte_carlo(p, 1000, 3, 1, {});
+    const PermResult b = perm_monte_carlo(p, 1000, 3, 2, {});
+    check(a.p_value == b.p_value && a.hits == b.hits, "MC log-rank: 1 and 2 threads agree");
+    check(a.p_value >= 1.0 / 1001, "MC p never below 1 / (1 + B)");
+    Watch expired({}, 1e-9);
+    std::vector<double> big(200);
+    std::vector<int> bg(200);
+    for (int i = 0; i < 200; ++i) { big[i] = std::sin(i * 1.7); bg[i] = i % 2; }
+    PermProblem q; q.n = 200; q.score = big.data(); q.group = bg.data(); q.contrast = contrast;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const PermResult stopped = perm_exact(q, expired);
+    check(!stopped.complete && std::isnan(stopped.p_value), "an expired budget stops the enumeration");
+    const ExactPlan huge = perm_exact_plan(q);
+    check(std::isinf(huge.log_outcomes) || huge.log_outcomes > 100, "counts saturate, never overflow");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
