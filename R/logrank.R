@@ -460,8 +460,8 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, permutati
   out$seed <- seed
   out$mc.se <- r$mc.se
   out$description <- describe_perm("monte-carlo", reps = reps, se = r$mc.se)
-  out$reason <- paste0(format_big(reps), " random permutations (seed ", format(seed), ")",
-                       if (nzchar(choice$reason)) paste0("; ", choice$reason) else "")
+  out$reason <- sprintf("%s random permutations (seed %.0f)%s", format_big(reps), seed,
+                        if (nzchar(choice$reason)) paste0("; ", choice$reason) else "")
   out
 }
 

@@ -112,7 +112,10 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
   std::vector<double> vals(std::min(block, nrow) * per_row);
   const std::size_t nblocks = stream_block_count(reps);
   const std::vector<Xoshiro256> streams = rng_streams(spec.seed, nblocks);
-  const int nw = worker_count(nblocks, spec.threads);
+  const int threads = threads_for_work(
+      static_cast<double>(reps) * static_cast<double>(n + nrow * static_cast<std::size_t>(ns)) * 2.0,
+      spec.threads);
+  const int nw = worker_count(nblocks, threads);
   // per-worker scratch
   struct Scratch {
     std::vector<double> tile;
@@ -216,7 +219,7 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
         }
       }
     };
-    parallel_blocks(nblocks, spec.threads, task, poll);
+    parallel_blocks(nblocks, threads, task, poll);
     for (std::size_t r = lo; r < hi; ++r) {
       for (int k = 0; k < ns; ++k) {
         double* x = vals.data() + (r - lo) * per_row + k * reps;

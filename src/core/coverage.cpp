@@ -258,7 +258,10 @@ CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& 
   res.no_event.assign(k, 0.0);
 
   const std::size_t nblocks = stream_block_count(s.reps);
-  const int nw = worker_count(std::min(nblocks, kWave), s.threads);
+  const int threads = threads_for_work(
+      static_cast<double>(s.reps) * static_cast<double>(n) * static_cast<double>(nm + 2) * 5.0,
+      s.threads);
+  const int nw = worker_count(std::min(nblocks, kWave), threads);
   struct Scratch {
     explicit Scratch(std::size_t n) : cc(n) {}
     CohortCounts cc;
@@ -348,7 +351,7 @@ CoverageResult run_coverage(const CoverageSpec& s, const std::function<void()>& 
         }
       }
     };
-    parallel_blocks(nwave, s.threads, task, poll);
+    parallel_blocks(nwave, threads, task, poll);
     for (std::size_t j = 0; j < nwave; ++j) tally[j].add_to(res);
   }
   return res;

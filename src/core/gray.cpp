@@ -221,6 +221,8 @@ GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, do
       throw input_error("gray: a stratum has 2^32 or more observations");
   const std::size_t nblocks = stream_block_count(reps);
   const std::vector<Xoshiro256> streams = rng_streams(seed, nblocks);
+  threads = threads_for_work(static_cast<double>(reps) * static_cast<double>(in.n) * K * 10.0,
+                             threads);
   const int nw = worker_count(nblocks, threads);
   std::vector<std::vector<int>> grp(static_cast<std::size_t>(nw));
   std::vector<McTally> tally(nblocks * static_cast<std::size_t>(K));

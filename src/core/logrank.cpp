@@ -636,6 +636,12 @@ PermResult perm_monte_carlo(const PermProblem& p, std::size_t reps, std::uint64_
   const std::size_t nblocks = stream_block_count(reps);
   const std::vector<Xoshiro256> streams = rng_streams(seed, nblocks);
   std::vector<McTally> tally(nblocks);
+  double per_rep = static_cast<double>(p.n);
+  if (K == 2) {
+    per_rep = 0.0;
+    for (int s = 0; s < S; ++s) per_rep += static_cast<double>(take[s]);
+  }
+  threads = threads_for_work(static_cast<double>(reps) * (per_rep + 8.0), threads);
   const int nw = worker_count(nblocks, threads);
   std::vector<std::vector<double>> sc_w(nw);
   std::vector<std::vector<int>> lab_w(nw);

@@ -36,6 +36,14 @@ bool Watch::check() {
 void parallel_blocks(std::size_t nblocks, int threads, const BlockTask& task,
                      const std::function<void()>& poll) {
   if (nblocks == 0) return;
+  if (threads <= 0) {  // small job: the calling thread
+    std::atomic<bool> none(false);
+    for (std::size_t b = 0; b < nblocks; ++b) {
+      task(b, 0, none);
+      if (poll && b + 1 < nblocks) poll();
+    }
+    return;
+  }
   const int nw = worker_count(nblocks, threads);
   std::atomic<bool> stop(false);
   std::atomic<std::size_t> next(0);

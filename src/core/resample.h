@@ -113,7 +113,8 @@ class Watch {
 
 // Runs task(block, worker, stop) for block = 0..nblocks-1 on min(threads,
 // nblocks) worker threads (worker = 0..; use it to index per-worker
-// scratch).  Tasks should return early once `stop` is set.  The calling
+// scratch); threads = 0 runs them on the calling thread (worker 0), polling
+// between blocks, for jobs too small to be worth a thread.  Tasks should return early once `stop` is set.  The calling
 // thread waits, calling poll about every 5 ms; an exception from poll or
 // from a task stops the others, and is rethrown once all have joined.
 using BlockTask = std::function<void(std::size_t block, int worker, const std::atomic<bool>& stop)>;
@@ -124,6 +125,17 @@ void parallel_blocks(std::size_t nblocks, int threads, const BlockTask& task,
 inline int worker_count(std::size_t nblocks, int threads) {
   const std::size_t t = static_cast<std::size_t>(std::max(1, threads));
   return static_cast<int>(std::max<std::size_t>(1, std::min(t, nblocks)));
+}
+
+// Threads worth starting for `work` elementary steps (draws, observations):
+// starting a thread costs about as much as 2e5 of them.  Below that the job
+// runs on the calling thread (0: parallel_blocks() then polls between
+// blocks, which all together take well under a millisecond); results do
+// not depend on the number.
+inline int threads_for_work(double work, int threads) {
+  if (work < 2e5) return 0;
+  const double useful = std::floor(work / 2e5);
+  return static_cast<int>(std::max(1.0, std::min(static_cast<double>(threads), useful)));
 }
 
 }  // namespace smallsurv

@@ -196,6 +196,8 @@ RmstPermResult rmst_permutation(const double* time, const int* status, const int
     rmst_statistics(est[1], est[0], tau, out3);
   };
   const std::size_t nblocks = stream_block_count(reps);
+  threads = threads_for_work(static_cast<double>(reps) * static_cast<double>(n + nrow) * 3.0,
+                             threads);
   const int nw = worker_count(nblocks, threads);
   std::vector<Scratch> scratch(static_cast<std::size_t>(nw));
   for (Scratch& w : scratch) {

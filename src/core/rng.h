@@ -5,7 +5,8 @@
 // xoshiro256** (Blackman & Vigna 2021, "Scrambled linear pseudorandom number
 // generators", ACM TOMS 47:36), its 256-bit state filled by splitmix64 from a
 // 64-bit seed; bounded integers by Lemire's multiply-shift with rejection
-// (exactly uniform); uniforms on (0, 1) from the top 53 bits.
+// on 32-bit halves of the outputs (exactly uniform; two draws per output);
+// uniforms on (0, 1) from the top 53 bits of a fresh output.
 //
 // Independent streams.  Replicates are drawn in blocks of kStreamBlock
 // (resample.h); block k uses stream k, the seed's state advanced by k calls
@@ -50,16 +51,27 @@ class Xoshiro256 {
     s_[3] = rotl(s_[3], 45);
     return result;
   }
-  // uniform on 0..m-1, 0 < m < 2^32: Lemire's multiply-shift with rejection
-  // (exactly uniform; a division only when the low word falls in the
-  // rejection zone)
+  // 32 random bits: the upper then the lower half of one output
+  std::uint32_t next32() {
+    if (have_low_) {
+      have_low_ = false;
+      return low_;
+    }
+    const std::uint64_t x = next();
+    low_ = static_cast<std::uint32_t>(x);
+    have_low_ = true;
+    return static_cast<std::uint32_t>(x >> 32);
+  }
+  // uniform on 0..m-1, 0 < m < 2^32: Lemire's multiply-shift on 32 random
+  // bits with rejection (exactly uniform; a division only when the low word
+  // falls in the rejection zone)
   std::uint32_t below(std::uint32_t m) {
-    std::uint64_t prod = (next() >> 32) * static_cast<std::uint64_t>(m);
+    std::uint64_t prod = static_cast<std::uint64_t>(next32()) * static_cast<std::uint64_t>(m);
     std::uint32_t low = static_cast<std::uint32_t>(prod);
     if (low < m) {
       const std::uint32_t threshold = (0u - m) % m;  // 2^32 mod m
       while (low < threshold) {
-        prod = (next() >> 32) * static_cast<std::uint64_t>(m);
+        prod = static_cast<std::uint64_t>(next32()) * static_cast<std::uint64_t>(m);
         low = static_cast<std::uint32_t>(prod);
       }
     }
@@ -67,6 +79,7 @@ class Xoshiro256 {
   }
   // uniform on (0, 1), never 0 or 1: ((x >> 11) + 0.5) 2^-53
   double uniform01() {
+    have_low_ = false;
     return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
   }
   // advance by 2^128 steps (the reference implementation's jump polynomial)
@@ -83,11 +96,14 @@ class Xoshiro256 {
       }
     }
     for (int k = 0; k < 4; ++k) s_[k] = t[k];
+    have_low_ = false;
   }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
+  std::uint32_t low_ = 0;
+  bool have_low_ = false;
 };
 
 // The generators of streams 0..count-1 of `seed` (stream k: k jumps).
