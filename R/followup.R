@@ -238,8 +238,8 @@ reverse_km_impl <- function(input, strata, ties, conf.level, conf.type, call) {
 # by smallsurv's own quantile method with survival's inversion rule (the
 # result of survival's quantile.survfit()); one row per group.
 fu_quantiles <- function(fit, ngroup) {
-  q <- quantile.smallsurv_km(fit, probs = c(0.25, 0.5, 0.75), method = "band",
-                             inversion = "survival")
+  q <- quantile_table(fit, probs = c(0.25, 0.5, 0.75), method = "band",
+                    inversion = "survival")
   m <- function(v) matrix(v, nrow = ngroup, ncol = 3L, byrow = TRUE)
   list(quantile = m(q$estimate), lower = m(q$lower), upper = m(q$upper))
 }

@@ -1,7 +1,7 @@
 # Methods for smallsurv_km fits. They add to survival's methods (which keep
 # working because the class inherits from "survfit"); summary() is left to
-# survival. quantile() (R/quantile.R) returns a data frame; survival's list
-# form is still available as survival:::quantile.survfit().
+# survival. quantile()/median() (R/quantile.R) return survival's shapes;
+# quantile_table() the labelled data frame used here.
 
 # Per-stratum row ranges of a survfit-like object.
 fit_strata <- function(x) {
@@ -62,7 +62,7 @@ median_table <- function(x) {
   if (!is.null(x$lower)) {
     # the median and its limits from quantile(): survival's numbers for
     # Greenwood-type bands, bpcp's rule for BPCP fits
-    q <- stats::quantile(x, probs = 0.5)
+    q <- quantile_table(x, probs = 0.5)
     m[, ncol(m) - 2:0] <- cbind(q$estimate, q$lower, q$upper)
   }
   digits <- max(getOption("digits") - 4, 3)
@@ -346,7 +346,7 @@ tidy.smallsurv_km <- function(x, ...) {
 #' @export
 glance.smallsurv_km <- function(x, ...) {
   st <- fit_strata(x)
-  q <- stats::quantile(x, probs = 0.5)  # R/quantile.R: survival's numbers, bpcp's rule for BPCP
+  q <- quantile_table(x, probs = 0.5)  # R/quantile.R: survival's numbers, bpcp's rule for BPCP
   ev <- vapply(seq_along(st$from), function(k) sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))
   out <- data.frame(strata = st$names, n = as.vector(x$n), events = ev,
                     median = q$estimate, conf.low = q$lower, conf.high = q$upper,

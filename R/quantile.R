@@ -8,6 +8,26 @@
 #' Kaplan-Meier curve falls to `1 - p` or below. Its confidence interval is
 #' found in one of two ways.
 #'
+#' @section Return values:
+#' `quantile()` and `median()` return exactly what
+#' `survival:::quantile.survfit()` and `median.survfit()` return for the
+#' same data and `conf.type` -- same names, shapes and dimnames -- so that
+#' code written for `survfit()` (gtsummary's `tbl_survfit()`, survminer,
+#' analysts' scripts) reads the same numbers from a `km()` fit:
+#' * `quantile()`: with limits (`conf.int = TRUE` and a band, or
+#'   `method = "brookmeyer-crowley"`), a list with `quantile`, `lower` and
+#'   `upper`; otherwise the quantiles alone. Each is a vector named
+#'   `format(100 * probs)` (e.g. `"25"`, `"50"`), or, for a fit with strata,
+#'   a strata x probs matrix with those column names and the strata names
+#'   as row names. Times are divided by `scale`.
+#' * `median()`: `quantile(x, 0.5, conf.int = FALSE)`: a number named
+#'   `"50"`, or a one-column matrix for a fit with strata.
+#'
+#' `quantile_table()` gives the same numbers as a labelled data frame (one
+#' row per stratum and probability, with the method, transform and level
+#' that produced them) that prints "not reached" for limits the data cannot
+#' reach.
+#'
 #' @section Methods:
 #' * `method = "band"` (default) inverts the fit's own displayed pointwise
 #'   band (`fit$lower`, `fit$upper`, whatever `conf.type` made them):
@@ -50,6 +70,8 @@
 #' @param probs Probabilities of the distribution function (survival's
 #'   convention: `probs = 0.25` is the time by which 25% have had the event,
 #'   where the curve falls to 0.75).
+#' @param conf.int Return the confidence limits too (survival's argument).
+#' @param scale Divide the times by this (survival's argument; default 1).
 #' @param method `"band"` (invert the pointwise band) or
 #'   `"brookmeyer-crowley"`.
 #' @param transform For `"brookmeyer-crowley"`: the scale \eqn{g}; default
@@ -60,10 +82,11 @@
 #' @param inversion How `method = "band"` inverts the band: `"auto"` (bpcp's
 #'   rule for `conf.type` `"bpcp"` and `"bpcp-midp"`, survival's otherwise),
 #'   `"survival"` or `"bpcp"`.
-#' @param ... Unused.
-#' @return A data frame of class `smallsurv_quantile` with columns `strata`
-#'   (when the fit has strata), `quantile` (the probability), `estimate`,
-#'   `lower`, `upper`, `method`, `conf.type`, `conf.level`.
+#' @param ... Unused (`median()`: passed to `quantile()`).
+#' @return `quantile()`, `median()`: see Return values. `quantile_table()`:
+#'   a data frame of class `smallsurv_quantile` with columns `strata` (when
+#'   the fit has strata), `quantile` (the probability), `estimate`, `lower`,
+#'   `upper`, `method`, `conf.type`, `conf.level`.
 #' @references
 #' Brookmeyer R, Crowley J (1982). A confidence interval for the median
 #' survival time. *Biometrics* 38:29-41. \doi{10.2307/2530286}
@@ -76,15 +99,48 @@
 #' @family Kaplan-Meier
 #' @examples
 #' fit <- km(survival::Surv(efs_time, efs_status) ~ dose, data = rrall)
-#' quantile(fit, probs = c(0.25, 0.5))
-#' quantile(fit, 0.5, method = "brookmeyer-crowley")
+#' quantile(fit, probs = c(0.25, 0.5))   # survival's list of matrices
+#' median(fit)
+#' quantile_table(fit, probs = c(0.25, 0.5))
+#' quantile_table(fit, 0.5, method = "brookmeyer-crowley")
 #' @importFrom stats median quantile
 #' @export
-quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75),
+quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75), conf.int = TRUE, scale = 1,
+                                  tolerance = sqrt(.Machine$double.eps),
                                   method = c("band", "brookmeyer-crowley"),
                                   transform = NULL, conf.level = NULL,
-                                  tolerance = sqrt(.Machine$double.eps),
                                   inversion = c("auto", "survival", "bpcp"), ...) {
+  check_flag(conf.int, "conf.int")
+  if (!is.numeric(scale) || length(scale) != 1L || !is.finite(scale) || scale <= 0) {
+    abort("`scale` must be a single positive number; got ", deparse1(scale), ".")
+  }
+  method <- match.arg(method)
+  tab <- quantile_table(x, probs, method = method, transform = transform,
+                        conf.level = conf.level, tolerance = tolerance, inversion = inversion)
+  # survival's shapes: named vectors, or strata x probs matrices
+  pname <- format(100 * probs)
+  shape <- function(v) {
+    v <- v / scale
+    if (is.null(x$strata)) return(stats::setNames(v, pname))
+    matrix(v, nrow = length(x$strata), byrow = TRUE, dimnames = list(names(x$strata), pname))
+  }
+  q <- shape(tab$estimate)
+  limits <- method == "brookmeyer-crowley" || !is.null(x$lower)
+  if (!conf.int || !limits) return(q)
+  list(quantile = q, lower = shape(tab$lower), upper = shape(tab$upper))
+}
+
+#' @rdname quantile.smallsurv_km
+#' @export
+quantile_table <- function(x, probs = c(0.25, 0.5, 0.75),
+                           method = c("band", "brookmeyer-crowley"),
+                           transform = NULL, conf.level = NULL,
+                           tolerance = sqrt(.Machine$double.eps),
+                           inversion = c("auto", "survival", "bpcp")) {
+  if (!inherits(x, "smallsurv_km")) {
+    abort("`x` must be a fit from km(); got an object of class ",
+          paste(class(x), collapse = "/"), ".")
+  }
   method <- match.arg(method)
   inversion <- match.arg(inversion)
   if (!is.numeric(probs) || !length(probs) || anyNA(probs) || any(probs < 0 | probs > 1)) {
@@ -144,7 +200,7 @@ quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75),
 #' @param na.rm Unused (for the generic).
 #' @export
 median.smallsurv_km <- function(x, na.rm = FALSE, ...) {
-  stats::quantile(x, probs = 0.5, ...)
+  quantile.smallsurv_km(x, probs = 0.5, conf.int = FALSE, ...)
 }
 
 #' @export

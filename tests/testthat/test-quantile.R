@@ -12,7 +12,7 @@ survival_quantiles <- function(sf, probs) {
 test_that("survival's tests/quantile.R conventions are reproduced (hand-worked)", {
   d <- data.frame(time = c(9, 3, 1, 1, 6, 6, 8, 10), status = c(1, NA, 1, 0, 1, 1, 0, 0))
   qq <- c(13/14, 6/7, 2/3, .5, 9/35, .1)
-  q <- quantile(km(Surv(time, status) ~ 1, d, conf.type = "log"), 1 - qq)
+  q <- quantile_table(km(Surv(time, status) ~ 1, d, conf.type = "log"), 1 - qq)
   expect_s3_class(q, "smallsurv_quantile")
   expect_equal(q$estimate, c(1, 3.5, 6, 9, 9.5, NA), tolerance = 1e-12)
   expect_equal(q$lower, c(1, 1, 1, 6, 6, 9), tolerance = 1e-12)
@@ -33,7 +33,7 @@ test_that("band inversion equals survival::quantile.survfit for every Greenwood 
         sf <- quiet_nan(survival::survfit(form, d, conf.type = ct))
         # include probabilities exactly on flat parts (the midpoint rule)
         probs <- sort(unique(c(0, 0.1, 0.25, 0.5, 0.75, 0.9, 1, 1 - f$surv)))
-        q <- quantile(f, probs)
+        q <- quantile_table(f, probs)
         ref <- survival_quantiles(sf, probs)
         expect_equal(q$estimate, ref$estimate, tolerance = 1e-12)
         expect_equal(q$lower, ref$lower, tolerance = 1e-12)
@@ -49,23 +49,24 @@ test_that("all censored, n = 1 and a last death give NA limits as survival does"
   d1 <- data.frame(time = 5, status = 1)
   d0 <- data.frame(time = c(2, 4, 6), status = 0)
   for (d in list(d1, d0)) {
-    q <- quantile(km(Surv(time, status) ~ 1, d, conf.type = "log"), c(0.25, 0.5))
+    q <- quantile_table(km(Surv(time, status) ~ 1, d, conf.type = "log"), c(0.25, 0.5))
     ref <- survival_quantiles(survival::survfit(Surv(time, status) ~ 1, d), c(0.25, 0.5))
     expect_equal(q$estimate, ref$estimate, tolerance = 1e-12)
     expect_equal(q$lower, ref$lower, tolerance = 1e-12)
     expect_equal(q$upper, ref$upper, tolerance = 1e-12)
   }
-  expect_true(all(is.na(quantile(km(Surv(time, status) ~ 1, d0), 0.5)$estimate)))
+  expect_true(all(is.na(quantile_table(km(Surv(time, status) ~ 1, d0), 0.5)$estimate)))
 })
 
 test_that("median() and the printed table say 'not reached'", {
   aml <- survival::aml
   f <- km(Surv(time, status) ~ x, aml, conf.type = "log")
-  m <- median(f)
+  m <- quantile_table(f, 0.5)
   # survival's published aml medians (doaml.Rout.save)
   expect_equal(m$estimate, c(31, 23), tolerance = 1e-12)
   expect_equal(m$lower, c(18, 8), tolerance = 1e-12)
   expect_equal(m$upper, c(NA_real_, NA_real_), tolerance = 1e-12)
+  expect_equal(unname(median(f)[, 1]), c(31, 23), tolerance = 1e-12)
   expect_snapshot(print(m))
   expect_snapshot(print(f))
 })
@@ -94,11 +95,11 @@ test_that("Brookmeyer-Crowley interval (hand-worked, uncensored n = 4)", {
   # upper limit is the event time after 3, i.e. 4.
   d <- data.frame(time = 1:4, status = 1)
   f <- km(Surv(time, status) ~ 1, d, conf.type = "plain")
-  q <- quantile(f, 0.5, method = "brookmeyer-crowley")
+  q <- quantile_table(f, 0.5, method = "brookmeyer-crowley")
   expect_equal(c(q$estimate, q$lower, q$upper), c(2.5, 1, 4), tolerance = 1e-12)
   expect_identical(q$conf.type, "plain")
   # at 50% confidence z = 0.674: only t = 2 is inside -> [2, 3]
-  q50 <- quantile(f, 0.5, method = "brookmeyer-crowley", conf.level = 0.5)
+  q50 <- quantile_table(f, 0.5, method = "brookmeyer-crowley", conf.level = 0.5)
   expect_equal(c(q50$lower, q50$upper), c(2, 3), tolerance = 1e-12)
   # log-log: |log(-log S) - log(-log .5)| * S |log S| / se(S)
   S <- c(3, 2, 1) / 4
@@ -106,7 +107,7 @@ test_that("Brookmeyer-Crowley interval (hand-worked, uncensored n = 4)", {
   stat <- abs(log(-log(S)) - log(-log(0.5))) * S * abs(log(S)) / se
   z <- stats::qnorm(0.975)
   inside <- which(stat <= z)
-  q2 <- quantile(km(Surv(time, status) ~ 1, d), 0.5, method = "brookmeyer-crowley")
+  q2 <- quantile_table(km(Surv(time, status) ~ 1, d), 0.5, method = "brookmeyer-crowley")
   expect_equal(q2$lower, (1:3)[inside[1]], tolerance = 1e-12)
   expect_identical(q2$conf.type, "log-log")
 })
@@ -131,7 +132,7 @@ test_that("non-Greenwood registered intervals: the same inversion of fit$lower/u
         km(sim_formula(1), d, conf.type = ct)
       probs <- c(0.1, 0.25, 0.5, 0.75)
       ref <- survival_quantiles(structure(unclass(f), class = "survfit"), probs)
-      q <- quantile(f, probs)
+      q <- quantile_table(f, probs)
       expect_equal(q$lower, ref$lower, tolerance = 1e-12)
       expect_equal(q$upper, ref$upper, tolerance = 1e-12)
       expect_identical(unique(q$conf.type), ct)
@@ -151,7 +152,7 @@ test_that("bpcp fits: quantile() equals bpcp's quantile (once conf.type = \"bpcp
       b <- bpcp::bpcp(d$time, d$status, midp = midp,
                       control = bpcp::bpcpControl(midpMMTol = 1e-12))
       probs <- c(0.1, 0.25, 0.5, 0.75, 0.9)
-      q <- quantile(f, probs)
+      q <- quantile_table(f, probs)
       ref <- bpcp:::quantile.kmciLR(b, probs = 1 - probs)  # bpcp's probs are S(q)
       fin <- function(v) ifelse(is.finite(v), v, NA_real_)
       expect_identical(unique(q$method), "band (bpcp rule)")
@@ -187,7 +188,7 @@ test_that("stratified BPCP fits: each stratum's quantiles equal bpcp's on that g
                                           g = rep(c("a", "b"), 15)))
     f <- km(Surv(time, status) ~ g, d, conf.type = "bpcp")
     probs <- c(0.25, 0.5, 0.75)
-    q <- quantile(f, probs)
+    q <- quantile_table(f, probs)
     for (lv in c("a", "b")) {
       dd <- d[d$g == lv, ]
       ref <- bpcp:::quantile.kmciLR(bpcp::bpcp(dd$time, dd$status), probs = 1 - probs)
@@ -198,4 +199,48 @@ test_that("stratified BPCP fits: each stratum's quantiles equal bpcp's on that g
       expect_equal(got$upper, fin(ref[, "upper"]), tolerance = 1e-12)
     }
   }
+})
+
+
+test_that("quantile() and median() return survival's structures, identical in shape", {
+  # the contract code written for survfit reads (gtsummary, survminer):
+  # names, dims, dimnames, list or not -- and equal numbers
+  cases <- list(
+    list(f = Surv(time, status) ~ 1, d = survival::aml, ct = "log"),
+    list(f = Surv(time, status) ~ x, d = survival::aml, ct = "log-log"),
+    list(f = Surv(time, status) ~ x, d = survival::aml, ct = "plain"),
+    list(f = Surv(time, status) ~ 1, d = survival::aml, ct = "none"),
+    list(f = Surv(time, status) ~ sex, d = survival::lung, ct = "log"),
+    list(f = Surv(time, status) ~ sex + ph.ecog, d = survival::lung, ct = "log-log"))
+  for (cs in cases) {
+    ours <- km(cs$f, data = cs$d, conf.type = cs$ct)
+    ref <- survival::survfit(cs$f, data = cs$d, conf.type = cs$ct)
+    lab <- paste(deparse1(cs$f), cs$ct)
+    for (probs in list(c(0.25, 0.5, 0.75), 0.5, c(0.1, 1 / 3, 0.9))) {
+      for (ci in c(TRUE, FALSE)) {
+        a <- quantile(ours, probs, conf.int = ci)
+        b <- quantile(ref, probs, conf.int = ci)
+        expect_identical(lapply(a, attributes), lapply(b, attributes), label = lab)
+        expect_identical(attributes(a), attributes(b), label = lab)
+        expect_equal(a, b, tolerance = 1e-12, label = lab)
+      }
+    }
+    a <- quantile(ours, 0.5, scale = 30.44)
+    b <- quantile(ref, 0.5, scale = 30.44)
+    expect_equal(a, b, tolerance = 1e-12, label = lab)
+    expect_identical(attributes(median(ours)), attributes(median(ref)), label = lab)
+    expect_equal(median(ours), median(ref), tolerance = 1e-12, label = lab)
+  }
+  # the former silent error: $quantile holds times, not probabilities
+  f <- km(Surv(efs_time, efs_status) ~ 1, data = rrall)
+  expect_false(isTRUE(all.equal(unname(quantile(f, 0.5)$quantile), 0.5)))
+  expect_equal(unname(quantile(f, 0.5)$quantile), quantile_table(f, 0.5)$estimate)
+  # smallsurv's extra methods keep survival's shape
+  bc <- quantile(km(Surv(time, status) ~ x, data = survival::aml), 0.5,
+                 method = "brookmeyer-crowley")
+  expect_identical(names(bc), c("quantile", "lower", "upper"))
+  expect_identical(dim(bc$lower), c(2L, 1L))
+  expect_error(quantile(f, 0.5, scale = 0), "`scale` must be")
+  expect_error(quantile_table(survival::survfit(Surv(time, status) ~ 1, data = survival::aml)),
+               "`x` must be a fit from km")
 })
