@@ -68,11 +68,7 @@ sanitize-pkg: deps
 	rm -f src/*.o src/*.so src/core/*.o
 	cd tests && LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript -e 'library(testthat); library(smallsurv); \
-	  r <- as.data.frame(test_dir("testthat", reporter = "summary", package = "smallsurv", \
-	  load_package = "installed", stop_on_failure = FALSE)); \
-	  cat(sprintf("sanitized: %d passed, %d failed\n", sum(r$$passed), sum(r$$failed) + sum(r$$error))); \
-	  if (sum(r$$failed) + sum(r$$error) > 0) quit(status = 1)'
+	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript ../tools/sanitize-tests.R
 
 clean:
 	rm -rf $(CHECKDIR) $(DEMODIR) src/*.o src/*.so src/core/*.o

@@ -304,19 +304,26 @@ at_times_note <- function(no_event, after, nrisk, min.risk, last) {
 
 #' Tidy and glance at a Kaplan-Meier fit
 #'
-#' `tidy()` gives one row per time of the fit with broom's column names;
-#' `glance()` one row per curve with the number of subjects and events and
-#' the median with its confidence limits.
+#' `tidy()` gives one row per time of the fit, exactly as
+#' `broom::tidy.survfit()` gives it for the same survfit object (same
+#' columns, order and meaning; a data frame rather than a tibble), so code
+#' written for survfit reads the same numbers; `glance()` one row per curve
+#' with the number of subjects and events and the median with its
+#' confidence limits.
 #'
-#' Unlike `broom::tidy.survfit()`, whose `std.error` is survfit's standard
-#' error of the cumulative hazard, `std.error` here is the standard error of
-#' `estimate` (the survival probability).
+#' As in broom, `std.error` is the fit's `std.err`: for a Kaplan-Meier fit
+#' with survival's default (`logse = TRUE`), the standard error of
+#' \eqn{-\log \hat S(t)} (Greenwood's), not of \eqn{\hat S(t)}; for a
+#' robust (weighted) fit, that of \eqn{\hat S(t)}. The standard error of
+#' the survival probability itself is `at_times()`'s `std.error`. Unlike
+#' broom, a fit without a band (`conf.type = "none"`) gives `NA` limits
+#' instead of an error.
 #'
 #' @param x A fit from [km()].
 #' @param ... Unused.
-#' @return A data frame. `tidy()`: `strata` (when present), `time`,
-#'   `n.risk`, `n.event`, `n.censor`, `estimate`, `std.error`, `conf.low`,
-#'   `conf.high`. `glance()`: `strata` (when present), `n`, `events`,
+#' @return A data frame. `tidy()`: `time`, `n.risk`, `n.event`,
+#'   `n.censor`, `estimate`, `std.error`, `conf.high`, `conf.low`, and
+#'   `strata` (when present), broom's order. `glance()`: `strata` (when present), `n`, `events`,
 #'   `median`, `conf.low`, `conf.high`, `conf.type`, `conf.level`.
 #' @family Kaplan-Meier
 #' @examples
@@ -330,15 +337,12 @@ NULL
 #' @export
 tidy.smallsurv_km <- function(x, ...) {
   st <- fit_strata(x)
-  se <- if (isTRUE(x$logse)) x$surv * x$std.err else x$std.err
-  se[is.nan(se)] <- NA_real_
-  out <- data.frame(strata = rep(st$names, st$to - st$from + 1L), time = x$time,
-                    n.risk = x$n.risk, n.event = x$n.event, n.censor = x$n.censor,
-                    estimate = x$surv, std.error = se,
-                    conf.low = if (is.null(x$lower)) NA_real_ else x$lower,
+  out <- data.frame(time = x$time, n.risk = x$n.risk, n.event = x$n.event,
+                    n.censor = x$n.censor, estimate = x$surv, std.error = x$std.err,
                     conf.high = if (is.null(x$upper)) NA_real_ else x$upper,
+                    conf.low = if (is.null(x$lower)) NA_real_ else x$lower,
                     stringsAsFactors = FALSE)
-  if (is.null(x$strata)) out$strata <- NULL
+  if (!is.null(x$strata)) out$strata <- rep(st$names, st$to - st$from + 1L)
   out
 }
 

@@ -285,7 +285,7 @@ test_that("tidy() gives one row per time of the fit (hand-worked)", {
   fit <- km(Surv(t, s) ~ 1, tiny(), conf.type = "log")
   td <- tidy(fit)
   expect_named(td, c("time", "n.risk", "n.event", "n.censor", "estimate", "std.error",
-                     "conf.low", "conf.high"))
+                     "conf.high", "conf.low"))
   S <- c(4 / 5, 3 / 5, 3 / 10, 3 / 10)
   gw <- c(1 / 20, 2 / 15, 19 / 30, 19 / 30)
   z <- qnorm(0.975)
@@ -294,7 +294,7 @@ test_that("tidy() gives one row per time of the fit (hand-worked)", {
   expect_equal(td$n.event, c(1, 1, 1, 0), tolerance = 1e-12)
   expect_equal(td$n.censor, c(0, 1, 0, 1), tolerance = 1e-12)
   expect_equal(td$estimate, S, tolerance = 1e-12)
-  expect_equal(td$std.error, S * sqrt(gw), tolerance = 1e-12)
+  expect_equal(td$std.error, sqrt(gw), tolerance = 1e-12)  # broom's: se of -log S
   expect_equal(td$conf.low, S * exp(-z * sqrt(gw)), tolerance = 1e-12)
   expect_equal(td$conf.high, pmin(S * exp(z * sqrt(gw)), 1), tolerance = 1e-12)
 
@@ -302,9 +302,27 @@ test_that("tidy() gives one row per time of the fit (hand-worked)", {
   ts <- tidy(fs)
   expect_identical(ts$strata, c("g=a", "g=a", "g=a", "g=b", "g=b"))
   expect_equal(ts$estimate, c(3 / 4, 1 / 2, 1 / 2, 2 / 3, 0), tolerance = 1e-12)
-  expect_equal(ts$std.error, c(3 / 4 * sqrt(1 / 12), 1 / 2 * sqrt(1 / 4), 1 / 2 * sqrt(1 / 4),
-                               2 / 3 * sqrt(1 / 6), NA), tolerance = 1e-12)
+  expect_equal(ts$std.error, c(sqrt(1 / 12), sqrt(1 / 4), sqrt(1 / 4), sqrt(1 / 6), Inf),
+               tolerance = 1e-12)
   expect_true(all(is.na(ts$conf.low)) && all(is.na(ts$conf.high)))
+})
+
+test_that("tidy() is broom's tidy.survfit() table: names, order, meaning, values", {
+  skip_if_not_installed("broom")
+  for (nm in names(at_cases())) {
+    p <- at_cases()[[nm]]
+    if (is.null(p$ref$lower)) next  # broom errors on fits without a band
+    a <- tidy(p$fit)
+    b <- as.data.frame(broom::tidy(p$ref))
+    expect_identical(names(a), names(b), label = nm)
+    for (k in names(b)) {
+      if (is.numeric(b[[k]])) {
+        expect_equal(a[[k]], as.double(b[[k]]), tolerance = 1e-10, label = paste(nm, k))
+      } else {
+        expect_identical(as.character(a[[k]]), as.character(b[[k]]), label = paste(nm, k))
+      }
+    }
+  }
 })
 
 test_that("tidy() equals the survfit object's components", {
@@ -323,8 +341,7 @@ test_that("tidy() equals the survfit object's components", {
     expect_equal(td$n.event, ref$n.event, tolerance = 1e-10, label = nm)
     expect_equal(td$n.censor, ref$n.censor, tolerance = 1e-10, label = nm)
     expect_equal(td$estimate, ref$surv, tolerance = 1e-10, label = nm)
-    se <- if (ref$logse) ref$surv * ref$std.err else ref$std.err
-    expect_equal(td$std.error, se, tolerance = 1e-10, label = paste(nm, "std.error"))
+    expect_equal(td$std.error, ref$std.err, tolerance = 1e-10, label = paste(nm, "std.error"))
     expect_equal(td$conf.low, ref$lower, tolerance = 1e-10, label = nm)
     expect_equal(td$conf.high, ref$upper, tolerance = 1e-10, label = nm)
   }
