@@ -10,7 +10,7 @@ TARBALL  := $(PKG)_$(VERSION).tar.gz
 CHECKDIR := check
 DEMODIR  := demo-output
 
-.PHONY: all deps document build install check demo bench sanitize sanitize-pkg clean
+.PHONY: all deps document build install check check-cran demo bench sanitize sanitize-pkg clean
 
 all: check
 
@@ -41,6 +41,17 @@ check: build
 	  grep -A3 -E '^\* checking .*\.\.\. (NOTE|WARNING|ERROR)' $$log || true; \
 	  grep '^Status:' $$log || { echo "no Status line"; exit 1; }; \
 	  if [ $$status -ne 0 ] || grep '^Status:' $$log | grep -qE 'ERROR|WARNING'; then exit 1; fi
+
+# the test suite against the current CRAN release of every dependency,
+# installed into a cached library of its own (tools/cran-stack.R; never over
+# the system's packages): today's ggplot2, survival, dplyr, ggsurvfit, ...
+CRANLIB ?= $(HOME)/.cache/smallsurv/cran-lib
+check-cran: deps
+	Rscript tools/cran-stack.R $(CRANLIB)
+	rm -rf $(CHECKDIR)/cran && mkdir -p $(CHECKDIR)/cran/lib
+	R_LIBS=$(CRANLIB) R CMD INSTALL --preclean --library=$(CHECKDIR)/cran/lib .
+	rm -f src/*.o src/*.so src/core/*.o
+	cd tests && R_LIBS=$(CHECKDIR)/cran/lib:$(CRANLIB) NOT_CRAN=true Rscript ../tools/run-tests.R "CRAN stack"
 
 demo: install
 	mkdir -p $(DEMODIR)

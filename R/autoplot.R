@@ -25,7 +25,11 @@
 #' installed (print it, or save it with [ggplot2::ggsave()]; `&` applies a
 #' theme to both parts), otherwise a gtable of class `smallsurv_ggtable`
 #' with the two plots' panels aligned (print it or save it with `ggsave()`).
-#' With `risk.table = FALSE` it is a plain `ggplot`.
+#' The gtable is also used when `options(smallsurv.no_patchwork = TRUE)` is
+#' set, and when the installed patchwork cannot lay out figures with the
+#' installed ggplot2 (ggplot2 4.x needs a patchwork released for it): a
+#' probe once per session finds this, and one message says so. With
+#' `risk.table = FALSE` it is a plain `ggplot`.
 #'
 #' @param object A fit from [km()] or [cif()].
 #' @param conf.int Draw the pointwise confidence band.
@@ -631,7 +635,7 @@ gg_stack <- function(p, tab, heights) {
       any(heights <= 0)) {
     abort("`heights` must be two positive numbers; got ", deparse1(heights), ".")
   }
-  if (requireNamespace("patchwork", quietly = TRUE) && !isTRUE(getOption("smallsurv.no_patchwork"))) {
+  if (use_patchwork()) {
     return(patchwork::wrap_plots(p, tab, ncol = 1L, heights = heights))
   }
   g1 <- ggplot2::ggplotGrob(p)
@@ -639,6 +643,33 @@ gg_stack <- function(p, tab, heights) {
   g <- gtable_stack(g1, g2, heights)
   class(g) <- c("smallsurv_ggtable", class(g))
   g
+}
+
+# Whether to stack with patchwork: installed, not switched off with
+# options(smallsurv.no_patchwork = TRUE), and able to lay out a two-panel
+# figure with the installed ggplot2 (ggplot2 4.x with a patchwork older
+# than it fails when the figure is drawn). Probed once per session; a
+# failed probe says so once and the gtable stack is used instead.
+.patchwork_ok <- new.env(parent = emptyenv())
+use_patchwork <- function() {
+  if (isTRUE(getOption("smallsurv.no_patchwork"))) return(FALSE)
+  if (!requireNamespace("patchwork", quietly = TRUE)) return(FALSE)
+  key <- paste(utils::packageVersion("ggplot2"), utils::packageVersion("patchwork"))
+  if (is.null(.patchwork_ok[[key]])) {
+    d <- data.frame(x = c(0, 1), y = c(0, 1))
+    probe <- ggplot2::ggplot(d, ggplot2::aes(.data$x, .data$y)) + ggplot2::geom_line()
+    ok <- tryCatch({
+      patchwork::patchworkGrob(patchwork::wrap_plots(probe, probe, ncol = 1L))
+      TRUE
+    }, error = function(e) {
+      message("smallsurv: patchwork ", utils::packageVersion("patchwork"), " cannot lay out ",
+              "figures with ggplot2 ", utils::packageVersion("ggplot2"), " (", conditionMessage(e),
+              "); risk tables are aligned with gtable instead. Update patchwork to use it.")
+      FALSE
+    })
+    .patchwork_ok[[key]] <- ok
+  }
+  .patchwork_ok[[key]]
 }
 
 # rbind two gtables so that their panel columns line up: pad each with

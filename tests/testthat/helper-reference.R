@@ -141,3 +141,13 @@ sim_formula <- function(strata = 0, entry = FALSE) {
   rhs <- switch(strata + 1, "1", "g", "g + h")
   stats::as.formula(paste(lhs, "~", rhs), env = environment(sim_formula))
 }
+
+
+# autoplot()'s patchwork layout: installed and able to lay out figures with
+# the installed ggplot2 (R/autoplot.R probes it once per session)
+skip_if_no_patchwork <- function() {
+  testthat::skip_if_not_installed("patchwork")
+  if (!smallsurv:::use_patchwork()) {
+    testthat::skip("this patchwork cannot lay out figures with this ggplot2")
+  }
+}

@@ -18,7 +18,7 @@ parts <- function(fig) {
 }
 
 test_that("km: the steps, bands and marks are the fit's, from (0, 1)", {
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
   fig <- ggplot2::autoplot(fit)
   expect_s3_class(fig, "patchwork")
@@ -42,7 +42,7 @@ test_that("km: the steps, bands and marks are the fit's, from (0, 1)", {
 })
 
 test_that("km: the table holds at_times() counts at the breaks, on the curves' x scale", {
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   fit <- km(Surv(time, status) ~ x, survival::aml)
   fig <- ggplot2::autoplot(fit, times = c(0, 20, 40, 60, 80, 100, 120, 140, 160))
   pp <- parts(fig)
@@ -71,7 +71,7 @@ test_that("the gtable fallback aligns the panels of the curves and the table", {
 })
 
 test_that("km: one curve, many curves, no interval, no table", {
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   one <- km(Surv(os_time, os_status) ~ 1, data = rrall)
   p <- parts(ggplot2::autoplot(one))
   tx <- layer_data_of(p$table, "GeomText")
@@ -88,7 +88,7 @@ test_that("km: one curve, many curves, no interval, no table", {
 })
 
 test_that("cif: one step per cause and stratum from (0, 0); the table counts the event-free", {
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   first <- endpoints(rrall, "competing")
   first$dose <- rrall$dose[match(first$id, rrall$id)]
   fit <- cif(Surv(time, event) ~ dose, data = first)
@@ -122,7 +122,7 @@ test_that("autoplot() errors name the argument", {
 })
 
 test_that("maturity: solid up to the maturity time, faded or stopped after, split bands", {
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
   # a maturity() result with chosen times (the structure maturity() returns:
   # `strata` names the curves, `limits$time` is where each stops being readable)
@@ -164,7 +164,7 @@ test_that("maturity: solid up to the maturity time, faded or stopped after, spli
 
 test_that("maturity as a list of rules uses maturity() when smallsurv has it", {
   skip_if_not(exists("maturity", envir = asNamespace("smallsurv"), inherits = FALSE))
-  skip_if_not_installed("patchwork")
+  skip_if_no_patchwork()
   fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
   m <- get("maturity", asNamespace("smallsurv"))(fit, min.risk = 5, min.fraction = 0.1)
   a <- ggplot2::layer_data(parts(ggplot2::autoplot(fit, maturity = m))$curves, 2)
@@ -219,4 +219,25 @@ test_that("autoplot() of ci_coverage(): coverage, both errors and the nominal le
   eb <- ggplot2::layer_data(p, 4)
   eb <- eb[!is.na(eb$ymin), ]
   expect_equal(sort(eb$ymax - eb$ymin), rep(4 * 0.005, 4), tolerance = 1e-12)
+})
+
+
+test_that("a patchwork that cannot lay out figures falls back to gtable with one message", {
+  skip_if_not_installed("ggplot2")
+  skip_if_not_installed("patchwork")
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  key <- paste(utils::packageVersion("ggplot2"), utils::packageVersion("patchwork"))
+  env <- smallsurv:::.patchwork_ok
+  old <- env[[key]]
+  on.exit(if (is.null(old)) rm(list = key, envir = env) else assign(key, old, envir = env))
+  assign(key, FALSE, envir = env)  # as after a failed probe
+  fig <- ggplot2::autoplot(fit)
+  expect_s3_class(fig, "smallsurv_ggtable")
+  pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  expect_silent(print(fig))
+  # the probe itself, run afresh, gives a logical once per session
+  rm(list = key, envir = env)
+  expect_type(smallsurv:::use_patchwork(), "logical")
+  expect_silent(smallsurv:::use_patchwork())
 })

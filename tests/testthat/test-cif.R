@@ -367,3 +367,25 @@ test_that("etm's abortion data (left truncation): delta = etm, ij = survfit, and
     expect_gt(max(abs(subi$std.err[j, 4] / sub$std.err[j, 4] - 1), na.rm = TRUE), 1e-3)
   }
 })
+
+test_that("ggsurvfit's ggcuminc() reads the same numbers from cif() fits as from survfit", {
+  # current CRAN stack only (make check-cran): see test-km.R
+  skip_if_not_installed("ggsurvfit")
+  skip_if_not_installed("ggplot2")
+  gg <- function(f) getExportedValue("ggsurvfit", f)
+  d <- endpoints(rrall, "competing")
+  d$dose <- rrall$dose[match(d$id, rrall$id)]
+  fit <- cif(Surv(time, event) ~ dose, data = d, conf.type = "log")
+  ref <- survival::survfit(Surv(time, event) ~ dose, data = d, conf.type = "log")
+  expect_equal(as.data.frame(gg("tidy_survfit")(fit)), as.data.frame(gg("tidy_survfit")(ref)),
+               tolerance = 1e-10)
+  draw <- function(f) gg("ggcuminc")(f, outcome = levels(d$event)[2]) +
+    gg("add_confidence_interval")()
+  for (layer in 1:2) {
+    expect_equal(ggplot2::layer_data(draw(fit), layer), ggplot2::layer_data(draw(ref), layer),
+                 tolerance = 1e-10, label = paste("layer", layer))
+  }
+  pdf(NULL)
+  expect_no_error(print(draw(fit) + gg("add_risktable")()))
+  grDevices::dev.off()
+})

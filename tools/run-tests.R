@@ -1,0 +1,20 @@
+# The test suite against the smallsurv installed first on the library path
+# (R_LIBS), as `make sanitize-pkg` (an AddressSanitizer build) and
+# `make check-cran` (the current CRAN stack) run it. Run from tests/:
+#   Rscript ../tools/run-tests.R LABEL
+# Prints the versions it ran against and "LABEL: N passed, N failed".
+label <- commandArgs(trailingOnly = TRUE)[1]
+if (is.na(label)) label <- "tests"
+library(testthat)
+library(smallsurv)
+pk <- c("smallsurv", "survival", "ggplot2", "patchwork", "dplyr", "prodlim", "broom",
+        "ggsurvfit", "gtsummary", "coin", "testthat")
+ver <- vapply(pk, function(p) if (requireNamespace(p, quietly = TRUE))
+  format(utils::packageVersion(p)) else "not installed", character(1))
+cat(label, "stack:", paste(names(ver), ver, collapse = ", "), "\n")
+r <- as.data.frame(test_dir("testthat", reporter = "summary", package = "smallsurv",
+                            load_package = "installed", stop_on_failure = FALSE))
+bad <- sum(r$failed) + sum(r$error)
+cat(sprintf("%s: %d passed, %d failed, %d skipped\n", label, sum(r$passed), bad,
+            sum(r$skipped)))
+if (bad > 0) quit(status = 1)
