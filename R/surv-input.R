@@ -86,6 +86,29 @@ surv_status <- function(status, row_label) {
   r$codes
 }
 
+# A status factor's first level is its censoring code (survival's
+# convention). A later level named like censoring ("censored", "cens",
+# "event-free", "none", "0", ...) means the levels are out of order, which
+# would silently turn censoring into a cause and the first cause into
+# censoring: refuse, naming both.
+censoring_like <- function(x) {
+  grepl("^(cens(or(ed|ing)?)?|0|none|no[ _.-]?event|event[ _.-]?free|alive[ _.-]?(and[ _.-]?)?event[ _.-]?free)$",
+        trimws(x), ignore.case = TRUE)
+}
+
+check_censoring_first <- function(lev) {
+  bad <- which(censoring_like(lev))
+  bad <- bad[bad > 1L]
+  if (length(bad) && !censoring_like(lev[1L])) {
+    abort("`formula`: the status factor's first level, \"", lev[1L], "\", is taken as ",
+          "censoring (survival's convention), but level ", bad[1L], ", \"", lev[bad[1L]],
+          "\", looks like the censoring code. Put it first, e.g. `factor(event, levels = c(\"",
+          lev[bad[1L]], "\", ", paste0("\"", lev[-bad[1L]], "\"", collapse = ", "),
+          "))`, or name it with `cencode = \"", lev[bad[1L]], "\"`.")
+  }
+  invisible(lev)
+}
+
 # Competing causes: a factor whose first level is censoring (survival's
 # convention) or whose censoring level is `cencode`; numeric or character
 # codes with an explicit `cencode`. Returns integer codes 0..K (0 = censored)
@@ -100,6 +123,7 @@ multi_status <- function(status, cencode, row_label) {
   }
   if (is.factor(status)) {
     lev <- levels(status)
+    if (is.null(cencode)) check_censoring_first(lev)
     cens <- if (is.null(cencode)) lev[1L] else as.character(cencode)
     if (!cens %in% lev) {
       abort("`cencode` = ", deparse1(cencode), " is not a level of the status factor (levels ",

@@ -389,3 +389,24 @@ test_that("ggsurvfit's ggcuminc() reads the same numbers from cif() fits as from
   expect_no_error(print(draw(fit) + gg("add_risktable")()))
   grDevices::dev.off()
 })
+
+test_that("a status factor whose censoring level is not first is refused, naming it", {
+  d <- data.frame(time = c(1, 2, 3, 4, 5, 6),
+                  event = factor(c("relapse", "death", "censored", "relapse", "censored", "death"),
+                                 levels = c("relapse", "death", "censored")))
+  expect_error(cif(Surv(time, event) ~ 1, data = d),
+               "first level, \"relapse\", is taken as censoring .* level 3, \"censored\"")
+  # naming the censoring level, or ordering the levels, works
+  a <- cif(Surv(time, event) ~ 1, data = d, cencode = "censored")
+  d$event <- factor(d$event, levels = c("censored", "relapse", "death"))
+  b <- cif(Surv(time, event) ~ 1, data = d)
+  expect_equal(a$pstate, b$pstate[, c(1, 2, 3)], tolerance = 1e-12)
+  expect_error(gray_test(Surv(time, event) ~ g,
+                         data = data.frame(time = 1:4, g = c("a", "a", "b", "b"),
+                                           event = factor(c("relapse", "0", "death", "0"),
+                                                          c("relapse", "death", "0")))),
+               "looks like the censoring code")
+  # a first level of the user's own naming is fine
+  e <- factor(c("none", "relapse", "none"), levels = c("none", "relapse"))
+  expect_silent(cif(Surv(c(1, 2, 3), e) ~ 1))
+})
