@@ -40,10 +40,12 @@ closure <- setdiff(closure, c(base, setdiff(recommended, "survival")))
 closure <- intersect(closure, rownames(db))
 
 # system libraries some of these need to compile (libcurl for curl, libxml2
-# for xml2, fonts for systemfonts/textshaping); harmless when present
+# for xml2, fonts for systemfonts/textshaping, libuv for fs); harmless when
+# present. V8 (for gtsummary's gt) needs Node's libnode headers, which
+# conflict with this machine kind's Node.js: gtsummary stays uninstallable here
 sys <- c("libcurl4-openssl-dev", "libssl-dev", "libxml2-dev", "libfontconfig1-dev",
          "libfreetype6-dev", "libharfbuzz-dev", "libfribidi-dev", "libpng-dev",
-         "libtiff5-dev", "libjpeg-dev", "libicu-dev")
+         "libtiff5-dev", "libjpeg-dev", "libicu-dev", "libuv1-dev")
 if (nzchar(Sys.which("apt-get")) && identical(unname(Sys.info()["user"]), "root")) {
   have <- suppressWarnings(system2("dpkg-query", c("-W", "-f='${Package} ${Status}\\n'", sys),
                                    stdout = TRUE, stderr = FALSE))
