@@ -658,6 +658,14 @@ use_patchwork <- function() {
   if (is.null(.patchwork_ok[[key]])) {
     d <- data.frame(x = c(0, 1), y = c(0, 1))
     probe <- ggplot2::ggplot(d, ggplot2::aes(.data$x, .data$y)) + ggplot2::geom_line()
+    # drawn on a null device, so the probe opens no file (Rplots.pdf) and
+    # leaves the user's current device current
+    old <- grDevices::dev.cur()
+    grDevices::pdf(NULL)
+    on.exit({
+      grDevices::dev.off()
+      if (old > 1L) grDevices::dev.set(old)
+    }, add = TRUE)
     ok <- tryCatch({
       patchwork::patchworkGrob(patchwork::wrap_plots(probe, probe, ncol = 1L))
       TRUE

@@ -274,7 +274,9 @@ GrayPermResult gray_exact(const GrayInput& in, const index_vector& ord, double r
     tally_causes(pin, ord, rho, observed, all.data());
     res.outcomes += 1.0;
     if (watch.tick()) {
+      const double done = res.outcomes;
       res = finish(all, observed, true);
+      res.outcomes = done;
       res.complete = false;
       return res;
     }

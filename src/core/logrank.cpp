@@ -60,7 +60,9 @@ struct ExactStratum {
   std::vector<double> value;
   std::vector<std::size_t> count;
   std::vector<std::size_t> suffix;  // sum of count[j..]
-  std::vector<std::vector<double>> binom;  // binom[j][k] = C(count[j], k)
+  std::vector<std::vector<double>> binom;  // binom[j][k] = C(count[j], k), or its log
+  bool logw = false;      // weights carried as logs (strata too large for doubles)
+  double log_norm = 0.0;  // log C(n_s, n1)
   std::size_t n1 = 0;
   double inv_norm = 1.0;  // 1 / C(n_s, n1)
   double log_leaves = 0.0;  // log of the number of distinct outcomes
@@ -133,6 +135,9 @@ void count_outcomes(ExactStratum& e) {
 
 std::vector<ExactStratum> exact_strata(const PermProblem& p) {
   if (p.ngroup != 2) throw input_error("logrank: exact enumeration needs exactly two groups");
+  check_codes(p.group, p.n, p.ngroup, "group");
+  if (p.strata) check_codes(p.strata, p.n, p.nstrata, "stratum");
+  if (p.n == 0) throw input_error("logrank: no observations");
   const ByStratum b = by_stratum(p.strata, p.nstrata, p.n);
   std::vector<ExactStratum> out;
   std::vector<double> sc;
@@ -183,7 +188,8 @@ void walk(const ExactStratum& e, std::size_t j, std::size_t r, double T, double 
   const std::size_t rest = e.suffix[j + 1];
   const std::size_t kmin = r > rest ? r - rest : 0;
   for (std::size_t k = kmin; k <= kmax; ++k) {
-    walk(e, j + 1, r - k, T + static_cast<double>(k) * e.value[j], w * e.binom[j][k], leaf);
+    walk(e, j + 1, r - k, T + static_cast<double>(k) * e.value[j],
+         e.logw ? w + e.binom[j][k] : w * e.binom[j][k], leaf);
   }
 }
 
@@ -480,7 +486,8 @@ ExactPlan perm_exact_plan(const PermProblem& p) {
     }
   }
   plan.log_work = st.empty() ? 0.0 : log_add(log_prep, log_others + log_last_nodes);
-  if (st.size() == 1) plan.log_work = std::min(plan.log_work, mitm_log_work(st[0]));
+  if (st.size() == 1 && st[0].suffix[0] <= 1000)  // perm_exact's rule for meet in the middle
+    plan.log_work = std::min(plan.log_work, mitm_log_work(st[0]));
   return plan;
 }
 
@@ -494,10 +501,24 @@ PermResult perm_exact(const PermProblem& p, Watch& watch) {
     log_out += e.log_leaves;
     const std::size_t ns = e.suffix[0];
     log_perm += log_choose(static_cast<double>(ns), static_cast<double>(e.n1));
-    const std::vector<double> row = binomial_row(ns);
-    e.inv_norm = 1.0 / row[e.n1];
+    // Every partial product of binomials is at most C(n_s, n_s / 2), below
+    // DBL_MAX up to n_s = 1020; larger strata (enumerable only with few
+    // distinct scores) carry log weights, so nothing overflows.
+    e.log_norm = log_choose(static_cast<double>(ns), static_cast<double>(e.n1));
+    e.logw = ns > 1000;
     e.binom.resize(e.value.size());
-    for (std::size_t j = 0; j < e.value.size(); ++j) e.binom[j] = binomial_row(e.count[j]);
+    if (e.logw) {
+      e.inv_norm = std::numeric_limits<double>::quiet_NaN();  // not used
+      for (std::size_t j = 0; j < e.value.size(); ++j) {
+        e.binom[j].resize(e.count[j] + 1);
+        for (std::size_t k = 0; k <= e.count[j]; ++k)
+          e.binom[j][k] = log_choose(static_cast<double>(e.count[j]), static_cast<double>(k));
+      }
+    } else {
+      const std::vector<double> row = binomial_row(ns);
+      e.inv_norm = 1.0 / row[e.n1];
+      for (std::size_t j = 0; j < e.value.size(); ++j) e.binom[j] = binomial_row(e.count[j]);
+    }
   }
   res.outcomes = std::exp(log_out);
   res.permutations = std::exp(log_perm);
@@ -523,9 +544,10 @@ PermResult perm_exact(const PermProblem& p, Watch& watch) {
   });
   const std::size_t L = st.size();
   try {
-    if (L == 1 && mitm_log_work(st[0]) < st[0].log_nodes) {
+    if (L == 1 && !st[0].logw && mitm_log_work(st[0]) < st[0].log_nodes) {
       const long double h = mitm_hits(st[0], mu, thr, watch);
-      res.p_value = std::min(1.0, static_cast<double>(h * st[0].inv_norm));
+      const double pv = static_cast<double>(h * st[0].inv_norm);
+      res.p_value = std::isfinite(pv) ? std::min(1.0, pv) : std::numeric_limits<double>::quiet_NaN();
       res.hits = std::numeric_limits<double>::quiet_NaN();
       return res;
     }
@@ -535,9 +557,9 @@ PermResult perm_exact(const PermProblem& p, Watch& watch) {
       const ExactStratum& e = st[s];
       auto collect = [&sup, &e, &watch](double T, double w) {
         if (watch.tick()) throw WalkExpired();
-        sup.emplace_back(T, w * e.inv_norm);
+        sup.emplace_back(T, e.logw ? std::exp(w - e.log_norm) : w * e.inv_norm);
       };
-      walk(e, 0, e.n1, 0.0, 1.0, collect);
+      walk(e, 0, e.n1, 0.0, e.logw ? 0.0 : 1.0, collect);
       std::sort(sup.begin(), sup.end());
       std::size_t out = 0;
       for (std::size_t k = 0; k < sup.size(); ++k) {
@@ -561,18 +583,24 @@ PermResult perm_exact(const PermProblem& p, Watch& watch) {
       void run(std::size_t level, double T0, double p0) {
         if (level == support.size()) {
           const double scale = p0 * last.inv_norm;
-          auto leaf = [this, scale](double T, double w) {
+          const bool logw = last.logw;
+          const double log_norm = last.log_norm;
+          auto leaf = [this, scale, p0, logw, log_norm](double T, double w) {
             if (watch.tick()) throw WalkExpired();
-            if (std::fabs(T - mu) >= thr) hits += static_cast<long double>(w) * scale;
+            if (std::fabs(T - mu) >= thr) {
+              hits += logw ? static_cast<long double>(p0 * std::exp(w - log_norm))
+                           : static_cast<long double>(w) * scale;
+            }
           };
-          walk(last, 0, last.n1, T0, 1.0, leaf);
+          walk(last, 0, last.n1, T0, logw ? 0.0 : 1.0, leaf);
           return;
         }
         for (const auto& tp : support[level]) run(level + 1, T0 + tp.first, p0 * tp.second);
       }
     } combine{support, last, mu, thr, hits, watch};
     combine.run(0, 0.0, 1.0);
-    res.p_value = std::min(1.0, static_cast<double>(hits));
+    const double pv = static_cast<double>(hits);
+    res.p_value = std::isfinite(pv) ? std::min(1.0, pv) : std::numeric_limits<double>::quiet_NaN();
   } catch (const WalkExpired&) {
     res.complete = false;
     res.p_value = std::numeric_limits<double>::quiet_NaN();

@@ -236,8 +236,13 @@ test_that("a patchwork that cannot lay out figures falls back to gtable with one
   pdf(NULL)
   on.exit(grDevices::dev.off(), add = TRUE)
   expect_silent(print(fig))
-  # the probe itself, run afresh, gives a logical once per session
+  # the probe itself, run afresh, gives a logical once per session, opens
+  # no file and leaves the current device current
   rm(list = key, envir = env)
+  withr::local_dir(withr::local_tempdir())
+  dev <- grDevices::dev.cur()
   expect_type(smallsurv:::use_patchwork(), "logical")
+  expect_identical(grDevices::dev.cur(), dev)
+  expect_false(file.exists("Rplots.pdf"))
   expect_silent(smallsurv:::use_patchwork())
 })

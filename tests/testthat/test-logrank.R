@@ -510,3 +510,38 @@ test_that("all-censored data give NA with a warning", {
   expect_true(is.na(lr$p.value))
   expect_true(is.na(lr$permutation$p.value))
 })
+
+test_that("exact p-values stay right when binomial counts exceed the double range", {
+  # 1,100 subjects with three distinct scores: C(1100, 550) ~ 1e329. The
+  # exact distribution of the first group's score sum is multivariate
+  # hypergeometric over the three values; computed here in log space.
+  set.seed(1)
+  n <- 1100
+  d <- data.frame(time = sample(c(1, 2), n, TRUE), status = 1L,
+                  g = rep(c("a", "b"), each = n / 2))
+  d$status[d$time == 2] <- rbinom(sum(d$time == 2), 1, 0.5)  # scores: 3 distinct values
+  lr <- logrank_test(Surv(time, status) ~ g, data = d)
+  expect_identical(lr$permutation$type, "exact")
+  sc <- smallsurv:::logrank_counts_cpp(d$time, d$status, NULL, as.integer(factor(d$g)), 2L,
+                                       NULL, 1L, 0, 0, TRUE)$score
+  v <- sort(unique(sc))
+  expect_length(v, 3L)
+  cnt <- as.vector(table(factor(sc, levels = v)))
+  n1 <- n / 2
+  grid <- expand.grid(k1 = 0:cnt[1], k2 = 0:cnt[2])
+  grid$k3 <- n1 - grid$k1 - grid$k2
+  grid <- grid[grid$k3 >= 0 & grid$k3 <= cnt[3], ]
+  logp <- lchoose(cnt[1], grid$k1) + lchoose(cnt[2], grid$k2) + lchoose(cnt[3], grid$k3) -
+    lchoose(n, n1)
+  tsum <- grid$k1 * v[1] + grid$k2 * v[2] + grid$k3 * v[3]
+  mu <- n1 * mean(sc)
+  t0 <- sum(sc[d$g == "a"])
+  s2 <- mean((sc - mean(sc))^2)
+  sdv <- sqrt(s2 * n / (n - 1) * n1 * (n - n1) / n)
+  z0 <- abs(t0 - mu) / sdv
+  z <- abs(tsum - mu) / sdv
+  p_ref <- sum(exp(logp[z >= z0 - sqrt(.Machine$double.eps) * max(1, z0)]))
+  expect_equal(lr$permutation$p.value, p_ref, tolerance = 1e-9)
+  expect_gt(lr$permutation$p.value, 0.5)  # it was 0 (overflow)
+  expect_equal(lr$permutation$p.value, lr$permutation$p.value.asymptotic, tolerance = 0.05)
+})
