@@ -79,7 +79,7 @@ sanitize-pkg: deps
 	rm -f src/*.o src/*.so src/core/*.o
 	cd tests && LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript ../tools/sanitize-tests.R
+	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript ../tools/run-tests.R sanitized
 
 clean:
 	rm -rf $(CHECKDIR) $(DEMODIR) src/*.o src/*.so src/core/*.o
