@@ -40,6 +40,16 @@ class Xoshiro256 {
       s = mix64(seed);
     }
   }
+  // A generator in the given raw state (for the reference test vectors).
+  static Xoshiro256 from_state(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+    Xoshiro256 g(0);
+    g.s_[0] = a;
+    g.s_[1] = b;
+    g.s_[2] = c;
+    g.s_[3] = d;
+    g.have_low_ = false;
+    return g;
+  }
   std::uint64_t next() {
     const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
     const std::uint64_t t = s_[1] << 17;

@@ -255,6 +255,26 @@ int main() {
   }
   // The generator's streams: stream k is the seed's state after k jumps;
   // streams differ; the runner propagates exceptions and polls
+  // Published test vectors: xoshiro256** from the raw state {1, 2, 3, 4},
+  // the first output after one jump(), and splitmix64's outputs (our seeding
+  // mixes seed + k * golden with mix64)
+  {
+    Xoshiro256 r = Xoshiro256::from_state(1, 2, 3, 4);
+    const std::uint64_t want[4] = {11520ULL, 0ULL, 1509978240ULL, 1215971899390074240ULL};
+    bool ok = true;
+    for (std::uint64_t w : want) ok = ok && r.next() == w;
+    check(ok, "xoshiro256** reference outputs from {1, 2, 3, 4}");
+    Xoshiro256 j = Xoshiro256::from_state(1, 2, 3, 4);
+    j.jump();
+    check(j.next() == 13534147089533256664ULL, "xoshiro256** first output after jump()");
+    const std::uint64_t golden = 0x9E3779B97F4A7C15ULL;
+    check(mix64(0 + golden) == 0xE220A8397B1DCDAFULL, "splitmix64 from state 0");
+    const std::uint64_t sm[3] = {6457827717110365317ULL, 3203168211198807973ULL,
+                                 9817491932198370423ULL};
+    check(mix64(1234567ULL + golden) == sm[0] && mix64(1234567ULL + 2 * golden) == sm[1] &&
+              mix64(1234567ULL + 3 * golden) == sm[2],
+          "splitmix64 from seed 1234567");
+  }
   {
     std::vector<Xoshiro256> st = rng_streams(7, 3);
     Xoshiro256 g(7);
