@@ -137,3 +137,34 @@ check_seed <- function(seed) {
   }
   as.double(seed)
 }
+
+# The resampling arguments (see ?resampling): a time budget in seconds, the
+# kind of permutation p-value, and deprecated argument names.
+check_budget <- function(budget) {
+  if (!is.numeric(budget) || length(budget) != 1L || is.na(budget) || budget <= 0) {
+    abort("`budget` must be a single positive number of seconds (Inf for no limit); got ",
+          deparse1(budget), ".")
+  }
+  as.double(budget)
+}
+
+# `permutation` as a choice among `choices`; TRUE/FALSE (the old form of
+# gray_test() and rmst()) work with a deprecation message.
+check_permutation <- function(permutation, choices, verb) {
+  if (is.logical(permutation) && length(permutation) == 1L && !is.na(permutation)) {
+    new <- if (permutation) "monte-carlo" else "none"
+    deprecated_arg(verb, paste0("permutation = ", permutation),
+                   paste0("permutation = \"", new, "\""))
+    return(new)
+  }
+  if (!is.character(permutation) || length(permutation) < 1L ||
+      !permutation[1L] %in% choices) {
+    abort("`permutation` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
+          "; got ", deparse1(permutation), ".")
+  }
+  permutation[1L]
+}
+
+deprecated_arg <- function(verb, old, new) {
+  message(verb, "(): `", old, "` is deprecated; use `", new, "`.")
+}

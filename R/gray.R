@@ -117,11 +117,10 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
     choice <- resample_choice(permutation, exact_s, mc_s, budget, reps, NULL, "gray_test")
     r <- NULL
     if (choice$type == "exact") {
-      r <- call_gray("exact", budget = 2 * max(budget, exact_s))$perm
+      deadline <- enumeration_deadline(budget, exact_s)
+      r <- call_gray("exact", budget = deadline)$perm
       if (!isTRUE(r$complete)) {
-        choice <- list(type = "monte-carlo", reason = paste0(
-          "complete enumeration stopped after ", format(2 * max(budget, exact_s), digits = 2),
-          " s"))
+        choice <- enumeration_stopped(deadline)
         r <- NULL
       }
     }

@@ -429,8 +429,8 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, permutati
   mc_s <- reps * (draws + 20) / .resample_rate$lr_draws / threads
   choice <- resample_choice(permutation, exact_s, mc_s, budget, reps, exact_why, "logrank_test")
   if (choice$type == "exact") {
-    r <- logrank_perm_cpp(score, gcode, K, scode, S, contrast, qinv, "exact",
-                          budget = 2 * max(budget, exact_s))
+    deadline <- enumeration_deadline(budget, exact_s)
+    r <- logrank_perm_cpp(score, gcode, K, scode, S, contrast, qinv, "exact", budget = deadline)
     if (isTRUE(r$complete)) {
       out$type <- "exact"
       out$p.value <- r$p.value
@@ -444,9 +444,7 @@ permutation_test <- function(score, gcode, K, scode, S, trend, scores, permutati
                            " label permutations)")
       return(out)
     }
-    choice <- list(type = "monte-carlo",
-                   reason = paste0("complete enumeration stopped after ",
-                                   format(2 * max(budget, exact_s), digits = 2), " s"))
+    choice <- enumeration_stopped(deadline)
   }
   if (choice$type == "none") {
     out$reason <- paste0("not computed: ", choice$reason)

@@ -104,35 +104,6 @@ smallsurv_threads <- function() {
   as.double(floor(min(n, 1024)))
 }
 
-check_budget <- function(budget) {
-  if (!is.numeric(budget) || length(budget) != 1L || is.na(budget) || budget <= 0) {
-    abort("`budget` must be a single positive number of seconds (Inf for no limit); got ",
-          deparse1(budget), ".")
-  }
-  as.double(budget)
-}
-
-# `permutation` as a choice among `choices`; TRUE/FALSE (the old form of
-# gray_test() and rmst()) work with a deprecation message.
-check_permutation <- function(permutation, choices, verb) {
-  if (is.logical(permutation) && length(permutation) == 1L && !is.na(permutation)) {
-    new <- if (permutation) "monte-carlo" else "none"
-    deprecated_arg(verb, paste0("permutation = ", permutation),
-                   paste0("permutation = \"", new, "\""))
-    return(new)
-  }
-  if (!is.character(permutation) || length(permutation) < 1L ||
-      !permutation[1L] %in% choices) {
-    abort("`permutation` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
-          "; got ", deparse1(permutation), ".")
-  }
-  permutation[1L]
-}
-
-deprecated_arg <- function(verb, old, new) {
-  message(verb, "(): `", old, "` is deprecated; use `", new, "`.")
-}
-
 # Which p-value to compute: "exact", "monte-carlo" or "none", with a reason.
 # exact_s / mc_s: estimated seconds (Inf when not available); exact_why: why
 # exact enumeration is not available (NULL when it is).
@@ -158,6 +129,15 @@ resample_choice <- function(permutation, exact_s, mc_s, budget, reps, exact_why 
   list(type = "none", reason = paste0(why, ", and ", format_big(reps),
                                       " Monte Carlo permutations ", secs(mc_s),
                                       " (raise `budget`, or set `permutation`)"))
+}
+
+# Exact enumeration runs with a deadline of twice the larger of the budget
+# and its estimate; past it, Monte Carlo is used, saying so.
+enumeration_deadline <- function(budget, exact_s) 2 * max(budget, exact_s)
+
+enumeration_stopped <- function(deadline) {
+  list(type = "monte-carlo",
+       reason = paste0("complete enumeration stopped after ", format(deadline, digits = 2), " s"))
 }
 
 # A count for print(): whole numbers with thousands separators below 1e15,

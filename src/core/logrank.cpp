@@ -500,11 +500,11 @@ PermResult perm_exact(const PermProblem& p, Watch& watch) {
   for (auto& e : st) {
     log_out += e.log_leaves;
     const std::size_t ns = e.suffix[0];
-    log_perm += log_choose(static_cast<double>(ns), static_cast<double>(e.n1));
+    e.log_norm = log_choose(static_cast<double>(ns), static_cast<double>(e.n1));
+    log_perm += e.log_norm;
     // Every partial product of binomials is at most C(n_s, n_s / 2), below
     // DBL_MAX up to n_s = 1020; larger strata (enumerable only with few
     // distinct scores) carry log weights, so nothing overflows.
-    e.log_norm = log_choose(static_cast<double>(ns), static_cast<double>(e.n1));
     e.logw = ns > 1000;
     e.binom.resize(e.value.size());
     if (e.logw) {
