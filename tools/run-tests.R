@@ -12,9 +12,22 @@ pk <- c("smallsurv", "survival", "ggplot2", "patchwork", "dplyr", "prodlim", "br
 ver <- vapply(pk, function(p) if (requireNamespace(p, quietly = TRUE))
   format(utils::packageVersion(p)) else "not installed", character(1))
 cat(label, "stack:", paste(names(ver), ver, collapse = ", "), "\n")
-r <- as.data.frame(test_dir("testthat", reporter = "summary", package = "smallsurv",
-                            load_package = "installed", stop_on_failure = FALSE))
+res <- test_dir("testthat", reporter = "summary", package = "smallsurv",
+                load_package = "installed", stop_on_failure = FALSE)
+r <- as.data.frame(res)
 bad <- sum(r$failed) + sum(r$error)
+# every failing test by file, with the first line of its first failure
+if (bad > 0) {
+  cat("\nFailing tests (file: test [failures]: first message):\n")
+  for (t in res) {
+    fails <- Filter(function(e) inherits(e, c("expectation_failure", "expectation_error")),
+                    t$results)
+    if (length(fails) == 0) next
+    msg <- strsplit(conditionMessage(fails[[1]]), "\n", fixed = TRUE)[[1]]
+    cat(sprintf("  %s: %s [%d]: %s\n", t$file, t$test, length(fails),
+                substr(paste(utils::head(msg, 2), collapse = " | "), 1, 160)))
+  }
+}
 cat(sprintf("%s: %d passed, %d failed, %d skipped\n", label, sum(r$passed), bad,
             sum(r$skipped)))
 if (bad > 0) quit(status = 1)
