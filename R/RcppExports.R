@@ -61,8 +61,8 @@ km_fit_cpp <- function(stop, status, entry, weights, strata, nstrata, timefix, r
     .Call(`_smallsurv_km_fit_cpp`, stop, status, entry, weights, strata, nstrata, timefix, robust)
 }
 
-ci_transform_cpp <- function(type, p, se, se_low, logse, z, nan_to_na = FALSE) {
-    .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z, nan_to_na)
+ci_transform_cpp <- function(type, p, se, se_low, logse, z, nan_to_na = FALSE, zero_se_point = FALSE) {
+    .Call(`_smallsurv_ci_transform_cpp`, type, p, se, se_low, logse, z, nan_to_na, zero_se_point)
 }
 
 status01_cpp <- function(s) {

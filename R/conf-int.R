@@ -158,7 +158,8 @@ transform_ci <- function(type) {
     # survival's conf.lower (R/ci-likelihood.R): a different se for the lower limit
     if (is.null(se.low) && conf.lower != "usual") se.low <- conf_lower_se(fit, conf.lower)
     # NA where survival sets NA by rule, NaN where its arithmetic gives NaN
-    ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z)
+    ci_transform_cpp(type, fit$surv, fit$std.err, se.low, fit$logse, z,
+                     zero_se_point = zero_se_point())
   }
   attr(f, "conf.lower") <- TRUE  # accepts km(conf.lower = )
   f
@@ -174,8 +175,25 @@ transform_ci_cif <- function(type) {
   function(p, se, conf.level, fit, input, ...) {
     z <- stats::qnorm(1 - (1 - conf.level) / 2)
     # (the limits come back with the dimensions of p: no copies)
-    ci_transform_cpp(type, p, se, NULL, FALSE, z, nan_to_na = type != "plain")
+    ci_transform_cpp(type, p, se, NULL, FALSE, z, nan_to_na = type != "plain",
+                     zero_se_point = zero_se_point())
   }
+}
+
+# survival changed its limits where the standard error is 0 (before the
+# first event; at the end of a curve that reached 0) in version 3.6: with
+# "log", "log-log" and "logit" they are now (estimate, estimate) where they
+# were NA (log-log at S = 1; log and logit at S = 0) or fell out of the
+# arithmetic. getOption("smallsurv.limits_at_zero_se") picks the convention:
+# "NA" (the default; survival < 3.6) or "estimate" (survival >= 3.6); see
+# ?smallsurv-package.
+zero_se_point <- function() {
+  v <- getOption("smallsurv.limits_at_zero_se", "NA")
+  if (!is.character(v) || length(v) != 1L || !v %in% c("NA", "estimate")) {
+    stop("option `smallsurv.limits_at_zero_se` must be \"NA\" or \"estimate\"; got ",
+         paste(deparse(v), collapse = " "), ".", call. = FALSE)
+  }
+  identical(v, "estimate")
 }
 
 # Wilson score interval with the effective sample size p (1 - p) / se^2

@@ -247,8 +247,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // ci_transform_cpp
-Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z, bool nan_to_na);
-RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP, SEXP nan_to_naSEXP) {
+Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se, Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z, bool nan_to_na, bool zero_se_point);
+RcppExport SEXP _smallsurv_ci_transform_cpp(SEXP typeSEXP, SEXP pSEXP, SEXP seSEXP, SEXP se_lowSEXP, SEXP logseSEXP, SEXP zSEXP, SEXP nan_to_naSEXP, SEXP zero_se_pointSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< std::string >::type type(typeSEXP);
@@ -258,7 +258,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type logse(logseSEXP);
     Rcpp::traits::input_parameter< double >::type z(zSEXP);
     Rcpp::traits::input_parameter< bool >::type nan_to_na(nan_to_naSEXP);
-    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z, nan_to_na));
+    Rcpp::traits::input_parameter< bool >::type zero_se_point(zero_se_pointSEXP);
+    rcpp_result_gen = Rcpp::wrap(ci_transform_cpp(type, p, se, se_low, logse, z, nan_to_na, zero_se_point));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -426,7 +427,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 14},
     {"_smallsurv_reverse_km_cpp", (DL_FUNC) &_smallsurv_reverse_km_cpp, 6},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
-    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 7},
+    {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 8},
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 12},

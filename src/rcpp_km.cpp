@@ -54,11 +54,13 @@ Rcpp::List km_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status,
 // Transformed Greenwood-type intervals (survival's survfit_confint rules).
 // Limits survival sets to NA by rule are NA here too; NaN from its
 // arithmetic stays NaN (see core/ci_transform.h) unless `nan_to_na` (the
-// multi-state convention: every undefined limit is NA).
+// multi-state convention: every undefined limit is NA). `zero_se_point`:
+// survival >= 3.6's limits (p, p) where se = 0 (log, log-log, logit), and
+// NA where se is NaN (its ifelse(se == 0, ...) test is NA there).
 // [[Rcpp::export(rng = false)]]
 Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::NumericVector se,
                             Rcpp::Nullable<Rcpp::NumericVector> se_low, bool logse, double z,
-                            bool nan_to_na = false) {
+                            bool nan_to_na = false, bool zero_se_point = false) {
   using smallsurv::Transform;
   Transform t;
   if (type == "plain") t = Transform::plain;
@@ -76,9 +78,19 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
     if (sl.size() != p.size()) Rcpp::stop("p and se_low differ in length");
     slp = sl.begin();
   }
+  const bool point_at_zero = zero_se_point && smallsurv::zero_se_rule(t);
   smallsurv::ci_transform(t, p.begin(), se.begin(), slp, p.size(), logse, z, lo.begin(),
-                          up.begin());
+                          up.begin(),
+                          point_at_zero ? smallsurv::ZeroSe::estimate
+                                        : smallsurv::ZeroSe::arithmetic);
   for (R_xlen_t i = 0; i < lo.size(); ++i) {
+    if (point_at_zero) {
+      if (se[i] == 0.0) continue;  // (p, p), whatever p is
+      if (std::isnan(se[i])) {
+        lo[i] = up[i] = NA_REAL;
+        continue;
+      }
+    }
     if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(lo[i]))) lo[i] = NA_REAL;
     if (smallsurv::ci_undefined(t, p[i]) || (nan_to_na && std::isnan(up[i]))) up[i] = NA_REAL;
   }

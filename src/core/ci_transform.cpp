@@ -15,7 +15,9 @@ inline double pmin1(double x) { return std::isnan(x) ? x : (x > 1.0 ? 1.0 : x); 
 }  // namespace
 
 void ci_transform(Transform type, const double* p, const double* se_in, const double* se_low,
-                  std::size_t n, bool logse, double z, double* lower, double* upper) {
+                  std::size_t n, bool logse, double z, double* lower, double* upper,
+                  ZeroSe zero_se) {
+  const bool point_at_zero = zero_se == ZeroSe::estimate && zero_se_rule(type);
   for (std::size_t i = 0; i < n; ++i) {
     // rows with only censorings repeat the previous estimate and se: repeat
     // its limits (the same inputs give the same outputs; NaN never compares
@@ -33,6 +35,10 @@ void ci_transform(Transform type, const double* p, const double* se_in, const do
     // se of log(p)
     double se = se_in[i];
     if (!logse) se = (se == 0.0) ? 0.0 : se / pi;
+    if (point_at_zero && se == 0.0) {  // survival >= 3.6: no variance, limits (p, p)
+      lower[i] = upper[i] = pi;
+      continue;
+    }
     switch (type) {
       case Transform::plain: {  // K&M eq. 4.3.1: p -+ z p se
         const double h = se * pi * z;

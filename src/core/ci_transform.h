@@ -22,6 +22,11 @@
 //   * at p = 1 (before the first event, se = 0): plain and log give (1, 1),
 //     log-log gives NA, logit and arcsin give NaN (0 * Inf) -- survival's
 //     arithmetic reproduced exactly, NaN cases included;
+//   * zero_se = ZeroSe::estimate (survival >= 3.6): where the se (of log p)
+//     is 0, log, log-log and logit give the limits (p, p) instead of the
+//     arithmetic above (so log-log no longer gives NA at p = 1, nor log at
+//     p = 0); plain and arcsin are unchanged.  ZeroSe::arithmetic is
+//     survival < 3.6 (and smallsurv's default: no variance, no interval);
 //   * se_low (when given) replaces se in the lower limit: the scale factor
 //     se_low / se is applied on the transformed scale (1 where se_low = 0).
 // Undefined limits are quiet NaN.  survival distinguishes two kinds, and so
@@ -37,6 +42,17 @@ namespace smallsurv {
 
 enum class Transform { plain, log, loglog, logit, arcsin, cloglog };
 
+// What log, log-log and logit give where the standard error is 0 (before
+// the first event; after a curve reaches 0): survival < 3.6's arithmetic
+// (undefined or (p, p) depending on the transform) or survival >= 3.6's
+// rule, limits (p, p).
+enum class ZeroSe { arithmetic, estimate };
+
+// Whether the survival >= 3.6 rule applies to this transform.
+inline bool zero_se_rule(Transform type) {
+  return type == Transform::log || type == Transform::loglog || type == Transform::logit;
+}
+
 // survival's rule-based NA: log, logit and arcsin at p = 0; log-log at p = 0
 // or p = 1; never for plain.
 inline bool ci_undefined(Transform type, double p) {
@@ -48,7 +64,8 @@ inline bool ci_undefined(Transform type, double p) {
 }
 
 void ci_transform(Transform type, const double* p, const double* se, const double* se_low,
-                  std::size_t n, bool logse, double z, double* lower, double* upper);
+                  std::size_t n, bool logse, double z, double* lower, double* upper,
+                  ZeroSe zero_se = ZeroSe::arithmetic);
 
 }  // namespace smallsurv
 

@@ -5,6 +5,14 @@
 # function (identical(), so km()'s fast route still recognises it).
 Surv <- survival::Surv
 
+# survival changed its confidence limits where the standard error is 0 in
+# version 3.6 (?smallsurv-package, option smallsurv.limits_at_zero_se): the
+# comparisons with the installed survival use its convention. Tests of
+# smallsurv's own default ("NA") and of each convention set the option
+# themselves (test-conf-int.R).
+survival_zero_se <- if (utils::packageVersion("survival") >= "3.6") "estimate" else "NA"
+options(smallsurv.limits_at_zero_se = survival_zero_se)
+
 # The survfit components km() must reproduce; NA (and NaN) positions must agree.
 survfit_components <- c("n", "time", "n.risk", "n.event", "n.censor", "surv", "std.err",
                         "cumhaz", "std.chaz", "strata", "type", "logse", "conf.int",

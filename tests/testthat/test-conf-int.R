@@ -176,6 +176,42 @@ test_that("every transform equals survival's survfit_confint() on a grid of edge
   }
 })
 
+test_that("the two conventions for limits where se = 0 (survival < 3.6 and >= 3.6)", {
+  # "NA" (the default) is survival < 3.6's arithmetic; "estimate" is survival
+  # >= 3.6's rule ifelse(se == 0, p, <arithmetic>) for log, log-log and logit
+  # (NA where se is NaN), plain and arcsin unchanged. Written out here so
+  # that both are tested whichever survival is installed.
+  grid <- expand.grid(p = c(0, 1e-8, 0.2, 0.5, 0.999, 1), se = c(0, NaN, 0.1, 2, Inf))
+  for (type in transforms) {
+    for (logse in c(TRUE, FALSE)) {
+      old <- withr::with_options(list(smallsurv.limits_at_zero_se = "NA"),
+                                 suppressWarnings(ci_compute(type, grid$p, grid$se, logse = logse)))
+      new <- withr::with_options(list(smallsurv.limits_at_zero_se = "estimate"),
+                                 suppressWarnings(ci_compute(type, grid$p, grid$se, logse = logse)))
+      lab <- paste(type, "logse", logse)
+      if (type %in% c("plain", "arcsin")) {
+        expect_identical(new, old, label = lab)
+        next
+      }
+      for (k in c("lower", "upper")) {
+        want <- ifelse(grid$se == 0, grid$p, old[[k]])  # ifelse: NA where se is NaN
+        expect_identical(new[[k]], want, label = paste(lab, k))
+      }
+      # the default leaves log-log undefined at p = 1 and log/logit at p = 0
+      if (type == "log-log") expect_true(all(is.na(old$lower[grid$p == 1 & grid$se == 0])))
+      if (type != "log-log") expect_true(all(is.na(old$lower[grid$p == 0 & grid$se == 0])))
+    }
+  }
+  # the default is "NA" and nothing else is accepted
+  withr::local_options(smallsurv.limits_at_zero_se = NULL)
+  d <- data.frame(t = c(1, 2, 3), s = c(0, 1, 1))
+  expect_true(is.na(km(Surv(t, s) ~ 1, d)$lower[1]))
+  withr::local_options(smallsurv.limits_at_zero_se = "estimate")
+  expect_identical(km(Surv(t, s) ~ 1, d)$lower[1], 1)
+  withr::local_options(smallsurv.limits_at_zero_se = "yes")
+  expect_error(km(Surv(t, s) ~ 1, d), "`smallsurv.limits_at_zero_se` must be \"NA\" or \"estimate\"")
+})
+
 test_that("the grid exercises both kinds of undefined limits", {
   # a comparison that only ever saw numbers would prove little about NA/NaN
   grid <- expand.grid(p = c(0, 1e-8, 0.2, 0.5, 0.999, 1), se = c(0, 0.1, 2, Inf))
