@@ -237,16 +237,20 @@ draw_cif_curve <- function(x, rows, j, col, lty, band, cut = Inf, beyond = "dash
 #' of events of that cause and the cumulative incidence at the last
 #' follow-up time with its confidence limits.
 #'
-#' `n.risk` is the number still event-free and at risk (for every state),
-#' `n.event` the number of transitions into the state at that time (0 for
-#' the event-free state `"(s0)"`, as survfit counts them), and `std.error`
-#' the standard error of `estimate` on the probability scale.
+#' `tidy()` is broom's `tidy.survfit()` table of a multi-state fit, column
+#' for column and row for row (states stacked, strata within them):
+#' `n.risk` is the number at risk in the state (those still event-free for
+#' `"(s0)"`, 0 for the causes, which nobody leaves), `n.event` the number of
+#' transitions into the state at that time (0 for `"(s0)"`), `n.censor` the
+#' censorings (per state with survival >= 3.6, the same column repeated for
+#' every state before), and `std.error` the standard error of `estimate` on
+#' the probability scale.
 #'
 #' @param x A fit from [cif()].
 #' @param ... Unused.
-#' @return A data frame. `tidy()`: `strata` (when present), `state`,
-#'   `time`, `n.risk`, `n.event`, `n.censor`, `estimate`, `std.error`,
-#'   `conf.low`, `conf.high`. `glance()`: `strata` (when present), `cause`,
+#' @return A data frame. `tidy()`: `time`, `n.risk`, `n.event`,
+#'   `n.censor`, `estimate`, `std.error`, `conf.high`, `conf.low`, `state`,
+#'   `strata` (when present). `glance()`: `strata` (when present), `cause`,
 #'   `n`, `events`, `time` (the last follow-up time), `estimate`,
 #'   `conf.low`, `conf.high`, `conf.type`, `conf.level`, `variance`.
 #' @family competing risks
@@ -261,19 +265,17 @@ NULL
 #' @rdname cif-tidiers
 #' @export
 tidy.smallsurv_cif <- function(x, ...) {
-  st <- fit_strata(x)
   nr <- length(x$time)
-  strata <- rep(st$names, st$to - st$from + 1L)
-  out <- lapply(seq_along(x$states), function(j) {
-    data.frame(strata = strata, state = x$states[j], time = x$time,
-               n.risk = x$n.risk[, 1], n.event = x$n.event[, j], n.censor = x$n.censor,
-               estimate = x$pstate[, j], std.error = x$std.err[, j],
-               conf.low = if (is.null(x$lower)) rep(NA_real_, nr) else x$lower[, j],
-               conf.high = if (is.null(x$upper)) rep(NA_real_, nr) else x$upper[, j],
-               stringsAsFactors = FALSE)
-  })
-  out <- do.call(rbind, out)
-  if (is.null(x$strata)) out$strata <- NULL
+  ns <- length(x$states)
+  col <- function(m) if (is.null(m)) rep(NA_real_, nr * ns) else as.vector(m)
+  out <- data.frame(time = rep(x$time, ns), n.risk = as.vector(x$n.risk),
+                    n.event = as.vector(x$n.event),
+                    n.censor = if (is.matrix(x$n.censor)) as.vector(x$n.censor)
+                               else rep(x$n.censor, ns),
+                    estimate = as.vector(x$pstate), std.error = as.vector(x$std.err),
+                    conf.high = col(x$upper), conf.low = col(x$lower),
+                    state = rep(x$states, each = nr), stringsAsFactors = FALSE)
+  if (!is.null(x$strata)) out$strata <- rep(rep(names(x$strata), x$strata), ns)
   rownames(out) <- NULL
   out
 }

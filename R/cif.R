@@ -92,13 +92,29 @@
 #'   `seed` (default `NULL`: drawn from R's generator) for
 #'   `conf.type = "bootstrap"`. Any other argument is an error.
 #' @return An object of class `c("smallsurv_cif", "survfitms", "survfit")`
-#'   with survfit's multi-state components (`n`, `time`, `n.risk`,
-#'   `n.event`, `n.censor`, `pstate`, `p0`, `strata`, `cumhaz`, `std.err`,
-#'   `sp0`, `logse`, `transitions`, `lower`, `upper`, `conf.type`,
-#'   `conf.int`, `states`, `type`, `call`), `na.action` when rows were
+#'   with survfit's multi-state components in the layout of the installed
+#'   survival, whose methods read them, `na.action` when rows were
 #'   removed, and `ci`, a list naming the interval (`conf.type`, `label`,
 #'   `reference`, `conf.level`; for the bootstrap also `reps` and `seed`)
-#'   and the variance.
+#'   and the variance. The layouts:
+#'   * survival before 3.6: `n`, `time`, `n.risk`, `n.event`, `n.censor`
+#'     (a vector), `pstate`, `p0`, `strata`, `cumhaz` (columns `"1.2"`, ...),
+#'     `std.err`, `sp0`, `logse`, `transitions`, `lower`, `upper`,
+#'     `conf.type`, `conf.int`, `states`, `type`, `call`; counts of a
+#'     weighted fit are unweighted.
+#'   * survival 3.6 and later: the counts and probabilities carry the states
+#'     as column names, `n.censor` is a matrix (one column per state),
+#'     `n.transition` (one column per observed transition), `n.id`, `t0`
+#'     and, for weighted fits, weighted counts with the unweighted ones in
+#'     `counts`; no `sp0`; transitions are labelled `"1:2"` from 3.7-2. A
+#'     time at which a subject's next row (same `id`) starts is no
+#'     censoring and no row of the fit. survival's `std.chaz` and `std.auc`
+#'     (infinitesimal-jackknife standard errors of the cumulative hazards
+#'     and of the time spent in each state) are not computed; survival's
+#'     methods use them only when present.
+#'
+#'   The confidence limits where the standard error is 0 follow the option
+#'   `smallsurv.limits_at_zero_se` (see [smallsurv-package]).
 #' @references
 #' Aalen OO, Johansen S (1978). An empirical transition matrix for
 #' non-homogeneous Markov chains based on censored observations. *Scand J
@@ -181,37 +197,68 @@ cif_impl <- function(input, variance, method, conf.level, timefix = TRUE, call =
   new_cif(res, input, used, variance, method, conf.level, call, ...)
 }
 
-# Constructor: survfit's multi-state components, in survfit's order, plus `ci`.
+# Constructor: survfit's multi-state components, in survfit's order and
+# layout (survfitms_layout()), plus `ci`.
 new_cif <- function(res, input, used, requested, method, conf.level, call, ...) {
   strata <- input$strata
   states <- c("(s0)", input$causes)
   ns <- length(states)
   nr <- length(res$time)
+  lay <- survfitms_layout()
   n.risk <- matrix(0, nr, ns)
   n.risk[, 1] <- res$n.risk
   n.event <- cbind(0, res$n.event)
   dimnames(n.event) <- NULL
   pstate <- res$pstate
   std.err <- res$std.err
-  # as survfit: one cumulative hazard per observed transition "1.k"
+  # as survfit: one cumulative hazard per observed transition "1.k" / "1:k"
   seen <- tabulate(input$status[input$status > 0L], ns - 1L) > 0L
+  tr_names <- if (any(seen)) paste(1L, seq_len(ns)[-1L][seen], sep = lay$sep) else NULL
   cumhaz <- res$cumhaz[, seen, drop = FALSE]
-  colnames(cumhaz) <- if (any(seen)) paste(1L, seq_len(ns)[-1L][seen], sep = ".") else NULL
+  colnames(cumhaz) <- tr_names
   nst <- if (is.null(strata)) 1L else nlevels(strata)
   if (is.null(strata)) {
-    p0 <- array(c(1, rep(0, ns - 1L)), dim = ns, dimnames = list(states))
+    p0 <- if (lay$current) stats::setNames(c(1, rep(0, ns - 1L)), states)
+          else array(c(1, rep(0, ns - 1L)), dim = ns, dimnames = list(states))
     sp0 <- rep(0, ns)
   } else {
     p0 <- matrix(rep(c(1, rep(0, ns - 1L)), each = nst), nst, ns,
                  dimnames = list(levels(strata), states))
     sp0 <- matrix(0, nst, ns)
   }
-  fit <- list(n = res$n, time = res$time, n.risk = n.risk, n.event = n.event,
-              n.censor = res$n.censor, pstate = pstate, p0 = p0)
-  if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
-  fit$cumhaz <- cumhaz
-  fit$std.err <- std.err
-  fit$sp0 <- sp0
+  if (!lay$current) {
+    fit <- list(n = res$n, time = res$time, n.risk = n.risk, n.event = n.event,
+                n.censor = res$n.censor, pstate = pstate, p0 = p0)
+    if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
+    fit$cumhaz <- cumhaz
+    fit$std.err <- std.err
+    fit$sp0 <- sp0
+  } else {
+    # survival >= 3.6: counts per state with the states as column names,
+    # censorings per state (all from "(s0)" here), the transitions' counts,
+    # the number of subjects per curve, weighted counts (unweighted ones in
+    # `counts`)
+    weighted <- !is.null(res$n.risk.w)
+    if (weighted) {
+      n.risk[, 1] <- res$n.risk.w
+      n.event <- cbind(0, res$n.event.w)
+    }
+    colnames(n.risk) <- colnames(n.event) <- colnames(pstate) <- states
+    n.censor <- matrix(0, nr, ns, dimnames = list(NULL, states))
+    n.censor[, 1] <- if (weighted) res$n.censor.w else res$n.censor
+    n.transition <- n.event[, -1L, drop = FALSE][, seen, drop = FALSE]
+    colnames(n.transition) <- tr_names
+    fit <- list(n = res$n, time = res$time, n.risk = n.risk, n.event = n.event,
+                n.censor = n.censor, pstate = pstate, n.transition = n.transition,
+                n.id = cif_n_id(input), cumhaz = cumhaz)
+    w <- input$weights
+    if (weighted && !isTRUE(all.equal(w, rep(1, length(w))))) {
+      fit$counts <- cif_unweighted_counts(res, seen, tr_names, ns)
+    }
+    fit$p0 <- p0
+    if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
+    fit$std.err <- std.err
+  }
   fit$logse <- FALSE
   fit$transitions <- cif_transitions(input, states)
   ci <- NULL
@@ -219,11 +266,21 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
     ci <- method$cif(pstate, std.err, conf.level, fit, input, ...)
     fit$lower <- ci$lower
     fit$upper <- ci$upper
+    if (lay$current) {  # survfit >= 3.6: matrices with the states as column names
+      fit$lower <- matrix(fit$lower, nr, ns, dimnames = list(NULL, states))
+      fit$upper <- matrix(fit$upper, nr, ns, dimnames = list(NULL, states))
+    }
   }
   fit$conf.type <- if (is.null(method)) "none" else method$name
   fit$conf.int <- conf.level
   fit$states <- states
   fit$type <- if (is.null(input$entry)) "mright" else "mcounting"
+  if (lay$current) {
+    fit$t0 <- if (is.null(input$entry)) min(c(0, input$time)) else min(input$entry)
+  }
+  if (lay$current && !is.null(input$id) && !is.null(input$entry)) {
+    fit <- cif_drop_continuations(fit, input)
+  }
   if (!is.null(input$na.action)) fit$na.action <- input$na.action
   fit$call <- call
   fit$ci <- list(conf.type = fit$conf.type,
@@ -233,6 +290,78 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
   if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
   class(fit) <- c("smallsurv_cif", "survfitms", "survfit")
   fit
+}
+
+# The layout of survfit's multi-state objects changed in survival 3.6-1
+# (counts per state with column names, n.censor per state, n.transition,
+# n.id, t0, unweighted `counts`; sp0 dropped) and its transition labels in
+# 3.7-2 ("1.2" became "1:2"). cif() fits take the layout of the installed
+# survival, whose methods read them. Cached per session.
+.smallsurv_cache <- new.env(parent = emptyenv())
+survfitms_layout <- function() {
+  if (is.null(.smallsurv_cache$survfitms_layout)) {
+    v <- utils::packageVersion("survival")
+    .smallsurv_cache$survfitms_layout <- list(current = v >= "3.6-1",
+                                             sep = if (v >= "3.7-2") ":" else ".")
+  }
+  .smallsurv_cache$survfitms_layout
+}
+
+# Subjects per curve (survfit's n.id): distinct ids, or rows without `id`.
+cif_n_id <- function(input) {
+  id <- if (is.null(input$id)) seq_along(input$time) else input$id
+  if (is.null(input$strata)) return(length(unique(id)))
+  as.vector(tapply(id, input$strata, function(x) length(unique(x))), "integer")
+}
+
+# survival >= 3.6 (settled in 3.8-12): where a subject's row ends at t and
+# its next row starts at t, t is no censoring, and a time with no event and
+# no real censoring is no row of the fit. Those censorings are taken out of
+# n.censor (and `counts`), and rows left with nothing are dropped (the
+# estimates do not change at them).
+cif_drop_continuations <- function(fit, input) {
+  id <- input$id
+  key_end <- paste(id, input$time, sep = "\r")
+  key_start <- paste(id, input$entry, sep = "\r")
+  cont <- input$status == 0L & key_end %in% key_start
+  if (!any(cont)) return(fit)
+  st <- fit_strata(fit)
+  g <- if (is.null(input$strata)) rep(1L, length(id)) else as.integer(input$strata)
+  w <- if (is.null(input$weights)) rep(1, length(id)) else input$weights
+  for (i in which(cont)) {
+    rows <- seq.int(st$from[g[i]], st$to[g[i]])
+    tt <- fit$time[rows]
+    r <- rows[which.min(abs(tt - input$time[i]))]  # its (timefixed) row
+    fit$n.censor[r, 1L] <- fit$n.censor[r, 1L] - w[i]
+    if (!is.null(fit$counts)) {
+      fit$counts[r, "ncensor:1"] <- fit$counts[r, "ncensor:1"] - 1
+    }
+  }
+  uncens <- if (is.null(fit$counts)) fit$n.censor[, 1L] else fit$counts[, "ncensor:1"]
+  fit$n.censor[abs(fit$n.censor) < 1e-12] <- 0
+  keep <- rowSums(fit$n.event) > 0 | uncens > 0
+  if (all(keep)) return(fit)
+  for (k in c("n.risk", "n.event", "n.censor", "pstate", "n.transition", "cumhaz", "counts",
+              "std.err", "lower", "upper")) {
+    if (!is.null(fit[[k]])) fit[[k]] <- fit[[k]][keep, , drop = FALSE]
+  }
+  fit$time <- fit$time[keep]
+  if (!is.null(fit$strata)) {
+    fit$strata[] <- vapply(seq_along(st$from), function(k)
+      sum(keep[seq.int(st$from[k], st$to[k])]), integer(1))
+  }
+  fit
+}
+
+# survfit's `counts` for weighted fits (survival >= 3.6): the unweighted
+# numbers at risk, of transitions and of censorings at each time.
+cif_unweighted_counts <- function(res, seen, tr_names, ns) {
+  nr <- length(res$time)
+  out <- cbind(res$n.risk, matrix(0, nr, ns - 1L), res$n.event[, seen, drop = FALSE],
+               res$n.censor, matrix(0, nr, ns - 1L))
+  colnames(out) <- c(paste0("nrisk:", seq_len(ns)), paste0("nevent:", tr_names),
+                     paste0("ncensor:", seq_len(ns)))
+  out
 }
 
 # survfit's table of observed transitions: from "(s0)" to each cause that

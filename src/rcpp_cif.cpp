@@ -50,7 +50,9 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
       tab, var, in.weight, cl.empty() ? nullptr : cl.data(), ncluster);
 
   const std::size_t nrow = tab.nrow();
-  // survfit reports the counts of a weighted multi-state fit unweighted
+  // survfit < 3.6 reports the counts of a weighted multi-state fit
+  // unweighted; survfit >= 3.6 reports them weighted, with the unweighted
+  // ones in `counts`: with weights, both are returned (weighted as *.w)
   smallsurv::EventTable counts;
   if (in.weight) {
     smallsurv::SurvInput uw = in;
@@ -58,22 +60,32 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
     counts = smallsurv::build_event_table(uw, false);
   }
   const smallsurv::EventTable& ct = in.weight ? counts : tab;
-  Rcpp::NumericMatrix nev(static_cast<int>(nrow), ncause);
-  for (std::size_t r = 0; r < nrow; ++r)
-    for (int k = 0; k < ncause; ++k)
-      nev(r, k) = ncause > 1 ? ct.n_event_cause[r * ncause + k] : ct.n_event[r];
+  auto event_matrix = [&](const smallsurv::EventTable& t) {
+    Rcpp::NumericMatrix m(static_cast<int>(nrow), ncause);
+    for (std::size_t r = 0; r < nrow; ++r)
+      for (int k = 0; k < ncause; ++k)
+        m(r, k) = ncause > 1 ? t.n_event_cause[r * ncause + k] : t.n_event[r];
+    return m;
+  };
+  Rcpp::NumericMatrix nev = event_matrix(ct);
   Rcpp::IntegerVector rows(tab.nstrata), nobs(tab.nstrata);
   for (int s = 0; s < tab.nstrata; ++s) {
     rows[s] = static_cast<int>(tab.offset[s + 1] - tab.offset[s]);
     nobs[s] = static_cast<int>(tab.n_obs[s]);
   }
-  return Rcpp::List::create(
+  Rcpp::List out = Rcpp::List::create(
       Rcpp::Named("time") = smallsurv_glue::as_r(tab.time), Rcpp::Named("n.risk") = smallsurv_glue::as_r(ct.n_risk),
       Rcpp::Named("n.event") = nev, Rcpp::Named("n.censor") = smallsurv_glue::as_r(ct.n_censor),
       Rcpp::Named("pstate") = as_matrix(aj.pstate, nrow, aj.nstate),
       Rcpp::Named("std.err") = as_matrix(aj.std_err, nrow, aj.nstate),
       Rcpp::Named("cumhaz") = as_matrix(aj.cumhaz, nrow, ncause), Rcpp::Named("rows") = rows,
       Rcpp::Named("n") = nobs);
+  if (in.weight) {
+    out["n.risk.w"] = smallsurv_glue::as_r(tab.n_risk);
+    out["n.event.w"] = event_matrix(tab);
+    out["n.censor.w"] = smallsurv_glue::as_r(tab.n_censor);
+  }
+  return out;
 }
 
 // Gray's test scores and covariances for every cause.  status 0..ncause; group, strata: 1-based codes.

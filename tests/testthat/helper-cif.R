@@ -27,6 +27,33 @@ expect_same_ci <- function(f, s, ct) {
   p <- as.vector(f$pstate)
   q <- as.vector(s$pstate)
   skip <- (p %in% c(0, 1) & p != q) | (p == 1 & ct %in% c("logit", "arcsin"))
+  # survival >= 3.6 gives (p, p) where se = 0: cells where one variance is
+  # exactly 0 and the other a rounding residue (< 1e-12) are excluded too
+  # (see expect_same_as_survfit())
+  if (identical(getOption("smallsurv.limits_at_zero_se"), "estimate")) {
+    a <- as.vector(f$std.err)
+    b <- as.vector(s$std.err)
+    skip <- skip | (!is.na(a) & !is.na(b) & xor(a == 0, b == 0) & pmax(abs(a), abs(b)) < 1e-12)
+  }
   expect_equal(as.vector(f$lower)[!skip], as.vector(s$lower)[!skip], tolerance = 1e-8)
   expect_equal(as.vector(f$upper)[!skip], as.vector(s$upper)[!skip], tolerance = 1e-8)
+}
+
+# survfit() of a multi-state fit with conf.type = "arcsin" fails in survival
+# 3.8-12 (its survfit_confint() drops the matrix dimensions in the arcsin
+# branch, then sets column names); there the reference limits are survival's
+# own survfit_confint() applied to survfit's estimates and standard errors.
+survfit_ms <- function(formula, data, conf.type, ...) {
+  s <- tryCatch(survival::survfit(formula, data = data, conf.type = conf.type, ...),
+                error = function(e) e)
+  if (!inherits(s, "error")) return(s)
+  if (conf.type != "arcsin") stop(s)
+  s <- survival::survfit(formula, data = data, conf.type = "log", ...)
+  ci <- utils::getFromNamespace("survfit_confint", "survival")(
+    as.vector(s$pstate), as.vector(s$std.err), logse = FALSE, conf.type = "arcsin",
+    conf.int = s$conf.int)
+  s$lower <- ci$lower
+  s$upper <- ci$upper
+  s$conf.type <- "arcsin"
+  s
 }

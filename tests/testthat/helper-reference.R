@@ -28,6 +28,25 @@ expect_same_as_survfit <- function(fit, ref, tolerance = 1e-10, label = NULL) {
   testthat::expect_identical(present(fit), present(ref),
                              label = paste(lab, "components present"),
                              expected.label = "survfit's")
+  # survival >= 3.6 gives limits (S, S) where se = 0. Where everyone at
+  # risk dies under fractional weights, S and se are rounding residues
+  # (~1e-15) and one package's se can be exactly 0 where the other's is such
+  # a residue: survival's limits are then NaN and ours (S, S), or the other
+  # way round. Those cells (|se| < 1e-12 in both, exactly 0 in one) are left
+  # out of the comparison of limits under that convention (documented in
+  # ?smallsurv-package).
+  if (identical(getOption("smallsurv.limits_at_zero_se"), "estimate") &&
+      length(fit$std.err) == length(ref$std.err)) {
+    a <- fit$std.err
+    b <- ref$std.err
+    residue <- !is.na(a) & !is.na(b) & xor(a == 0, b == 0) & pmax(abs(a), abs(b)) < 1e-12
+    for (k in c("lower", "upper")) {
+      if (!is.null(fit[[k]]) && !is.null(ref[[k]])) {
+        fit[[k]][residue] <- NA_real_
+        ref[[k]][residue] <- NA_real_
+      }
+    }
+  }
   nm_chr <- c("type", "logse", "conf.type")
   nm_num <- setdiff(survfit_components, nm_chr)
   # strata names, type, logse and conf.type exactly

@@ -95,7 +95,7 @@ test_that("a cif fit uses the all-cause event-free probability: same limits as i
   d4$ev[later] <- "relapse"
   cf4 <- cif(Surv(time, ev) ~ 1, data = d4)
   mt <- maturity(cf2, times = t)
-  expect_equal(cf4$pstate[j, 2] - cf2$pstate[j, 2], mt$table$drop, tolerance = 1e-12)
+  expect_equal(unname(cf4$pstate[j, 2] - cf2$pstate[j, 2]), mt$table$drop, tolerance = 1e-12)
 })
 
 test_that("at_times() flags estimates past maturity, with an object or a list of rules", {
