@@ -295,14 +295,17 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
 # The layout of survfit's multi-state objects changed in survival 3.6-1
 # (counts per state with column names, n.censor per state, n.transition,
 # n.id, t0, unweighted `counts`; sp0 dropped) and its transition labels in
-# 3.7-2 ("1.2" became "1:2"). cif() fits take the layout of the installed
+# 3.7-2 ("1.2" became "1:2"); from 3.8-12 the censoring column of the
+# transitions table is named after the censoring level ("(cens)", "(0)")
+# instead of "(censored)". cif() fits take the layout of the installed
 # survival, whose methods read them. Cached per session.
 .smallsurv_cache <- new.env(parent = emptyenv())
 survfitms_layout <- function() {
   if (is.null(.smallsurv_cache$survfitms_layout)) {
     v <- utils::packageVersion("survival")
     .smallsurv_cache$survfitms_layout <- list(current = v >= "3.6-1",
-                                             sep = if (v >= "3.7-2") ":" else ".")
+                                             sep = if (v >= "3.7-2") ":" else ".",
+                                             censor_label = v >= "3.8-12")
   }
   .smallsurv_cache$survfitms_layout
 }
@@ -380,7 +383,11 @@ cif_transitions <- function(input, states) {
   used <- c(TRUE, nk > 0L)  # as survfit, states never entered are left out
   counts <- matrix(0L, sum(used), sum(used))
   counts[1L, ] <- c(nk[nk > 0L], cens)
+  cens_col <- if (survfitms_layout()$censor_label && !is.null(input$censor_label)) {
+    paste0("(", input$censor_label, ")")
+  } else {
+    "(censored)"
+  }
   as.table(array(counts, dim = dim(counts),
-                 dimnames = list(from = states[used],
-                                 to = c(states[-1L][nk > 0L], "(censored)"))))
+                 dimnames = list(from = states[used], to = c(states[-1L][nk > 0L], cens_col))))
 }

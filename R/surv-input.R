@@ -151,21 +151,24 @@ multi_status <- function(status, cencode, row_label) {
     abort("`formula`: the status has no cause besides the censoring code ",
           deparse1(if (is.null(cencode)) levels(status)[1L] else cencode), ".")
   }
-  list(status = as.integer(code), causes = causes)
+  list(status = as.integer(code), causes = causes,
+       censor_label = if (is.factor(status)) cens else as.character(cencode))
 }
 
 new_surv_input <- function(time, status, entry, weights, strata, na.action, row_label,
                            multi = FALSE, cencode = NULL, id = NULL) {
-  causes <- NULL
+  causes <- censor_label <- NULL
   if (multi) {
     ms <- multi_status(status, cencode, row_label)
     status <- ms$status
     causes <- ms$causes
+    censor_label <- ms$censor_label
   } else {
     status <- surv_status(status, row_label)
   }
   if (!is.null(strata) && nlevels(strata) < 2L) strata <- NULL
-  list(time = as.double(time), status = status, causes = causes, id = id,
+  list(time = as.double(time), status = status, causes = causes,
+       censor_label = censor_label, id = id,
        entry = if (is.null(entry)) NULL else as.double(entry),
        weights = if (is.null(weights)) NULL else as.double(weights),
        strata = strata, type = if (is.null(entry)) "right" else "counting",
