@@ -299,7 +299,6 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
 # transitions table is named after the censoring level ("(cens)", "(0)")
 # instead of "(censored)". cif() fits take the layout of the installed
 # survival, whose methods read them. Cached per session.
-.smallsurv_cache <- new.env(parent = emptyenv())
 survfitms_layout <- function() {
   if (is.null(.smallsurv_cache$survfitms_layout)) {
     v <- utils::packageVersion("survival")

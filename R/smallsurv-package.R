@@ -33,6 +33,10 @@
 #' @importFrom survival Surv
 "_PACKAGE"
 
+# Per-session state: survival's multi-state layout (survfitms_layout()), the
+# verb whose input is being read (surv_input()).
+.smallsurv_cache <- new.env(parent = emptyenv())
+
 #' @importFrom generics tidy
 #' @export
 generics::tidy

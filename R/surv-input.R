@@ -35,6 +35,10 @@ surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE, multi 
           paste(class(data), collapse = "/"), ".")
   }
   if (!is.null(data) && nrow(data) == 0L) abort("`data` has no rows.")
+  # the verb that was called, for messages about the status (surv_status())
+  old_verb <- .smallsurv_cache$verb
+  .smallsurv_cache$verb <- list(call = mcall, fun = sys.function(-1L))
+  on.exit(.smallsurv_cache$verb <- old_verb, add = TRUE)
   x <- surv_input_fast(mcall, formula, data, env, keep_vars, multi, cencode)
   if (is.null(x)) x <- surv_input_frame(mcall, formula, env, keep_vars, multi, cencode)
   if (length(x$time) == 0L) {
@@ -63,10 +67,26 @@ strip_surv_namespace <- function(formula) {
 
 # ---- status handling shared by both routes ----------------------------------
 
+# "km()", "rmst()", ... : the exported verb whose input surv_input() is
+# reading (it records the calling function while it runs; the name is looked
+# up only when a message needs it), else the name it was called by.
+current_verb <- function() {
+  v <- .smallsurv_cache$verb
+  if (is.null(v)) return("km()")
+  ns <- asNamespace("smallsurv")
+  for (nm in getNamespaceExports(ns)) {
+    f <- get0(nm, envir = ns, inherits = FALSE)
+    if (is.function(f) && identical(f, v$fun)) return(paste0(nm, "()"))
+  }
+  f <- v$call[[1L]]
+  nm <- if (is.call(f)) as.character(f[[length(f)]]) else as.character(f)
+  paste0(nm[length(nm)], "()")
+}
+
 surv_status <- function(status, row_label) {
   if (is.factor(status) || is.character(status)) {
-    abort("`formula`: the status in `Surv()` is a ", class(status)[1],
-          "; km() needs 0/1 or TRUE/FALSE. For competing events use cif().")
+    abort("`formula`: the status in `Surv()` is a ", class(status)[1], "; ", current_verb(),
+          " needs 0/1 or TRUE/FALSE. For competing events use cif().")
   }
   if (is.logical(status)) return(as.integer(status))
   if (!is.numeric(status)) {
@@ -134,10 +154,19 @@ multi_status <- function(status, cencode, row_label) {
   } else if (is.numeric(status) || is.character(status)) {
     if (is.null(cencode)) {
       abort("`cencode` is required when the status in `Surv()` is ", class(status)[1],
-            " (e.g. `cencode = 0`); a factor status uses its first level as censoring.")
+            " (e.g. `cencode = ", if (is.numeric(status)) "0" else "\"censored\"",
+            "`); a factor status uses its first level as censoring.")
     }
     if (is.numeric(status) && !is.numeric(cencode)) {
       abort("`cencode` must be numeric for a numeric status; got ", deparse1(cencode), ".")
+    }
+    # a censoring code that no observation has would make every value a
+    # cause (a typo such as cencode = 9 or "censord")
+    if (!any(status == cencode, na.rm = TRUE)) {
+      vals <- sort(unique(status[!is.na(status)]))
+      abort("`cencode` = ", deparse1(cencode), " matches no observation; the status values are ",
+            paste(utils::head(vapply(vals, deparse1, ""), 10), collapse = ", "),
+            if (length(vals) > 10) ", ..." else "", ".")
     }
     keep <- status != cencode
     causes <- sort(unique(status[keep]))
@@ -217,6 +246,7 @@ raw_surv <- function(time, time2, event, type, origin, rec = NULL) {
       abort("`formula`: the ", nm, " in `Surv()` must be numeric; got ", class(a[[nm]])[1], ".")
     }
   }
+  if (!is.null(rec)) rec$type <- class(a$status)[1]
   if (is.factor(a$status) || is.character(a$status)) {
     if (is.null(rec)) surv_status(a$status, identity)
     f <- if (is.factor(a$status)) a$status else factor(a$status)
@@ -285,7 +315,12 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
     time <- y[, cn == "time"]
     status <- y[, cn == "status"]
     if (multi && !is.null(rec$levels)) {
-      status <- structure(as.integer(status), levels = rec$levels, class = "factor")
+      # a character status stays character (it needs `cencode`, as on the
+      # fast route); a factor keeps its levels
+      status <- if (identical(rec$type, "character")) rec$levels[as.integer(status)] else
+        structure(as.integer(status), levels = rec$levels, class = "factor")
+    } else if (multi && identical(rec$type, "logical")) {
+      status <- as.logical(status)
     }
   } else {
     abort("`formula`: the left-hand side must be `Surv(time, status)` or ",

@@ -480,3 +480,42 @@ test_that("survival's generics give the same on cif() fits as on survfit's: summ
     expect_equal(pf, ps, tolerance = 1e-10)
   }
 })
+
+test_that("a character status needs cencode on every input route; a cencode no row has is an error", {
+  d <- data.frame(time = c(1, 2, 3, 4, 5, 6), st = c(0, 1, 2, 0, 1, 2),
+                  evc = c("alive", "relapse", "death", "alive", "relapse", "death"),
+                  lg = c(TRUE, FALSE, TRUE, TRUE, FALSE, TRUE), stringsAsFactors = FALSE)
+  msg <- "`cencode` is required when the status in `Surv()` is character"
+  # fast route, model-frame route (subset =, an expression inside Surv())
+  expect_error(cif(Surv(time, evc) ~ 1, data = d), msg, fixed = TRUE)
+  expect_error(cif(Surv(time, evc) ~ 1, data = d, subset = time > 0), msg, fixed = TRUE)
+  expect_error(cif(Surv(time, as.character(evc)) ~ 1, data = d), msg, fixed = TRUE)
+  expect_error(cif(Surv(time, paste0(evc)) ~ 1, data = d, subset = time > 0), msg, fixed = TRUE)
+  # with cencode both routes give the same fit, "alive" as censoring
+  a <- cif(Surv(time, evc) ~ 1, data = d, cencode = "alive")
+  b <- cif(Surv(time, evc) ~ 1, data = d, cencode = "alive", subset = time > 0)
+  expect_identical(a$states, c("(s0)", "death", "relapse"))
+  expect_identical(b$states, a$states)
+  expect_equal(b$pstate, a$pstate, tolerance = 0)
+  # a cencode that matches no observation
+  expect_error(cif(Surv(time, st) ~ 1, data = d, cencode = 9),
+               "`cencode` = 9 matches no observation; the status values are 0, 1, 2.", fixed = TRUE)
+  expect_error(cif(Surv(time, evc) ~ 1, data = d, cencode = "alve", subset = time > 0),
+               "`cencode` = \"alve\" matches no observation", fixed = TRUE)
+  # a logical status is reported as logical (not numeric), on both routes
+  msg <- "the status in `Surv()` is logical; competing events need a factor"
+  expect_error(cif(Surv(time, lg) ~ 1, data = d), msg, fixed = TRUE)
+  expect_error(cif(Surv(time, lg) ~ 1, data = d, subset = time > 0), msg, fixed = TRUE)
+})
+
+test_that("status errors name the verb that was called", {
+  d <- data.frame(time = 1:6, evc = rep(c("none", "relapse", "death"), 2), g = rep(1:2, 3))
+  for (v in c("km", "rmst", "followup", "logrank_test")) {
+    f <- getExportedValue("smallsurv", v)
+    expect_error(f(Surv(time, evc) ~ g, data = d), paste0("; ", v, "() needs 0/1"),
+                 fixed = TRUE, label = v)
+    # the model-frame route (an expression in Surv())
+    expect_error(f(Surv(time, paste0(evc)) ~ g, data = d),
+                 paste0("; ", v, "() needs 0/1"), fixed = TRUE, label = paste(v, "model frame"))
+  }
+})
