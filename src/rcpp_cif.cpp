@@ -31,7 +31,7 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
                        Rcpp::Nullable<Rcpp::NumericVector> weights,
                        Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata,
                        Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix,
-                       std::string variance) {
+                       std::string variance, bool auc = false) {
   smallsurv::AjVariance var;
   if (variance == "delta") var = smallsurv::AjVariance::delta;
   else if (variance == "gray") var = smallsurv::AjVariance::gray;
@@ -45,9 +45,9 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
   std::vector<int> cl;
   if (cluster.isNotNull()) cl = smallsurv_glue::zero_based(Rcpp::IntegerVector(cluster));
   const bool ij = var == smallsurv::AjVariance::ij;
-  const smallsurv::EventTable tab = smallsurv::build_event_table(in, ij);
+  const smallsurv::EventTable tab = smallsurv::build_event_table(in, ij || auc);
   const smallsurv::AjResult aj = smallsurv::aalen_johansen(
-      tab, var, in.weight, cl.empty() ? nullptr : cl.data(), ncluster);
+      tab, var, in.weight, cl.empty() ? nullptr : cl.data(), ncluster, auc);
 
   const std::size_t nrow = tab.nrow();
   // survfit < 3.6 reports the counts of a weighted multi-state fit
@@ -80,6 +80,7 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
       Rcpp::Named("std.err") = as_matrix(aj.std_err, nrow, aj.nstate),
       Rcpp::Named("cumhaz") = as_matrix(aj.cumhaz, nrow, ncause), Rcpp::Named("rows") = rows,
       Rcpp::Named("n") = nobs);
+  if (auc) out["std.auc"] = as_matrix(aj.std_auc, nrow, aj.nstate);
   if (in.weight) {
     out["n.risk.w"] = smallsurv_glue::as_r(tab.n_risk);
     out["n.event.w"] = event_matrix(tab);

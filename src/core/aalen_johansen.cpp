@@ -19,6 +19,13 @@
 // (X_j, F_j, 1) whose six moments are accumulated from difference arrays:
 // O(n) updates, a sort of the change points by cluster (only with clusters),
 // and one pass over the rows.  (The direct influence matrix is O(n x rows).)
+//
+// The area under a curve, A(r) = sum_{m<r} p(m) (t_{m+1} - t_m) (from the
+// first row; p0 before it is fixed), has influence a . V(r) + beta with
+// V(r) = sum_{m<r} v(m) dt_m for the same piecewise-constant coefficients
+// a and the basis v = (S C, S) or (X, F, 1); beta changes by -delta_a . V
+// where a changes (A is continuous there), so its IJ variance is again a
+// quadratic form, in (V(r), 1) (auc_variance()).
 #include "aalen_johansen.h"
 
 #include <algorithm>
@@ -51,10 +58,88 @@ struct Change {
   bool post;  // false: enters the risk set; true: leaves (switch to post form)
 };
 
+// IJ variance of the area under a curve whose influence per cluster is
+// a . v(m) (see the top of the file): D basis functions, their cumulative
+// areas Vcum (nrow x D, row-major, V(r) = sum_{m<r} v(m) dt_m within the
+// stratum), coef(change, delta_a) the change of a at a change point.
+// Writes the standard errors to out[0 .. nrow).
+template <int D, typename Coef>
+void auc_variance(const std::vector<Change>& ch, const std::vector<int>& row_stratum,
+                  const EventTable& tab, const std::vector<double>& Vcum, Coef coef,
+                  double* out) {
+  constexpr int E = D + 1, M = E * (E + 1) / 2;
+  const std::size_t nrow = tab.nrow();
+  std::vector<double> Q(nrow * M, 0.0);
+  double cur[E] = {};
+  int cur_cl = -1, cur_st = -1;
+  auto add = [&](std::size_t r, double sign) {
+    double* q = &Q[r * M];
+    int idx = 0;
+    for (int p = 0; p < E; ++p)
+      for (int u = p; u < E; ++u) q[idx++] += sign * cur[p] * cur[u];
+  };
+  for (const Change& c : ch) {
+    const int st = row_stratum[c.row];
+    if (c.cluster != cur_cl || st != cur_st) {
+      std::fill(cur, cur + E, 0.0);
+      cur_cl = c.cluster;
+      cur_st = st;
+    }
+    double dlt[D];
+    coef(c, dlt);
+    add(c.row, -1.0);
+    const double* V = &Vcum[c.row * D];
+    for (int p = 0; p < D; ++p) {
+      cur[p] += dlt[p];
+      cur[D] -= dlt[p] * V[p];
+    }
+    add(c.row, 1.0);
+  }
+  for (int s = 0; s < tab.nstrata; ++s) {
+    double run[M] = {};
+    for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+      double u[E];
+      for (int p = 0; p < D; ++p) u[p] = Vcum[r * D + p];
+      u[D] = 1.0;
+      double v = 0.0, mag = 0.0;
+      int idx = 0;
+      for (int p = 0; p < E; ++p) {
+        for (int q = p; q < E; ++q, ++idx) {
+          run[idx] += Q[r * M + idx];
+          const double t = run[idx] * u[p] * u[q] * (p == q ? 1.0 : 2.0);
+          v += t;
+          mag += std::fabs(t);
+        }
+      }
+      out[r] = clean_sqrt(v, mag);
+    }
+  }
+}
+
+// Cumulative areas V(r) = sum_{m<r} v(m) (t_{m+1} - t_m) within each
+// stratum, for D basis functions given by basis(m, v).
+template <int D, typename Basis>
+std::vector<double> cumulative_areas(const EventTable& tab, Basis basis) {
+  std::vector<double> V(tab.nrow() * D, 0.0);
+  for (int s = 0; s < tab.nstrata; ++s) {
+    double run[D] = {};
+    for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+      for (int p = 0; p < D; ++p) V[r * D + p] = run[p];
+      if (r + 1 < tab.offset[s + 1]) {
+        double v[D];
+        basis(r, v);
+        const double dt = tab.time[r + 1] - tab.time[r];
+        for (int p = 0; p < D; ++p) run[p] += v[p] * dt;
+      }
+    }
+  }
+  return V;
+}
+
 }  // namespace
 
 AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double* w,
-                        const int* cluster, int ncluster) {
+                        const int* cluster, int ncluster, bool auc) {
   const std::size_t nrow = tab.nrow();
   const int K = tab.ncause;
   const int ns = K + 1;
@@ -154,10 +239,13 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
         }
       }
     }
-    return res;
+    if (!auc) return res;
   }
 
-  // 3. infinitesimal jackknife
+  // 3. infinitesimal jackknife: the standard errors (variance = ij) and the
+  // standard errors of the areas (auc)
+  const bool ij_se = variance == AjVariance::ij;
+  if (auc) res.std_auc.assign(nrow * ns, 0.0);
   const std::size_t nobs = tab.stop_row.size();
   if (nobs == 0)
     throw std::logic_error("the IJ variance needs the per-observation rows of the event table");
@@ -216,20 +304,39 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
       add(c.row, cur, 1.0);
     }
   };
+  std::vector<double> X(nrow), Xprev(nrow), Fprev(nrow), c_at(nobs), c_post(nobs);
+  // the change of the coefficients (a0, a1) shared by S and the F_k: on
+  // (S C, S) for S, the first two of (X, F, 1) for F_k
+  auto coef01 = [&](const Change& c, double* dlt) {
+    const std::size_t i = c.obs;
+    const bool had_at = tab.first_row[i] < tab.stop_row[i];
+    if (!c.post) {
+      dlt[0] = wt[i];
+      dlt[1] = wt[i] * b_at[i];
+    } else {
+      dlt[0] = had_at ? -wt[i] : 0.0;
+      dlt[1] = -wt[i] * gg[i] - (had_at ? wt[i] * b_at[i] : 0.0);
+    }
+  };
+  if (auc) {  // area under S
+    const std::vector<double> V = cumulative_areas<2>(tab, [&](std::size_t m, double* v) {
+      v[0] = P(m, 0) * C[m];
+      v[1] = P(m, 0);
+    });
+    auc_variance<2>(ch, row_stratum, tab, V, coef01, &res.std_auc[0]);
+  }
   // coefficients on (X, F, 1); the first two are cause-free
   std::vector<double> Qaa(nrow, 0.0), Qab(nrow, 0.0), Qbb(nrow, 0.0);
   std::vector<double> Qac(nrow), Qbc(nrow), Qcc(nrow);
-  walk(
+  // the change of the third coefficient of (X, F, 1) for cause k
+  auto coef2 = [&](const Change& c) {
+    const std::size_t i = c.obs;
+    const bool had_at = tab.first_row[i] < tab.stop_row[i];
+    return c.post ? c_post[i] - (had_at ? c_at[i] : 0.0) : c_at[i];
+  };
+  if (ij_se) walk(
       [&](const Change& c, double* dlt) {
-        const std::size_t i = c.obs;
-        const bool had_at = tab.first_row[i] < tab.stop_row[i];
-        if (!c.post) {
-          dlt[0] = wt[i];
-          dlt[1] = wt[i] * b_at[i];
-        } else {
-          dlt[0] = had_at ? -wt[i] : 0.0;
-          dlt[1] = -wt[i] * gg[i] - (had_at ? wt[i] * b_at[i] : 0.0);
-        }
+        coef01(c, dlt);
         dlt[2] = 0.0;
       },
       [&](std::size_t r, const double* v, double sign) {
@@ -249,7 +356,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   running(Qaa);
   running(Qab);
   running(Qbb);
-  for (std::size_t r = 0; r < nrow; ++r) {
+  for (std::size_t r = 0; ij_se && r < nrow; ++r) {
     const double S = P(r, 0);
     if (!(S > 0)) {
       SE(r, 0) = 0.0;
@@ -260,7 +367,6 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
     SE(r, 0) = clean_sqrt(v, std::fabs(Qaa[r] * x * x) + std::fabs(2.0 * Qab[r] * x * S) +
                                  std::fabs(Qbb[r] * S * S));
   }
-  std::vector<double> X(nrow), Xprev(nrow), Fprev(nrow), c_at(nobs), c_post(nobs);
   for (int k = 0; k < K; ++k) {
     for (int s = 0; s < tab.nstrata; ++s) {
       double E = 0.0, Fp = 0.0;
@@ -282,22 +388,27 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
       c_at[i] = wt[i] * c0;
       c_post[i] = wt[i] * (Is + gg[i] * P(s, k + 1));
     }
+    if (auc) {  // area under F_k
+      const std::vector<double> V = cumulative_areas<3>(tab, [&](std::size_t m, double* v) {
+        v[0] = X[m];
+        v[1] = P(m, k + 1);
+        v[2] = 1.0;
+      });
+      auc_variance<3>(ch, row_stratum, tab, V,
+                      [&](const Change& c, double* dlt) {
+                        coef01(c, dlt);
+                        dlt[2] = coef2(c);
+                      },
+                      &res.std_auc[(k + 1) * nrow]);
+    }
+    if (!ij_se) continue;
     std::fill(Qac.begin(), Qac.end(), 0.0);
     std::fill(Qbc.begin(), Qbc.end(), 0.0);
     std::fill(Qcc.begin(), Qcc.end(), 0.0);
     walk(
         [&](const Change& c, double* dlt) {
-          const std::size_t i = c.obs;
-          const bool had_at = tab.first_row[i] < tab.stop_row[i];
-          if (!c.post) {
-            dlt[0] = wt[i];
-            dlt[1] = wt[i] * b_at[i];
-            dlt[2] = c_at[i];
-          } else {
-            dlt[0] = had_at ? -wt[i] : 0.0;
-            dlt[1] = -wt[i] * gg[i] - (had_at ? wt[i] * b_at[i] : 0.0);
-            dlt[2] = c_post[i] - (had_at ? c_at[i] : 0.0);
-          }
+          coef01(c, dlt);
+          dlt[2] = coef2(c);
         },
         [&](std::size_t r, const double* v, double sign) {
           Qac[r] += sign * v[0] * v[2];

@@ -52,12 +52,18 @@ struct AjResult {
   std::vector<double> pstate;   // nrow x nstate, column-major
   std::vector<double> std_err;  // nrow x nstate, column-major
   std::vector<double> cumhaz;   // nrow x ncause, column-major
+  // with auc = true: infinitesimal-jackknife standard errors of the area
+  // under each state's curve from the first row's time to each row's time
+  // (survival's std.auc; before the first row the curve is p0, fixed),
+  // nrow x nstate, column-major, whatever `variance` is
+  std::vector<double> std_auc;
 };
 
-// weights / cluster: input order, used only by the ij variance (nullptr: 1 /
-// own cluster).  ncluster: number of distinct cluster codes.
+// weights / cluster: input order, used only by the ij variance and std_auc
+// (nullptr: 1 / own cluster).  ncluster: number of distinct cluster codes.
+// auc: also compute std_auc (needs the table's per-observation rows).
 AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double* weights,
-                        const int* cluster, int ncluster);
+                        const int* cluster, int ncluster, bool auc = false);
 
 }  // namespace smallsurv
 

@@ -12,6 +12,10 @@ Surv <- survival::Surv
 # themselves (test-conf-int.R).
 survival_zero_se <- if (utils::packageVersion("survival") >= "3.6") "estimate" else "NA"
 options(smallsurv.limits_at_zero_se = survival_zero_se)
+# snapshots of survival's own printout of multi-state fits, which changed in
+# 3.6 (?cif): one variant per layout
+survival_variant <- if (utils::packageVersion("survival") >= "3.6-1") "survival-ge-3.6" else
+  "survival-lt-3.6"
 
 # The survfit components km() must reproduce; NA (and NaN) positions must agree.
 survfit_components <- c("n", "time", "n.risk", "n.event", "n.censor", "surv", "std.err",
