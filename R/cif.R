@@ -108,12 +108,11 @@
 #'     and, for weighted fits, weighted counts with the unweighted ones in
 #'     `counts`; no `sp0`; transitions are labelled `"1:2"` from 3.7-2. A
 #'     time at which a subject's next row (same `id`) starts is no
-#'     censoring and no row of the fit. `std.auc` holds the
-#'     infinitesimal-jackknife standard errors of the time spent in each
-#'     state up to each time (survival's, whatever `variance` is; its
-#'     `summary()` reports them as `se(rmean)`). survival's `std.chaz` (IJ
-#'     standard errors of the cumulative hazards) is not computed; its
-#'     methods use it only when present.
+#'     censoring and no row of the fit. `std.chaz` and `std.auc` hold the
+#'     infinitesimal-jackknife standard errors of the cumulative hazards
+#'     and of the time spent in each state up to each time (survival's,
+#'     whatever `variance` is; `summary()` reports the latter as
+#'     `se(rmean)`).
 #'
 #'   The confidence limits where the standard error is 0 follow the option
 #'   `smallsurv.limits_at_zero_se` (see [smallsurv-package]).
@@ -261,6 +260,7 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
     fit$p0 <- p0
     if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
     fit$std.err <- std.err
+    fit$std.chaz <- res$std.chaz[, seen, drop = FALSE]
     fit$std.auc <- res$std.auc
   }
   fit$logse <- FALSE
@@ -348,7 +348,7 @@ cif_drop_continuations <- function(fit, input) {
   keep <- rowSums(fit$n.event) > 0 | uncens > 0
   if (all(keep)) return(fit)
   for (k in c("n.risk", "n.event", "n.censor", "pstate", "n.transition", "cumhaz", "counts",
-              "std.err", "std.auc", "lower", "upper")) {
+              "std.err", "std.chaz", "std.auc", "lower", "upper")) {
     if (!is.null(fit[[k]])) fit[[k]] <- fit[[k]][keep, , drop = FALSE]
   }
   fit$time <- fit$time[keep]

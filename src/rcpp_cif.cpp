@@ -80,7 +80,10 @@ Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int
       Rcpp::Named("std.err") = as_matrix(aj.std_err, nrow, aj.nstate),
       Rcpp::Named("cumhaz") = as_matrix(aj.cumhaz, nrow, ncause), Rcpp::Named("rows") = rows,
       Rcpp::Named("n") = nobs);
-  if (auc) out["std.auc"] = as_matrix(aj.std_auc, nrow, aj.nstate);
+  if (auc) {
+    out["std.auc"] = as_matrix(aj.std_auc, nrow, aj.nstate);
+    out["std.chaz"] = as_matrix(aj.std_chaz, nrow, ncause);
+  }
   if (in.weight) {
     out["n.risk.w"] = smallsurv_glue::as_r(tab.n_risk);
     out["n.event.w"] = event_matrix(tab);

@@ -25,7 +25,10 @@
 // V(r) = sum_{m<r} v(m) dt_m for the same piecewise-constant coefficients
 // a and the basis v = (S C, S) or (X, F, 1); beta changes by -delta_a . V
 // where a changes (A is continuous there), so its IJ variance is again a
-// quadratic form, in (V(r), 1) (auc_variance()).
+// quadratic form, in (V(r), 1) (auc_variance()).  The Nelson-Aalen
+// H_k(t) = sum d_kj/n_j has influence -(G(t) - G(f-1)) while at risk and
+// -(G(s) - G(f-1)) + [cause k at s]/n_s after, with G = sum d_kj/n_j^2: a
+// quadratic form in (G(t), 1).
 #include "aalen_johansen.h"
 
 #include <algorithm>
@@ -51,6 +54,30 @@ inline double clean_sqrt(double v, double magnitude) {
   return std::sqrt(v);
 }
 
+// Compensated summation (Neumaier 1974): the rounding error of each
+// addition is carried separately.
+struct NeumaierSum {
+  double sum = 0.0, comp = 0.0;
+  void add(double x) {
+    const double t = sum + x;
+    comp += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
+    sum = t;
+  }
+  double value() const { return sum + comp; }
+};
+
+// A difference array accumulated with compensation: add(r, x) at the
+// change points, then running() (in aalen_johansen) leaves in v the running
+// sums within each stratum.
+struct DiffArray {
+  std::vector<NeumaierSum> acc;
+  std::vector<double> v;
+  explicit DiffArray(std::size_t n) : acc(n), v(n, 0.0) {}
+  void add(std::size_t r, double x) { acc[r].add(x); }
+  void reset() { std::fill(acc.begin(), acc.end(), NeumaierSum{}); }
+  double operator[](std::size_t r) const { return v[r]; }
+};
+
 struct Change {
   int cluster;
   std::size_t row;
@@ -69,14 +96,14 @@ void auc_variance(const std::vector<Change>& ch, const std::vector<int>& row_str
                   double* out) {
   constexpr int E = D + 1, M = E * (E + 1) / 2;
   const std::size_t nrow = tab.nrow();
-  std::vector<double> Q(nrow * M, 0.0);
+  std::vector<NeumaierSum> Q(nrow * M);
   double cur[E] = {};
   int cur_cl = -1, cur_st = -1;
   auto add = [&](std::size_t r, double sign) {
-    double* q = &Q[r * M];
+    NeumaierSum* q = &Q[r * M];
     int idx = 0;
     for (int p = 0; p < E; ++p)
-      for (int u = p; u < E; ++u) q[idx++] += sign * cur[p] * cur[u];
+      for (int u = p; u < E; ++u) q[idx++].add(sign * cur[p] * cur[u]);
   };
   for (const Change& c : ch) {
     const int st = row_stratum[c.row];
@@ -96,7 +123,7 @@ void auc_variance(const std::vector<Change>& ch, const std::vector<int>& row_str
     add(c.row, 1.0);
   }
   for (int s = 0; s < tab.nstrata; ++s) {
-    double run[M] = {};
+    NeumaierSum run[M];
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       double u[E];
       for (int p = 0; p < D; ++p) u[p] = Vcum[r * D + p];
@@ -105,8 +132,9 @@ void auc_variance(const std::vector<Change>& ch, const std::vector<int>& row_str
       int idx = 0;
       for (int p = 0; p < E; ++p) {
         for (int q = p; q < E; ++q, ++idx) {
-          run[idx] += Q[r * M + idx];
-          const double t = run[idx] * u[p] * u[q] * (p == q ? 1.0 : 2.0);
+          run[idx].add(Q[r * M + idx].sum);
+          run[idx].add(Q[r * M + idx].comp);
+          const double t = run[idx].value() * u[p] * u[q] * (p == q ? 1.0 : 2.0);
           v += t;
           mag += std::fabs(t);
         }
@@ -245,7 +273,10 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   // 3. infinitesimal jackknife: the standard errors (variance = ij) and the
   // standard errors of the areas (auc)
   const bool ij_se = variance == AjVariance::ij;
-  if (auc) res.std_auc.assign(nrow * ns, 0.0);
+  if (auc) {
+    res.std_auc.assign(nrow * ns, 0.0);
+    res.std_chaz.assign(nrow * K, 0.0);
+  }
   const std::size_t nobs = tab.stop_row.size();
   if (nobs == 0)
     throw std::logic_error("the IJ variance needs the per-observation rows of the event table");
@@ -326,8 +357,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
     auc_variance<2>(ch, row_stratum, tab, V, coef01, &res.std_auc[0]);
   }
   // coefficients on (X, F, 1); the first two are cause-free
-  std::vector<double> Qaa(nrow, 0.0), Qab(nrow, 0.0), Qbb(nrow, 0.0);
-  std::vector<double> Qac(nrow), Qbc(nrow), Qcc(nrow);
+  DiffArray Qaa(nrow), Qab(nrow), Qbb(nrow), Qac(nrow), Qbc(nrow), Qcc(nrow);
   // the change of the third coefficient of (X, F, 1) for cause k
   auto coef2 = [&](const Change& c) {
     const std::size_t i = c.obs;
@@ -340,16 +370,21 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
         dlt[2] = 0.0;
       },
       [&](std::size_t r, const double* v, double sign) {
-        Qaa[r] += sign * v[0] * v[0];
-        Qab[r] += sign * v[0] * v[1];
-        Qbb[r] += sign * v[1] * v[1];
+        Qaa.add(r, sign * v[0] * v[0]);
+        Qab.add(r, sign * v[0] * v[1]);
+        Qbb.add(r, sign * v[1] * v[1]);
       });
-  auto running = [&](std::vector<double>& q) {
+  // running sums of the difference arrays, compensated (Neumaier): terms
+  // added when a cluster's coefficients change and removed at its next
+  // change cancel exactly, so a moment that is 0 (e.g. after the last
+  // subject at risk fails) comes out 0, not a residue of the removed terms
+  auto running = [&](DiffArray& q) {
     for (int s = 0; s < tab.nstrata; ++s) {
-      double run = 0.0;
+      NeumaierSum run;
       for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
-        run += q[r];
-        q[r] = run;
+        run.add(q.acc[r].sum);
+        run.add(q.acc[r].comp);
+        q.v[r] = run.value();
       }
     }
   };
@@ -401,19 +436,60 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
                       },
                       &res.std_auc[(k + 1) * nrow]);
     }
+    if (auc) {  // the cumulative hazard of cause k
+      std::vector<double> G(nrow), Gprev(nrow);
+      for (int s = 0; s < tab.nstrata; ++s) {
+        double run = 0.0;
+        for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
+          Gprev[r] = run;
+          const double n = tab.n_risk[r], dkr = dk(r, k);
+          if (dkr > 0 && n > 0) run += dkr / (n * n);
+          G[r] = run;
+        }
+      }
+      DiffArray Hgg(nrow), Hg1(nrow), H11(nrow);
+      walk(
+          [&](const Change& c, double* dlt) {
+            const std::size_t i = c.obs, f = tab.first_row[i], st = tab.stop_row[i];
+            const bool had_at = f < st;
+            if (!c.post) {
+              dlt[0] = -wt[i];
+              dlt[1] = wt[i] * Gprev[f];
+            } else {
+              const double jump = tab.obs_status[i] == k + 1 ? 1.0 / tab.n_risk[st] : 0.0;
+              dlt[0] = had_at ? wt[i] : 0.0;
+              dlt[1] = wt[i] * (Gprev[f] - G[st] + jump) - (had_at ? wt[i] * Gprev[f] : 0.0);
+            }
+            dlt[2] = 0.0;
+          },
+          [&](std::size_t r, const double* v, double sign) {
+            Hgg.add(r, sign * v[0] * v[0]);
+            Hg1.add(r, sign * v[0] * v[1]);
+            H11.add(r, sign * v[1] * v[1]);
+          });
+      running(Hgg);
+      running(Hg1);
+      running(H11);
+      for (std::size_t r = 0; r < nrow; ++r) {
+        const double g = G[r];
+        const double t[3] = {Hgg[r] * g * g, 2.0 * Hg1[r] * g, H11[r]};
+        res.std_chaz[k * nrow + r] =
+            clean_sqrt(t[0] + t[1] + t[2], std::fabs(t[0]) + std::fabs(t[1]) + std::fabs(t[2]));
+      }
+    }
     if (!ij_se) continue;
-    std::fill(Qac.begin(), Qac.end(), 0.0);
-    std::fill(Qbc.begin(), Qbc.end(), 0.0);
-    std::fill(Qcc.begin(), Qcc.end(), 0.0);
+    Qac.reset();
+    Qbc.reset();
+    Qcc.reset();
     walk(
         [&](const Change& c, double* dlt) {
           coef01(c, dlt);
           dlt[2] = coef2(c);
         },
         [&](std::size_t r, const double* v, double sign) {
-          Qac[r] += sign * v[0] * v[2];
-          Qbc[r] += sign * v[1] * v[2];
-          Qcc[r] += sign * v[2] * v[2];
+          Qac.add(r, sign * v[0] * v[2]);
+          Qbc.add(r, sign * v[1] * v[2]);
+          Qcc.add(r, sign * v[2] * v[2]);
         });
     running(Qac);
     running(Qbc);

@@ -57,11 +57,15 @@ struct AjResult {
   // (survival's std.auc; before the first row the curve is p0, fixed),
   // nrow x nstate, column-major, whatever `variance` is
   std::vector<double> std_auc;
+  // with auc = true also: infinitesimal-jackknife standard errors of the
+  // Nelson-Aalen cumulative hazards (survival's std.chaz), nrow x ncause
+  std::vector<double> std_chaz;
 };
 
 // weights / cluster: input order, used only by the ij variance and std_auc
 // (nullptr: 1 / own cluster).  ncluster: number of distinct cluster codes.
-// auc: also compute std_auc (needs the table's per-observation rows).
+// auc: also compute std_auc and std_chaz (needs the table's
+// per-observation rows).
 AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double* weights,
                         const int* cluster, int ncluster, bool auc = false);
 
