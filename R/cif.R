@@ -196,6 +196,13 @@ cif_impl <- function(input, variance, method, conf.level, timefix = TRUE, call =
                      if (is.null(strata)) 1L else nlevels(strata),
                      cluster, if (is.null(cluster)) 0L else max(cluster), timefix, used,
                      auc = survfitms_layout()$current)
+  bad <- is.nan(res$std.err)
+  if (any(bad)) {
+    res$std.err[bad] <- NA_real_
+    warning("cif(): the ", used, " variance could not be computed at ", sum(bad),
+            " time(s) (first at t = ", format(res$time[row(res$std.err)[bad][1]]),
+            "); their standard errors and intervals are NA.", call. = FALSE)
+  }
   new_cif(res, input, used, variance, method, conf.level, call, ...)
 }
 

@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace smallsurv {
@@ -49,7 +50,10 @@ inline double tie_factor(double d, double n) {
 // a result within rounding error of those terms (relative 64 eps) is 0 --
 // e.g. F = 1 after the last subject at risk fails, where the exact variance
 // is 0 and the sum leaves ~1e-17.
+// A NaN (a variance that could not be computed) stays NaN: the R side
+// reports it as NA with a warning, never as 0.
 inline double clean_sqrt(double v, double magnitude) {
+  if (std::isnan(v) || std::isnan(magnitude)) return std::numeric_limits<double>::quiet_NaN();
   if (!(v > 64.0 * 2.220446049250313e-16 * magnitude)) return 0.0;
   return std::sqrt(v);
 }
@@ -280,13 +284,34 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   const std::size_t nobs = tab.stop_row.size();
   if (nobs == 0)
     throw std::logic_error("the IJ variance needs the per-observation rows of the event table");
+  // observations with weight 0 have no influence (and may sit in a risk set
+  // of weighted size 0, where their terms would be 0 x Inf): left out
+  auto weight_of = [&](std::size_t i) { return w ? w[i] : 1.0; };
+  // rows where everyone at risk fails: there n = d exactly, whatever residue
+  // the weighted sums leave (with delayed entry and fractional weights n - d
+  // can be ~1e-16, and d/(n(n - d)) would swamp every later variance).
+  // Decided on the numbers of observations, which are exact.
+  std::vector<long long> cnt_risk(nrow + 1, 0), cnt_event(nrow, 0);
+  for (std::size_t i = 0; i < nobs; ++i) {
+    const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
+    if (f > s || !(weight_of(i) > 0)) continue;
+    ++cnt_risk[f];
+    --cnt_risk[s + 1];
+    if (tab.obs_status[i] > 0) ++cnt_event[s];
+  }
+  std::vector<char> emptied(nrow, 0);
+  long long at_risk = 0;
+  for (std::size_t r = 0; r < nrow; ++r) {  // risk spans never cross strata
+    at_risk += cnt_risk[r];
+    emptied[r] = cnt_event[r] > 0 && cnt_event[r] == at_risk;
+  }
   std::vector<double> C(nrow), Cprev(nrow);
   for (int s = 0; s < tab.nstrata; ++s) {
     double run = 0.0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       Cprev[r] = run;
       const double n = tab.n_risk[r], d = tab.n_event[r];
-      if (d > 0 && n > d) run += d / (n * (n - d));
+      if (d > 0 && n > d && !emptied[r]) run += d / (n * (n - d));
       C[r] = run;
     }
   }
@@ -295,7 +320,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   ch.reserve(2 * nobs);
   for (std::size_t i = 0; i < nobs; ++i) {
     const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
-    if (f > s) continue;  // never at risk
+    if (f > s || !(weight_of(i) > 0)) continue;  // never at risk, or no weight
     const int cl = cluster ? cluster[i] : static_cast<int>(i);
     if (f < s) ch.push_back({cl, f, i, false});
     ch.push_back({cl, s, i, true});
@@ -309,12 +334,14 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   // per observation: weight, b of the at-risk form, g of the post form
   std::vector<double> wt(nobs), b_at(nobs), gg(nobs);
   for (std::size_t i = 0; i < nobs; ++i) {
-    wt[i] = w ? w[i] : 1.0;
+    wt[i] = weight_of(i);
     const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
-    if (f > s) continue;
+    if (f > s || !(wt[i] > 0)) continue;
     b_at[i] = -Cprev[f];
     const double n = tab.n_risk[s], d = tab.n_event[s];
-    gg[i] = (n > d) ? Cprev[f] - C[s] + (tab.obs_status[i] > 0 ? 1.0 / (n - d) : 0.0) : 0.0;
+    gg[i] = (n > d && !emptied[s])
+                ? Cprev[f] - C[s] + (tab.obs_status[i] > 0 ? 1.0 / (n - d) : 0.0)
+                : 0.0;
   }
   // walk the change points of each cluster, adding the change of the squared
   // coefficient vector to difference arrays (m components of the quadratic)
@@ -416,7 +443,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
     }
     for (std::size_t i = 0; i < nobs; ++i) {
       const std::size_t f = tab.first_row[i], s = tab.stop_row[i];
-      if (f > s) continue;
+      if (f > s || !(wt[i] > 0)) continue;
       const double c0 = Cprev[f] * Fprev[f] - Xprev[f];
       double Is = X[s] + b_at[i] * P(s, k + 1) + c0;
       if (tab.obs_status[i] == k + 1) Is += Sprev[s] / tab.n_risk[s];

@@ -563,3 +563,48 @@ test_that("std.auc and std.chaz equal survfit's (survival >= 3.6), with strata, 
   }
   expect_lt(worst, 1e-10)
 })
+
+test_that("IJ variance: zero-weight events and risk sets emptied under fractional weights (issue #15 cases)", {
+  # (a) a weighted risk set of 0 with a zero-weight subject's event: the
+  # standard error stays that of t = 1 (survfit's 0.3394), not 0
+  d <- data.frame(time = c(1, 1, 2), ev = factor(c("a", "cens", "a"), c("cens", "a")),
+                  w = c(1.5, 1, 0))
+  # (survival 3.8-12 returns NaN at a row whose weighted risk set is 0 --
+  # 0/0 -- where 3.5-3, like smallsurv, carries the previous value: compared
+  # where survfit's value is a number)
+  same_se <- function(f, s, label = NULL) {
+    a <- unname(f$std.err)
+    b <- unname(s$std.err)
+    ok <- !is.nan(b)
+    expect_equal(a[ok], b[ok], tolerance = 1e-8, label = label)
+    expect_false(anyNA(a), label = label)
+  }
+  f <- cif(Surv(time, ev) ~ 1, data = d, weights = w)
+  s <- survival::survfit(Surv(time, ev) ~ 1, data = d, weights = w)
+  same_se(f, s)
+  expect_equal(f$std.err[2, 2], 0.3394113, tolerance = 1e-6)
+  # (b) delayed entry, fractional weights, everyone at risk fails at t = 3
+  # (n - d is a 1e-16 residue of the weighted sums): later standard errors
+  # of every cause are survfit's, not 0
+  d <- data.frame(id = 1:4, start = c(0, 0, 5, 9), stop = c(2, 3, 11, 39),
+                  ev = factor(c("b", "a", "a", "cens"), c("cens", "a", "b")), w = c(1, 1.7, 1, 1))
+  f <- cif(Surv(start, stop, ev) ~ 1, data = d, weights = w, variance = "ij", id = id)
+  s <- survival::survfit(Surv(start, stop, ev) ~ 1, data = d, weights = w, id = id)
+  same_se(f, s)
+  expect_equal(f$std.err[3, 2], 0.3297892, tolerance = 1e-6)
+  # fuzz: risk sets emptied by events under fractional weights and entry
+  for (seed in 1:40) {
+    set.seed(seed)
+    n <- sample(4:12, 1)
+    d <- data.frame(id = seq_len(n), start = round(runif(n, 0, 3), 1))
+    d$stop <- d$start + sample(1:4, n, TRUE)
+    d$ev <- factor(sample(c("cens", "a", "b"), n, TRUE, prob = c(0.2, 0.5, 0.3)),
+                   c("cens", "a", "b"))
+    d$w <- sample(c(0, 0.3, 1.7, 2.1, 0.1), n, TRUE)
+    if (all(d$w == 0)) d$w[1] <- 1.7
+    s <- suppressWarnings(survival::survfit(Surv(start, stop, ev) ~ 1, data = d, weights = w,
+                                            id = id))
+    f <- cif(Surv(start, stop, ev) ~ 1, data = d, weights = w, variance = "ij", id = id)
+    same_se(f, s, label = paste("seed", seed))
+  }
+})
