@@ -168,3 +168,14 @@ check_permutation <- function(permutation, choices, verb) {
 deprecated_arg <- function(verb, old, new) {
   message(verb, "(): `", old, "` is deprecated; use `", new, "`.")
 }
+
+# One string among `choices` (the default, the whole vector, gives the
+# first), else an error naming the argument and the choices.
+match_one <- function(x, choices, arg) {
+  if (identical(x, choices)) return(choices[1])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    abort("`", arg, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
+          "; got ", deparse1(x), ".")
+  }
+  x
+}

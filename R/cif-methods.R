@@ -79,9 +79,10 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
       lo <- if (has_ci) ifelse(before, p0, fit$lower[row, j]) else rep(NA_real_, nt)
       hi <- if (has_ci) ifelse(before, p0, fit$upper[row, j]) else rep(NA_real_, nt)
       flat <- !is.na(est) & est == p0 & !is.na(se) & se == 0
-      if (has_ci) {
-        lo[flat] <- p0
-        hi[flat] <- p0
+      if (has_ci) {  # no event yet: no interval (see at_times())
+        none <- flat & (is.na(lo) | is.na(hi) | (lo == p0 & hi == p0))
+        lo[none] <- NA_real_
+        hi[none] <- NA_real_
       }
       nev <- if (j == 1L) rowSums(fit$n.event[rows, -1L, drop = FALSE]) else fit$n.event[rows, j]
       cev <- c(0, cumsum(nev))[idx + 1L]

@@ -505,15 +505,6 @@ unclass_endpoints <- function(x) {
 # "patient P03" / "patients P03, P07 and 2 more".
 format_patients <- function(ids, max = 6L) format_rows(ids, max, c("patient", "patients"))
 
-match_one <- function(x, choices, arg) {
-  if (identical(x, choices)) return(choices[1])
-  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
-    abort("`", arg, "` must be one of ", paste0("\"", choices, "\"", collapse = ", "),
-          "; got ", deparse1(x), ".")
-  }
-  x
-}
-
 check_column_name <- function(x, arg, data) {
   if (!is.character(x) || length(x) != 1L || is.na(x)) {
     abort("`", arg, "` must be the name of a column of `data` (a string); got ",

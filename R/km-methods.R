@@ -124,9 +124,10 @@ print.smallsurv_km <- function(x, ...) {
 #'
 #' Conventions: the estimate at `t` is the curve at the last observed time
 #' `<= t` (right-continuous), as `summary(fit, times = )`; before any event
-#' the estimate is 1 with standard error 0 and interval (1, 1), except for
-#' the methods whose interval there is not degenerate (`"bpcp"` and others,
-#' see [small-sample-ci]), which keep it; `n.risk` is
+#' the estimate is 1 with standard error 0, no interval (`NA` limits, note
+#' `"no event yet"`: a zero-width (1, 1) is no statement of uncertainty),
+#' except for the methods whose interval there is not degenerate (`"bpcp"`
+#' and others, see [small-sample-ci]), which keep it; `n.risk` is
 #' the number at risk at `t` (subjects with time `>= t`, as survival's
 #' summary counts them); `n.event` and `n.censor` are cumulative up to and
 #' including `t`; `std.error` is the standard error of the estimate on the
@@ -135,7 +136,7 @@ print.smallsurv_km <- function(x, ...) {
 #' For a fit from [cif()] the table has one row per time and state (the
 #' event-free state `"(s0)"` and each cause), with a `state` column:
 #' `estimate` is the cumulative incidence (0 before the first event, with
-#' interval (0, 0)), `n.risk` the number still event-free and at risk,
+#' no interval), `n.risk` the number still event-free and at risk,
 #' `n.event` the cumulative number of events of that cause (of any cause
 #' for `"(s0)"`) and `n.censor` the cumulative number censored.
 #'
@@ -184,10 +185,13 @@ at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
     lo <- if (has_ci) ifelse(before, 1, fit$lower[row]) else rep(NA_real_, nt)
     hi <- if (has_ci) ifelse(before, 1, fit$upper[row]) else rep(NA_real_, nt)
     no_event <- !is.na(est) & est == 1 & !is.na(se) & se == 0
-    if (has_ci) {  # undefined there for log-log & co.; BPCP keeps its own interval
-      fill <- no_event & (is.na(lo) | is.na(hi))
-      lo[fill] <- 1
-      hi[fill] <- 1
+    if (has_ci) {
+      # no event yet: no variance, no interval (whatever the fit holds there:
+      # NA, or (1, 1) under survival >= 3.6's convention); a method whose
+      # interval there is not degenerate (BPCP and others) keeps it
+      none <- no_event & (is.na(lo) | is.na(hi) | (lo == est & hi == est))
+      lo[none] <- NA_real_
+      hi[none] <- NA_real_
     }
     se[is.nan(se)] <- NA_real_
     # at risk at t: rows with time >= t

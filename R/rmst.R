@@ -100,13 +100,23 @@
 #' @param budget Time budget in seconds for `permutation = "auto"` (see
 #'   [resampling]).
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
+#' @param conf.type Interval of each group's RMST (and RMTL = tau - RMST),
+#'   both inside \eqn{[0, \tau]}: `"plain"` (default) is survRM2's Wald
+#'   interval \eqn{\hat\mu \pm z\,se}, its limits truncated to
+#'   \eqn{[0, \tau]} where they fall outside (as survfit truncates plain
+#'   intervals of a probability to \eqn{[0, 1]}; `truncated` marks such
+#'   groups and `print()` says so); `"logit"` is the Wald interval of
+#'   \eqn{\mathrm{logit}(\hat\mu/\tau)} (standard error
+#'   \eqn{se / (\tau p (1 - p))}, \eqn{p = \hat\mu/\tau}) mapped back,
+#'   inside the range by construction. The contrasts keep their own scales.
 #' @return An object of class `smallsurv_rmst`: a list with `groups` (one
 #'   row per group: `group`, `n`, `events` up to `tau`, `rmst`,
 #'   `std.error`, `conf.low`, `conf.high`, `rmtl`, `rmtl.low`,
-#'   `rmtl.high`), `contrasts` (one row per pair and contrast: `term`,
+#'   `rmtl.high`, `truncated`), `contrasts` (one row per pair and contrast: `term`,
 #'   `group`, `estimate`, `std.error`, `conf.low`, `conf.high`,
 #'   `p.value`, and `p.perm` with a permutation test), `tau`,
 #'   `tau_bound` (the largest allowed tau), `tau_note`, `conf.level`,
+#'   `conf.type`,
 #'   `adjust`, `permutation` (`NULL` or a list with `reps` and `seed`),
 #'   `na.action` and `call`. Methods: `print()`, `tidy()`, `glance()`.
 #' @references
@@ -144,9 +154,10 @@
 rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action,
                  adjust = "none", permutation = c("none", "auto", "monte-carlo"),
                  reps = 10000, seed = NULL, budget = 2,
-                 timefix = TRUE) {
+                 timefix = TRUE, conf.type = c("plain", "logit")) {
   mcall <- match.call()
   check_conf_level(conf.level)
+  conf.type <- match_one(conf.type, c("plain", "logit"), "conf.type")
   permutation <- check_permutation(permutation, c("none", "auto", "monte-carlo"), "rmst")
   check_flag(timefix, "timefix")
   if (!is.character(adjust) || length(adjust) != 1L || !adjust %in% stats::p.adjust.methods) {
@@ -163,7 +174,28 @@ rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action
                  seed = check_seed(seed), budget = check_budget(budget))
   }
   input <- surv_input(mcall, parent.frame(), allow_entry = FALSE)
-  rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall)
+  rmst_impl(input, tau, conf.level, adjust, perm, timefix, mcall, conf.type)
+}
+
+# Limits of an RMST (in [0, tau]) from its estimate and standard error:
+# "plain" is survRM2's Wald interval est -+ z se, truncated to [0, tau] as
+# survfit truncates its plain intervals to [0, 1] (`truncated` marks the
+# limits that were cut); "logit" is the Wald interval of logit(est / tau),
+# mapped back (inside (0, tau) by construction; (est, est) when se = 0 or
+# est is 0 or tau).
+rmst_limits <- function(est, se, tau, z, conf.type) {
+  lo <- est - z * se
+  hi <- est + z * se
+  truncated <- !is.na(lo) & (lo < 0 | hi > tau)
+  if (conf.type == "logit") {
+    p <- est / tau
+    ok <- !is.na(p) & p > 0 & p < 1 & se > 0
+    h <- z * se[ok] / (tau * p[ok] * (1 - p[ok]))
+    lo[ok] <- tau * stats::plogis(stats::qlogis(p[ok]) - h)
+    hi[ok] <- tau * stats::plogis(stats::qlogis(p[ok]) + h)
+    truncated <- !ok & truncated
+  }
+  list(lower = pmin(pmax(lo, 0), tau), upper = pmin(pmax(hi, 0), tau), truncated = truncated)
 }
 
 # The largest allowed tau given each group's largest observed time and
@@ -175,7 +207,8 @@ rmst_tau_bound <- function(last_time, last_event) {
 }
 
 # The only place that calls the C++ RMST kernels.
-rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
+rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call,
+                      conf.type = "plain") {
   strata <- input$strata
   ng <- if (is.null(strata)) 1L else nlevels(strata)
   labels <- if (is.null(strata)) "all" else levels(strata)
@@ -199,10 +232,11 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
   }
   z <- stats::qnorm(1 - (1 - conf.level) / 2)
   se <- sqrt(res$var)
+  lim <- rmst_limits(res$rmst, se, tau, z, conf.type)
   groups <- data.frame(group = labels, n = res$n, events = res$events, rmst = res$rmst,
-                       std.error = se, conf.low = res$rmst - z * se,
-                       conf.high = res$rmst + z * se, rmtl = tau - res$rmst,
-                       rmtl.low = tau - (res$rmst + z * se), rmtl.high = tau - (res$rmst - z * se),
+                       std.error = se, conf.low = lim$lower, conf.high = lim$upper,
+                       rmtl = tau - res$rmst, rmtl.low = tau - lim$upper,
+                       rmtl.high = tau - lim$lower, truncated = lim$truncated,
                        stringsAsFactors = FALSE)
   contrasts <- NULL
   if (!is.null(perm)) perm <- rmst_perm_plan(perm, ng, if (is.null(sc)) 0 else tabulate(sc, ng))
@@ -244,7 +278,8 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call) {
     }
   }
   out <- list(groups = groups, contrasts = contrasts, tau = tau, tau_bound = bound,
-              tau_note = note, conf.level = conf.level, adjust = adjust, permutation = perm,
+              tau_note = note, conf.level = conf.level, conf.type = conf.type, adjust = adjust,
+              permutation = perm,
               na.action = input$na.action, call = call)
   class(out) <- "smallsurv_rmst"
   out
@@ -311,8 +346,10 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
   cat("Restricted mean survival time (smallsurv)\n")
   cat("tau = ", format(x$tau, digits = digits), " (", x$tau_note, "; largest allowed ",
       format(x$tau_bound, digits = digits), ")\n", sep = "")
+  ct_rmst <- if (identical(x$conf.type, "logit")) "logit-scale intervals for RMST and RMTL" else
+    "Wald intervals (within [0, tau])"
   cat("Variance: Greenwood type (Miller 1981; survRM2); ", format(100 * x$conf.level),
-      "% Wald intervals, log scale for ratios\n", sep = "")
+      "% ", ct_rmst, ", log scale for ratios\n", sep = "")
   if (!is.null(x$na.action)) {
     cat(length(x$na.action), " row", if (length(x$na.action) != 1L) "s" else "",
         " removed by na.action (missing values)\n", sep = "")
@@ -325,6 +362,11 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
   rownames(tab) <- g$group
   cat("\n")
   print(format(tab, digits = digits), quote = FALSE)
+  if (any(g$truncated %in% TRUE)) {
+    cat("Wald limits outside [0, tau] truncated there (", paste(g$group[g$truncated %in% TRUE],
+        collapse = ", "), "); conf.type = \"logit\" gives an interval inside the range.\n",
+        sep = "")
+  }
   if (!is.null(x$contrasts)) {
     ct <- x$contrasts
     lab <- c(difference = "RMST difference", ratio = "RMST ratio", rmtl_ratio = "RMTL ratio")

@@ -36,9 +36,10 @@ test_that("at_times() carries the estimate forward and counts as documented (han
   # standard error of S itself: S * se(log S)
   expect_equal(at$std.error, S * sqrt(gw), tolerance = 1e-12)
   z <- qnorm(0.975)
-  expect_equal(at$conf.low, c(1, 1, pmax(S[3:8] - z * S[3:8] * sqrt(gw[3:8]), 0), NA),
+  # no event yet: no interval
+  expect_equal(at$conf.low, c(NA, NA, pmax(S[3:8] - z * S[3:8] * sqrt(gw[3:8]), 0), NA),
                tolerance = 1e-12)
-  expect_equal(at$conf.high, c(1, 1, pmin(S[3:8] + z * S[3:8] * sqrt(gw[3:8]), 1), NA),
+  expect_equal(at$conf.high, c(NA, NA, pmin(S[3:8] + z * S[3:8] * sqrt(gw[3:8]), 1), NA),
                tolerance = 1e-12)
   # at risk at t: time >= t; 0 after the last follow-up
   expect_equal(at$n.risk, c(5, 5, 5, 4, 4, 2, 1, 1, 0), tolerance = 1e-12)
@@ -52,27 +53,34 @@ test_that("at_times() carries the estimate forward and counts as documented (han
                               "only 1 at risk", "after last follow-up (4)"))
 })
 
-test_that("at_times() before the first event gives 1 with interval (1, 1) for every conf.type", {
-  # log-log is undefined at S = 1 in the fit (NA, the default convention);
-  # at_times() reports (1, 1)
-  withr::local_options(smallsurv.limits_at_zero_se = "NA")
-  for (ct in setdiff(all_conf_types, "none")) {
-    fit <- km(Surv(t, s) ~ 1, tiny(), conf.type = ct, conf.level = 0.9)
-    at <- at_times(fit, c(0, 0.25, 0.999))
-    expect_equal(at$estimate, c(1, 1, 1), tolerance = 1e-12, label = ct)
-    expect_equal(at$std.error, c(0, 0, 0), tolerance = 1e-12, label = ct)
-    expect_equal(at$conf.low, c(1, 1, 1), tolerance = 1e-12, label = ct)
-    expect_equal(at$conf.high, c(1, 1, 1), tolerance = 1e-12, label = ct)
-    expect_equal(at$conf.level, rep(0.9, 3), tolerance = 1e-12, label = ct)
+test_that("at_times() before the first event gives 1 and no interval, under either convention", {
+  # the fit holds NA (log-log, default) or (1, 1) (plain, log; every
+  # transform under survival >= 3.6's convention): at_times() prints no
+  # zero-width interval as if it were one
+  for (conv in c("NA", "estimate")) {
+    withr::local_options(smallsurv.limits_at_zero_se = conv)
+    for (ct in setdiff(all_conf_types, "none")) {
+      lab <- paste(conv, ct)
+      fit <- km(Surv(t, s) ~ 1, tiny(), conf.type = ct, conf.level = 0.9)
+      at <- at_times(fit, c(0, 0.25, 0.999))
+      expect_equal(at$estimate, c(1, 1, 1), tolerance = 1e-12, label = lab)
+      expect_equal(at$std.error, c(0, 0, 0), tolerance = 1e-12, label = lab)
+      expect_equal(at$conf.low, rep(NA_real_, 3), label = lab)
+      expect_equal(at$conf.high, rep(NA_real_, 3), label = lab)
+      expect_equal(at$conf.level, rep(0.9, 3), tolerance = 1e-12, label = lab)
+      expect_identical(at$note, rep("no event yet", 3), label = lab)
+      expect_identical(format(at)[[2]], rep("1.000", 3), label = lab)
+    }
   }
-  # a censoring before the first event: still no event, still (1, 1)
+  # a censoring before the first event: still no event, still no interval
+  withr::local_options(smallsurv.limits_at_zero_se = "NA")
   d <- data.frame(t = c(1, 2, 3, 4), s = c(0, 0, 1, 1))
   fit <- km(Surv(t, s) ~ 1, d, conf.type = "log-log")
   expect_true(is.na(fit$lower[1]))
   at <- at_times(fit, c(1, 2.5), min.risk = 0)
   expect_equal(at$estimate, c(1, 1), tolerance = 1e-12)
-  expect_equal(at$conf.low, c(1, 1), tolerance = 1e-12)
-  expect_equal(at$conf.high, c(1, 1), tolerance = 1e-12)
+  expect_equal(at$conf.low, c(NA_real_, NA_real_))
+  expect_equal(at$conf.high, c(NA_real_, NA_real_))
   expect_equal(at$n.risk, c(4, 2), tolerance = 1e-12)
   expect_equal(at$n.censor, c(1, 2), tolerance = 1e-12)
   expect_identical(at$note, c("no event yet", "no event yet"))
@@ -93,8 +101,9 @@ test_that("at_times() with strata: per-stratum follow-up, S = 0 and notes (hand-
   # at S = 0 the Greenwood se is infinite: the se of S is undefined (NA)
   expect_equal(at$std.error, c(Sa * sqrt(gwa), 0, NA, NA, NA, NA), tolerance = 1e-12)
   z <- qnorm(0.975)
-  expect_equal(at$conf.low[1:5], c(1, Sa[2:4] * exp(-z * sqrt(gwa[2:4])), NA), tolerance = 1e-12)
-  expect_equal(at$conf.high[1:5], c(1, pmin(Sa[2:4] * exp(z * sqrt(gwa[2:4])), 1), NA),
+  expect_equal(at$conf.low[1:5], c(NA, Sa[2:4] * exp(-z * sqrt(gwa[2:4])), NA),
+               tolerance = 1e-12)
+  expect_equal(at$conf.high[1:5], c(NA, pmin(Sa[2:4] * exp(z * sqrt(gwa[2:4])), 1), NA),
                tolerance = 1e-12)
   # the log interval is undefined at S = 0
   expect_true(all(is.na(at$conf.low[7:10])))

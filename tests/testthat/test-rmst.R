@@ -4,16 +4,19 @@
 
 # survRM2's results in smallsurv's layout: groups (arm 0 then arm 1) and
 # contrasts (difference, ratio, RMTL ratio).
+# survRM2's Wald limits of the RMST and RMTL are compared truncated to
+# [0, tau], smallsurv's default (equal where survRM2's lie inside).
+clip <- function(x, tau) pmin(pmax(x, 0), tau)
 rm2_layout <- function(r) {
   g <- rbind(r$RMST.arm0$result, r$RMST.arm1$result)
   list(tau = r$tau,
        rmst = unname(c(r$RMST.arm0$rmst[1], r$RMST.arm1$rmst[1])),
        se = unname(c(r$RMST.arm0$rmst[2], r$RMST.arm1$rmst[2])),
-       low = unname(c(r$RMST.arm0$rmst[3], r$RMST.arm1$rmst[3])),
-       high = unname(c(r$RMST.arm0$rmst[4], r$RMST.arm1$rmst[4])),
+       low = clip(unname(c(r$RMST.arm0$rmst[3], r$RMST.arm1$rmst[3])), r$tau),
+       high = clip(unname(c(r$RMST.arm0$rmst[4], r$RMST.arm1$rmst[4])), r$tau),
        rmtl = unname(c(r$RMST.arm0$rmtl[1], r$RMST.arm1$rmtl[1])),
-       rmtl.low = unname(c(r$RMST.arm0$rmtl[3], r$RMST.arm1$rmtl[3])),
-       rmtl.high = unname(c(r$RMST.arm0$rmtl[4], r$RMST.arm1$rmtl[4])),
+       rmtl.low = clip(unname(c(r$RMST.arm0$rmtl[3], r$RMST.arm1$rmtl[3])), r$tau),
+       rmtl.high = clip(unname(c(r$RMST.arm0$rmtl[4], r$RMST.arm1$rmtl[4])), r$tau),
        contrasts = unname(r$unadjusted.result))
 }
 ss_layout <- function(m) {
@@ -101,9 +104,9 @@ test_that("one group equals survRM2's rmst1 and survival's rmean", {
     expect_equal(m$tau, if (is.null(tau)) max(d$time) else tau)
     r1 <- survRM2:::rmst1(d$time, d$status, m$tau)
     expect_equal(c(m$groups$rmst, m$groups$std.error, m$groups$conf.low, m$groups$conf.high),
-                 unname(r1$rmst), tolerance = 1e-10)
+                 unname(c(r1$rmst[1:2], clip(r1$rmst[3:4], m$tau))), tolerance = 1e-10)
     expect_equal(c(m$groups$rmtl, m$groups$rmtl.low, m$groups$rmtl.high),
-                 unname(r1$rmtl[c(1, 3, 4)]), tolerance = 1e-10)
+                 unname(c(r1$rmtl[1], clip(r1$rmtl[3:4], m$tau))), tolerance = 1e-10)
     if (m$tau >= min(d$time)) {  # survival refuses a tau before the first time
       ref <- summary(survival::survfit(Surv(time, status) ~ 1, data = d), rmean = m$tau)$table
       expect_equal(m$groups$rmst, unname(ref["rmean"]), tolerance = 1e-10)
@@ -365,4 +368,31 @@ test_that("RMST permutations: any thread count, undefined statistics left out an
                       reps = 20, seed = 1), "deprecated")
   expect_error(rmst(Surv(time, status) ~ arm, data = d, tau = 1, permutation = "monte-carlo",
                     seed = 2^60), "`seed` must be")
+})
+
+test_that("RMST and RMTL limits lie in [0, tau]: Wald truncated (marked) or logit-scale", {
+  # two deaths in one group near tau: survRM2's upper RMST limit exceeds tau
+  d <- data.frame(time = c(1, 2, 5.5, 6, 6, 6, 0.5, 6, 6, 6), status = c(0, 0, 1, 0, 0, 0, 1, 0, 0, 0),
+                  g = rep(c("a", "b"), c(6, 4)))
+  m <- rmst(Surv(time, status) ~ g, data = d, tau = 6)
+  g <- m$groups
+  for (v in c("conf.low", "conf.high", "rmtl.low", "rmtl.high")) {
+    expect_true(all(g[[v]] >= 0 & g[[v]] <= 6), label = v)
+  }
+  z <- stats::qnorm(0.975)
+  wald_hi <- g$rmst + z * g$std.error
+  expect_true(any(wald_hi > 6))
+  expect_identical(g$truncated, wald_hi > 6 | g$rmst - z * g$std.error < 0)
+  expect_equal(g$conf.high[g$truncated], rep(6, sum(g$truncated)))
+  expect_output(print(m), "truncated there")
+  # logit scale: inside (0, tau), by hand
+  l <- rmst(Surv(time, status) ~ g, data = d, tau = 6, conf.type = "logit")
+  p <- l$groups$rmst / 6
+  h <- z * l$groups$std.error / (6 * p * (1 - p))
+  expect_equal(l$groups$conf.low, 6 * stats::plogis(stats::qlogis(p) - h), tolerance = 1e-12)
+  expect_equal(l$groups$conf.high, 6 * stats::plogis(stats::qlogis(p) + h), tolerance = 1e-12)
+  expect_true(all(l$groups$conf.high < 6 & l$groups$conf.low > 0))
+  expect_false(any(l$groups$truncated))
+  expect_error(rmst(Surv(time, status) ~ g, data = d, conf.type = "log"),
+               "`conf.type` must be one of \"plain\", \"logit\"", fixed = TRUE)
 })
