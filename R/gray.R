@@ -17,14 +17,19 @@
 #'   out, and a singular variance gives `NA` (cuminc reports -1).
 #' * `permutation` adds `p.perm`, a permutation p-value that conditions on
 #'   the observed times and strata, which the \eqn{\chi^2} approximation is
-#'   not when groups are small: `"exact"` enumerates every distinct
+#'   not when groups are small; it is computed by default (`"auto"`) and
+#'   printed first: `"exact"` enumerates every distinct
 #'   allocation of the group labels within strata (feasible for tiny
 #'   samples: 12 patients in two groups of 6 have 924), `"monte-carlo"`
 #'   permutes them `reps` times, \eqn{p = (1 + b)/(1 + B)}, and `"auto"`
 #'   enumerates when that fits in `budget` seconds, else permutes (see
 #'   [resampling]). Allocations whose statistic is undefined (a singular
 #'   variance, common when a cause has one to three events) are left out
-#'   and counted: `attr(x, "permutation")$undefined`.
+#'   and counted: `attr(x, "permutation")$undefined` (under the null
+#'   hypothesis the observed allocation is uniform over those with a defined
+#'   statistic too, so the conditional test stays valid; see [resampling]).
+#' * A cause with fewer than 10 events is flagged (`few_events`, and a note
+#'   in the printout): its asymptotic p-value is unreliable.
 #'
 #' @param formula `Surv(time, event) ~ group` (groups are the combinations
 #'   of the right-hand-side variables), with `event` as in [cif()].
@@ -36,9 +41,9 @@
 #'   (e.g. `~ age > 10`); strata are their combinations. Missing values are
 #'   an error naming the rows.
 #' @param cencode As in [cif()].
-#' @param permutation `"none"` (default), `"auto"`, `"exact"` or
-#'   `"monte-carlo"` (see Conventions); `TRUE`/`FALSE` are deprecated forms
-#'   of `"monte-carlo"`/`"none"`.
+#' @param permutation `"auto"` (default), `"exact"`, `"monte-carlo"` or
+#'   `"none"` (see Conventions); `TRUE`/`FALSE` are deprecated forms of
+#'   `"monte-carlo"`/`"none"`.
 #' @param reps Number of Monte Carlo permutations (default 10000).
 #' @param seed Seed of the permutation generator (a whole number between 0
 #'   and \eqn{2^{53}}); `NULL` draws one from R's generator, so `set.seed()`
@@ -47,8 +52,12 @@
 #'   [resampling]).
 #' @param timefix Merge near-tied times (default `TRUE`).
 #' @return A data frame of class `c("smallsurv_gray", "data.frame")` with
-#'   one row per cause and columns `cause`, `statistic`, `df`, `p.value`
-#'   (and `p.perm` with a permutation test); attributes `rho`, `groups`,
+#'   one row per cause and columns `cause`, `events` (of that cause),
+#'   `statistic`, `df`, `p.value` (asymptotic) and `p.perm` (with a
+#'   permutation test); `print()` leads with the permutation p-value and its
+#'   Monte Carlo standard error, and says when a cause has fewer than 10
+#'   events (see [resampling]); attributes `rho`, `few_events` (per cause),
+#'   `groups`,
 #'   `strata` and, with a permutation test, `permutation` (a list: `type`,
 #'   `reps`, `seed`, `outcomes`, `mc.se`, `valid`, `undefined` (per cause),
 #'   `budget`, `reason`, `description`), `reps` and `seed`. [tidy()]
@@ -67,13 +76,13 @@
 #'           reps = 2000, seed = 1)
 #' @export
 gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
-                      permutation = c("none", "auto", "exact", "monte-carlo"), reps = 10000,
+                      permutation = c("auto", "exact", "monte-carlo", "none"), reps = 10000,
                       seed = NULL, budget = 2, timefix = TRUE) {
   mcall <- match.call()
   if (!is.numeric(rho) || length(rho) != 1L || !is.finite(rho)) {
     abort("`rho` must be a single finite number; got ", deparse1(rho), ".")
   }
-  permutation <- check_permutation(permutation, c("none", "auto", "exact", "monte-carlo"),
+  permutation <- check_permutation(permutation, c("auto", "exact", "monte-carlo", "none"),
                                    "gray_test")
   check_flag(timefix, "timefix")
   reps <- check_reps(reps, 1, 1e7, "Monte Carlo permutations")
@@ -102,7 +111,8 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
   stat <- res$statistic
   stat[is.nan(stat)] <- NA_real_  # singular variance (e.g. a cause without events)
   df <- nlevels(input$strata) - 1L
-  out <- data.frame(cause = input$causes, statistic = stat, df = df,
+  events <- tabulate(input$status[input$status > 0L], ncause)
+  out <- data.frame(cause = input$causes, events = events, statistic = stat, df = df,
                     p.value = stats::pchisq(stat, df, lower.tail = FALSE),
                     stringsAsFactors = FALSE)
   perm <- NULL
@@ -140,6 +150,7 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
     out$p.perm <- if (is.null(r)) NA_real_ else r$p
   }
   attr(out, "rho") <- rho
+  attr(out, "few_events") <- events < .few_events
   attr(out, "groups") <- levels(input$strata)
   attr(out, "strata") <- if (is.null(sv)) NULL else levels(sv)
   if (!is.null(perm)) {
@@ -154,12 +165,13 @@ gray_test <- function(formula, data, rho = 0, strata = NULL, cencode = NULL,
 #' Tidy and glance at Gray's test
 #'
 #' `tidy()` gives the test's one row per cause as a plain data frame (the
-#' columns [gray_test()] returns: `cause`, `statistic`, `df`, `p.value` and
-#' `p.perm` with a permutation test); `glance()` one row describing the
-#' test.
+#' columns [gray_test()] returns: `cause`, `events`, `statistic`, `df`,
+#' `p.value` and `p.perm` with a permutation test); `glance()` one row
+#' describing the test.
 #'
 #' @param x A result of [gray_test()].
 #' @param ... Unused (`print()`: passed to the data frame's print method).
+#' @param digits Significant digits (`print()`).
 #' @return A data frame. `glance()`: `n.causes`, `n.groups`, `n.strata`,
 #'   `rho`, `df`, `min.p.value` (the smallest p-value over the causes),
 #'   `permutation` (`TRUE`/`FALSE`), `reps` and `seed` (`NA` without a
@@ -176,20 +188,34 @@ NULL
 
 #' @rdname gray-tidiers
 #' @export
-print.smallsurv_gray <- function(x, ...) {
+print.smallsurv_gray <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
   cat("Gray's test (smallsurv), rho = ", format(attr(x, "rho")), "; groups: ",
       paste(attr(x, "groups"), collapse = ", "), "\n", sep = "")
-  print(tidy.smallsurv_gray(x), ...)
   perm <- attr(x, "permutation")
+  has_perm <- !is.null(x$p.perm) && !all(is.na(x$p.perm))
+  tab <- data.frame(events = x$events, statistic = format(x$statistic, digits = digits),
+                    df = x$df, check.names = FALSE)
+  if (has_perm) {  # the small-sample p-value first
+    tab$`p (perm.)` <- format.pval(x$p.perm, digits = digits)
+    if (identical(perm$type, "monte-carlo")) {
+      tab$`MC SE` <- format(perm$mc.se, digits = 2)
+    }
+  }
+  tab$`p (asympt.)` <- format.pval(x$p.value, digits = digits)
+  rownames(tab) <- x$cause
+  print(tab, quote = FALSE, ...)
   if (!is.null(perm)) {
-    cat("p.perm: ", perm$description, if (nzchar(perm$reason)) paste0(" -- ", perm$reason),
+    cat("p (perm.): ", perm$description, if (nzchar(perm$reason)) paste0(" -- ", perm$reason),
         "\n", sep = "")
     if (perm$type != "none" && any(perm$undefined > 0, na.rm = TRUE)) {
       tot <- perm$valid + perm$undefined
-      cat("  left out (undefined statistic, singular variance): ",
-          paste0(x$cause, " ", perm$undefined, " of ", tot, collapse = "; "), "\n", sep = "")
+      cat("  left out (singular variance, statistic undefined; see ?resampling): ",
+          paste0(x$cause, " ", vapply(perm$undefined, format_big, ""), " of ",
+                 vapply(tot, format_big, ""), collapse = "; "), "\n", sep = "")
     }
   }
+  note <- few_events_note(stats::setNames(x$events, x$cause))
+  if (nzchar(note)) cat(note, "\n", sep = "")
   invisible(x)
 }
 

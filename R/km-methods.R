@@ -302,7 +302,7 @@ at_times_note <- function(no_event, after, nrisk, min.risk, last) {
   note[no_event & !after] <- "no event yet"
   few <- !after & nrisk < min.risk
   note[few] <- paste0("only ", format(nrisk[few]), " at risk")
-  note[after] <- paste0("after last follow-up (", format(last), ")")
+  note[after] <- paste0("after last follow-up (", format(signif(last, 4)), ")")
   note
 }
 

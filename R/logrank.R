@@ -160,7 +160,9 @@
 #'   `expected` (weighted, per group), `var` (the \eqn{K \times K}
 #'   covariance), `observed.strata`/`expected.strata` (groups x strata
 #'   matrices, when stratified), `statistic`, `df`, `p.value.asymptotic`
-#'   (the survdiff test), `trend`, `scores`, `strata` (stratum labels and
+#'   (the survdiff test), `trend`, `few_events` (`TRUE` when the test rests
+#'   on fewer than 10 events: see [resampling]), `scores`, `strata`
+#'   (stratum labels and
 #'   sizes, or `NULL`), `permutation` (a list: `statistic` (coin's
 #'   \eqn{Z} or quadratic form), `df`, `p.value.asymptotic` (of that
 #'   statistic), `type` (`"exact"`, `"monte-carlo"` or `"none"`), `p.value`,
@@ -318,6 +320,7 @@ logrank_impl <- function(input, group, strat, rho, gamma, permutation, reps, see
   out$df <- asym$df
   out$p.value.asymptotic <- asym$p.value
   out$trend <- trend
+  out$few_events <- sum(events) < .few_events
   out$scores <- if (trend) stats::setNames(scores, lev) else NULL
   out$strata <- if (is.null(strat)) NULL else
     list(names = strata_names, levels = levels(strat), n = as.vector(table(strat)))

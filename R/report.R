@@ -22,8 +22,16 @@
 #' `cif_conf_type`, `binom_method`, `conf_level`), the variance of the
 #' cumulative incidence (`cif_variance`), the tie convention of the reverse
 #' Kaplan-Meier follow-up (`followup_ties`), the landmark times
-#' (`landmarks`), the RMST truncation time (`tau`) and the maturity rule
-#' (`min_risk`, `min_fraction`). Their defaults describe `rrall`.
+#' (`landmarks`), the RMST truncation time (`tau`; empty: the time up to
+#' which every curve is readable under the maturity rule, never the largest
+#' observed time), the maturity rule (`min_risk`, `min_fraction`) and the
+#' seed of the permutation tests (`seed`, so a report renders the same
+#' p-values every time). Their defaults describe `rrall`.
+#'
+#' Every test in the report leads with its exact or permutation p-value
+#' (with the Monte Carlo standard error when it is Monte Carlo), gives the
+#' asymptotic one beside it, flags tests resting on fewer than 10 events
+#' and names its assumption (censoring unrelated to the groups).
 #'
 #' @param data The cohort, one row per patient: a data frame, or the name of
 #'   a data set of smallsurv, or a path to an `.rds` or `.csv` file. Default:

@@ -42,6 +42,17 @@
 #'   uniform over all allocations, hence also over those with a defined
 #'   statistic, so the conditional test stays valid.
 #'
+#' @section Sparse events:
+#' A test that rests on fewer than 10 events (in all for [logrank_test()];
+#' of the cause for [gray_test()]; up to tau in the two groups compared for
+#' [rmst()]) says so in its printout and in its result (`few_events`): its
+#' asymptotic p-value is then unreliable (the chi-square and normal
+#' approximations need more events; Kellerer & Chmelevsky 1983), and the
+#' exact or permutation p-value, computed by default (`permutation =
+#' "auto"`), is the one to read; it keeps its level, but with one to three
+#' events it rests on those few patients and says little. The threshold of
+#' 10 is smallsurv's convention, stated wherever it is applied.
+#'
 #' @section Time budget:
 #' `permutation = "auto"` enumerates exactly when the enumeration's work,
 #' counted beforehand (for the log-rank test the nodes of the walk over
@@ -65,6 +76,9 @@
 #' Blackman D, Vigna S (2021). Scrambled linear pseudorandom number
 #' generators. *ACM Transactions on Mathematical Software* 47(4):36.
 #' \doi{10.1145/3460772}
+#'
+#' Kellerer AM, Chmelevsky D (1983). Small-sample properties of
+#' censored-data rank tests. *Biometrics* 39:675-682.
 #'
 #' Phipson B, Smyth GK (2010). Permutation p-values should never be zero:
 #' calculating exact p-values when permutations are randomly drawn.
@@ -156,6 +170,25 @@ format_outcomes <- function(x, log_x = log(x)) {
 
 # Whole numbers with thousands separators (format(big.mark =) costs ~0.1 ms,
 # a quarter of a 10,000-permutation test at n = 25).
+# Fewer events than this: a test says its asymptotic p-value is unreliable
+# (see ?resampling, "Sparse events").
+.few_events <- 10
+
+# The note printed under a test resting on few events ("" when none does):
+# `events` named by what they count (causes, contrasts, or "all").
+few_events_note <- function(events) {
+  few <- !is.na(events) & events < .few_events
+  if (!any(few)) return("")
+  what <- if (is.null(names(events)) || identical(names(events), "all")) {
+    paste0(events[few], " event", ifelse(events[few] == 1, "", "s"))
+  } else {
+    paste0(names(events)[few], ": ", events[few], " event", ifelse(events[few] == 1, "", "s"))
+  }
+  paste0("Few events (", paste(what, collapse = "; "), "; fewer than ", .few_events,
+         "): the asymptotic p-value is unreliable; the exact or permutation p-value keeps ",
+         "its level but rests on these few events.")
+}
+
 format_big <- function(x) {
   s <- sprintf("%.0f", x)
   n <- nchar(s)

@@ -90,9 +90,10 @@
 #' @param adjust Multiplicity adjustment of the pairwise p-values with more
 #'   than two groups: `"none"` (default) or a method of
 #'   [stats::p.adjust()] (e.g. `"holm"`).
-#' @param permutation `"none"` (default), `"auto"` or `"monte-carlo"`:
-#'   studentized permutation p-values (`p.perm`); `TRUE`/`FALSE` are
-#'   deprecated forms of `"monte-carlo"`/`"none"`.
+#' @param permutation `"auto"` (default: when the permutations fit in
+#'   `budget`), `"monte-carlo"` or `"none"`: studentized permutation
+#'   p-values (`p.perm`), printed first; `TRUE`/`FALSE` are deprecated forms
+#'   of `"monte-carlo"`/`"none"`.
 #' @param reps Number of permutations (default 10000).
 #' @param seed Seed of the permutation generator (a whole number between 0
 #'   and \eqn{2^{53}}); `NULL` draws one from R's generator, so
@@ -114,9 +115,11 @@
 #'   `std.error`, `conf.low`, `conf.high`, `rmtl`, `rmtl.low`,
 #'   `rmtl.high`, `truncated`), `contrasts` (one row per pair and contrast: `term`,
 #'   `group`, `estimate`, `std.error`, `conf.low`, `conf.high`,
-#'   `p.value`, and `p.perm` with a permutation test), `tau`,
+#'   `p.value`, `events` (up to `tau` in the two groups; fewer than 10 is
+#'   flagged in the printout, see [resampling]) and `p.perm` with a
+#'   permutation test), `tau`,
 #'   `tau_bound` (the largest allowed tau), `tau_note`, `conf.level`,
-#'   `conf.type`,
+#'   `conf.type`, `few_events` (per contrast row: fewer than 10 events),
 #'   `adjust`, `permutation` (`NULL` or a list with `reps` and `seed`),
 #'   `na.action` and `call`. Methods: `print()`, `tidy()`, `glance()`.
 #' @references
@@ -152,13 +155,13 @@
 #'      permutation = "monte-carlo", reps = 2000, seed = 1)
 #' @export
 rmst <- function(formula, data, tau = NULL, conf.level = 0.95, subset, na.action,
-                 adjust = "none", permutation = c("none", "auto", "monte-carlo"),
+                 adjust = "none", permutation = c("auto", "monte-carlo", "none"),
                  reps = 10000, seed = NULL, budget = 2,
                  timefix = TRUE, conf.type = c("plain", "logit")) {
   mcall <- match.call()
   check_conf_level(conf.level)
   conf.type <- match_one(conf.type, c("plain", "logit"), "conf.type")
-  permutation <- check_permutation(permutation, c("none", "auto", "monte-carlo"), "rmst")
+  permutation <- check_permutation(permutation, c("auto", "monte-carlo", "none"), "rmst")
   check_flag(timefix, "timefix")
   if (!is.character(adjust) || length(adjust) != 1L || !adjust %in% stats::p.adjust.methods) {
     abort("`adjust` must be one of ", paste0("\"", stats::p.adjust.methods, "\"", collapse = ", "),
@@ -247,6 +250,7 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call,
       b <- pairs[2L, k]
       out <- rmst_contrast(res$rmst[b], res$var[b], res$rmst[a], res$var[a], tau, z,
                            paste(labels[b], "vs", labels[a]))
+      out$events <- res$events[a] + res$events[b]  # up to tau, the two groups
       if (!is.null(perm)) {
         out$p.perm <- NA_real_
         if (perm$type == "monte-carlo") {
@@ -280,6 +284,7 @@ rmst_impl <- function(input, tau, conf.level, adjust, perm, timefix, call,
   out <- list(groups = groups, contrasts = contrasts, tau = tau, tau_bound = bound,
               tau_note = note, conf.level = conf.level, conf.type = conf.type, adjust = adjust,
               permutation = perm,
+              few_events = if (is.null(contrasts)) NULL else contrasts$events < .few_events,
               na.action = input$na.action, call = call)
   class(out) <- "smallsurv_rmst"
   out
@@ -371,8 +376,13 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
     ct <- x$contrasts
     lab <- c(difference = "RMST difference", ratio = "RMST ratio", rmtl_ratio = "RMTL ratio")
     tab <- data.frame(estimate = ct$estimate, lower = ct$conf.low, upper = ct$conf.high,
-                      p = format.pval(ct$p.value, digits = digits), check.names = FALSE)
-    if (!is.null(ct$p.perm)) tab$`p (perm.)` <- format.pval(ct$p.perm, digits = digits)
+                      check.names = FALSE)
+    pm <- x$permutation
+    if (!is.null(ct$p.perm) && !all(is.na(ct$p.perm))) {  # the small-sample p-value first
+      tab$`p (perm.)` <- format.pval(ct$p.perm, digits = digits)
+      if (!is.null(pm$mc.se)) tab$`MC SE` <- format(pm$mc.se, digits = 2)
+    }
+    tab$`p (asympt.)` <- format.pval(ct$p.value, digits = digits)
     tab$estimate <- format(tab$estimate, digits = digits)
     tab$lower <- format(tab$lower, digits = digits)
     tab$upper <- format(tab$upper, digits = digits)
@@ -387,7 +397,11 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
                "\"); intervals unadjusted.\n")
       })
     }
-    pm <- x$permutation
+    if (!is.null(ct$events)) {
+      first <- !duplicated(ct$group)
+      note <- few_events_note(stats::setNames(ct$events[first], ct$group[first]))
+      if (nzchar(note)) cat(note, "\n", sep = "")
+    }
     if (!is.null(pm) && pm$type == "monte-carlo") {
       cat("p (perm.): studentized permutation test, ",
           describe_perm("monte-carlo", reps = pm$reps, se = max(pm$mc.se, na.rm = TRUE)),
@@ -414,7 +428,7 @@ tidy.smallsurv_rmst <- function(x, ...) {
                     conf.low = c(g$conf.low, g$rmtl.low), conf.high = c(g$conf.high, g$rmtl.high),
                     p.value = NA_real_, stringsAsFactors = FALSE)
   if (!is.null(x$permutation)) out$p.perm <- NA_real_
-  if (!is.null(x$contrasts)) out <- rbind(out, x$contrasts)
+  if (!is.null(x$contrasts)) out <- rbind(out, x$contrasts[setdiff(names(x$contrasts), "events")])
   rownames(out) <- NULL
   out
 }

@@ -34,10 +34,19 @@ test_that("the result has the documented columns; a cause without events gives N
   set.seed(3)
   d <- data.frame(time = rexp(20), g = rep(c("a", "b"), 10),
                   ev = factor(sample(c("c", "r"), 20, TRUE), c("c", "r", "never")))
-  g <- gray_test(survival::Surv(time, ev) ~ g, data = d)
-  expect_named(g, c("cause", "statistic", "df", "p.value"))
+  g <- gray_test(survival::Surv(time, ev) ~ g, data = d, permutation = "none")
+  expect_named(g, c("cause", "events", "statistic", "df", "p.value"))
   expect_identical(g$cause, c("r", "never"))
+  expect_identical(g$events, c(sum(d$ev == "r"), 0L))
   expect_true(is.na(g$statistic[2]))
+  # the default computes the permutation p-value (exact or Monte Carlo)
+  a <- gray_test(survival::Surv(time, ev) ~ g, data = d, seed = 1)
+  expect_named(a, c("cause", "events", "statistic", "df", "p.value", "p.perm"))
+  expect_true(attr(a, "permutation")$type %in% c("exact", "monte-carlo"))
+  expect_identical(attr(a, "few_events"), g$events < 10)
+  out <- capture.output(print(a))
+  expect_match(out[2], "events statistic df p (perm.)", fixed = TRUE)
+  expect_true(any(grepl("Few events (never: 0 events; fewer than 10)", out, fixed = TRUE)))
 })
 
 test_that("the permutation p-value is reproducible, in (0, 1], and close to R-level permutation", {

@@ -545,3 +545,13 @@ test_that("exact p-values stay right when binomial counts exceed the double rang
   expect_gt(lr$permutation$p.value, 0.5)  # it was 0 (overflow)
   expect_equal(lr$permutation$p.value, lr$permutation$p.value.asymptotic, tolerance = 0.05)
 })
+
+test_that("a test resting on fewer than 10 events says so (result and printout)", {
+  few <- logrank_test(Surv(os_time, os_status) ~ dose, data = rrall, seed = 1)
+  expect_true(sum(few$events) < 10)
+  expect_true(few$few_events)
+  expect_output(print(few), "Few events \\(6 events; fewer than 10\\)")
+  many <- logrank_test(Surv(efs_time, efs_status) ~ dose, data = rrall, seed = 1)
+  expect_false(many$few_events)
+  expect_false(any(grepl("Few events", capture.output(print(many)))))
+})

@@ -41,7 +41,7 @@ test_that("gray_test(): class, tidy() drops it, glance() describes the test", {
   expect_s3_class(g, "smallsurv_gray")
   t <- tidy(g)
   expect_identical(class(t), "data.frame")
-  expect_identical(names(t), c("cause", "statistic", "df", "p.value", "p.perm"))
+  expect_identical(names(t), c("cause", "events", "statistic", "df", "p.value", "p.perm"))
   expect_equal(t$statistic, g$statistic, tolerance = 0)
   gl <- glance(g)
   expect_equal(gl$n.causes, 4L, tolerance = 0)

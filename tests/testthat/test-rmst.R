@@ -262,7 +262,7 @@ test_that("permutation p-value is close to the exact one over all relabellings (
 })
 
 test_that("tidy(), glance() and print() give the documented layout", {
-  fit <- rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6)
+  fit <- rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6, permutation = "none")
   td <- tidy(fit)
   expect_named(td, c("term", "group", "estimate", "std.error", "conf.low", "conf.high",
                      "p.value"))
@@ -280,6 +280,9 @@ test_that("tidy(), glance() and print() give the documented layout", {
   expect_named(gl, c("tau", "tau_bound", "groups", "n", "events", "conf.level", "adjust",
                      "reps", "seed"))
   expect_equal(gl$n, 25)
+  # the default runs the permutation test (it fits the time budget)
+  expect_false(is.null(rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
+                            seed = 2)$contrasts$p.perm))
   expect_snapshot(print(fit))
   expect_snapshot(print(rmst(Surv(efs_time, efs_status) ~ dose, data = rrall, tau = 6,
                              permutation = "monte-carlo", reps = 500, seed = 1)))
@@ -395,4 +398,15 @@ test_that("RMST and RMTL limits lie in [0, tau]: Wald truncated (marked) or logi
   expect_false(any(l$groups$truncated))
   expect_error(rmst(Surv(time, status) ~ g, data = d, conf.type = "log"),
                "`conf.type` must be one of \"plain\", \"logit\"", fixed = TRUE)
+})
+
+test_that("contrasts resting on fewer than 10 events are flagged; the permutation p-value leads", {
+  r <- rmst(Surv(os_time, os_status) ~ dose, data = rrall, tau = 6, seed = 1)
+  expect_identical(r$contrasts$events, rep(sum(r$groups$events), 3))
+  expect_identical(r$few_events, r$contrasts$events < 10)
+  out <- capture.output(print(r))
+  expect_true(any(grepl("Few events (dose=DL2 vs dose=DL1: 1 event; fewer than 10)", out,
+                        fixed = TRUE)))
+  hdr <- out[grep("estimate", out)[1]]
+  expect_match(hdr, "estimate +lower +upper +p \\(perm\\.\\) +MC SE")
 })
