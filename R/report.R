@@ -14,7 +14,10 @@
 #'
 #' The template's parameters (its YAML header lists them with comments)
 #' name the columns of `data` (`id`, `group`, `origin`, `relapse`, `hsct`,
-#' `cart`, `death`, `last_contact`, `response`), the values that count as
+#' `cart`, `death`, `last_contact`, `response`; or, for data with follow-up
+#' times instead of dates such as `survival::aml`, `time`, `status`, the
+#' endpoint's name `endpoint` and an optional factor of competing first
+#' events `event`), the values that count as
 #' a response (`success`), the induction-failure rule
 #' (`induction_failure`, an R expression as a string), the competing events
 #' (`competing`) and the one of interest (`cause`), the data cut-off
@@ -27,6 +30,13 @@
 #' observed time), the maturity rule (`min_risk`, `min_fraction`) and the
 #' seed of the permutation tests (`seed`, so a report renders the same
 #' p-values every time). Their defaults describe `rrall`.
+#'
+#' The report works on any cohort: a column named explicitly in `...` that
+#' the data lack is an error naming it and its parameter; a default that
+#' does not fit the data (the defaults describe `rrall`) is set aside and
+#' the report says so; sections that need dates, a response, competing
+#' events or groups are left out with a sentence saying why; `group = ""`
+#' (or a grouping with one level) gives a single-arm report.
 #'
 #' Every test in the report leads with its exact or permutation p-value
 #' (with the Monte Carlo standard error when it is Monte Carlo), gives the
@@ -90,6 +100,7 @@ report <- function(data = rrall, output_file, ..., output_format = NULL, quiet =
           paste0("`", bad, "`", collapse = ", "), ". The template's parameters are ",
           paste0("`", setdiff(known, "data"), "`", collapse = ", "), ".")
   }
+  check_report_columns(data, params)
   params$data <- data
   dir <- tempfile("smallsurv-report-")
   dir.create(dir)
@@ -104,6 +115,41 @@ report <- function(data = rrall, output_file, ..., output_format = NULL, quiet =
                            intermediates_dir = dir, params = params,
                            envir = new.env(parent = globalenv()), quiet = quiet)
   invisible(normalizePath(out))
+}
+
+# The columns named explicitly in report()'s `...` must exist in `data`
+# (one error naming every missing one and its parameter); defaults that do
+# not fit the data are set aside by the template, which says so.
+check_report_columns <- function(data, params) {
+  cols <- c("id", "group", "origin", "relapse", "hsct", "cart", "death", "last_contact",
+            "response", "time", "status", "event")
+  given <- params[intersect(names(params), cols)]
+  given <- given[vapply(given, function(v) is.character(v) && length(v) == 1L && nzchar(v),
+                        logical(1))]
+  if (!length(given)) return(invisible())
+  d <- if (is.data.frame(data)) data else tryCatch(report_load(data), error = function(e) NULL)
+  if (is.null(d)) return(invisible())
+  bad <- given[!unlist(given) %in% names(d)]
+  if (length(bad)) {
+    abort("The data have no column ", paste0("`", unlist(bad), "` (", names(bad), " = \"",
+                                              unlist(bad), "\")", collapse = ", "),
+          ". Its columns are ", paste0("`", utils::head(names(d), 20), "`", collapse = ", "),
+          if (ncol(d) > 20) ", ..." else "", ". Set a parameter to \"\" when the data have ",
+          "no such column.")
+  }
+  invisible()
+}
+
+# `data` as the template reads it: a data set of smallsurv or an .rds/.csv file.
+report_load <- function(data) {
+  if (file.exists(data)) {
+    if (grepl("\\.rds$", data, ignore.case = TRUE)) readRDS(data) else
+      utils::read.csv(data, stringsAsFactors = FALSE)
+  } else {
+    e <- new.env()
+    utils::data(list = data, package = "smallsurv", envir = e)
+    get(data, envir = e)
+  }
 }
 
 report_skeleton <- function() {

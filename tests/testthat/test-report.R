@@ -73,3 +73,76 @@ test_that("report() refuses unknown parameters and a missing output file", {
     report(output_file = tempfile(), data = 1:3)
   })
 })
+
+# ---- report() on other cohorts (#14) ------------------------------------------
+
+render_text <- function(...) {
+  target <- file.path(withr::local_tempdir(.local_envir = parent.frame()), "r.html")
+  report(output_file = target, ...)
+  gsub("\\s+", " ", paste(readLines(target, warn = FALSE), collapse = " "))
+}
+
+test_that("report() renders data with follow-up times instead of dates (survival::aml)", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  html <- render_text(survival::aml, time = "time", status = "status", group = "x",
+                      unit = "weeks", endpoint = "Remission duration")
+  has <- function(s) grepl(s, html, fixed = TRUE)
+  expect_true(has("The cohort has <strong>23 patients</strong> in 2 groups of x"))
+  expect_true(has("Remission duration: 18 events among 23 patients."))
+  expect_true(has("Log-rank test across x levels: p ="))
+  # sections without their data say why; defaults that do not fit are named
+  expect_true(has("the data have no column of best response"))
+  expect_true(has("no column of competing first events"))
+  expect_true(has("The data have no column <code>id</code> (parameter <code>id</code>)"))
+  expect_true(has("Remission duration was analysed from the follow-up times"))
+})
+
+test_that("report() on a single-arm cohort, on rrall without columns, and KMsurv::bmt", {
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available(), "pandoc is not available")
+  html <- render_text(rrall, group = "")
+  expect_true(grepl("(a single-arm report)", html, fixed = TRUE))
+  expect_false(grepl("Log-rank test", html, fixed = TRUE))
+  expect_false(grepl("RMST contrasts", html, fixed = TRUE))
+  # no CAR-T column: the competing events drop it, with or without cart = ""
+  d <- rrall
+  d$cart_date <- NULL
+  for (args in list(list(cart = ""), list())) {
+    html <- do.call(render_text, c(list(d), args))
+    expect_true(grepl("Cumulative incidence of relapse", html, fixed = TRUE))
+    expect_false(grepl("CAR-T were competing", html, fixed = TRUE))
+  }
+  # no response and no relapse dates: EFS and response rates are left out, saying why
+  d2 <- rrall
+  d2$response <- NULL
+  d2$relapse_date <- NULL
+  html <- render_text(d2)
+  expect_true(grepl("Event-free survival is not reported: it needs the relapse dates", html,
+                    fixed = TRUE))
+  expect_true(grepl("the data have no column of best response", html, fixed = TRUE))
+  # a 25-patient sample of lung, in days
+  set.seed(1)
+  lung <- survival::lung[sample(nrow(survival::lung), 25), ]
+  lung$status <- lung$status - 1
+  html <- render_text(lung, time = "time", status = "status", group = "sex", unit = "days",
+                      landmarks = c(90, 180, 365))
+  expect_true(grepl("Log-rank test across sex levels", html, fixed = TRUE))
+  skip_if_not_installed("KMsurv")
+  e <- new.env()
+  utils::data("bmt", package = "KMsurv", envir = e)
+  bmt <- e$bmt
+  bmt$event <- factor(ifelse(bmt$d2 == 1, "relapse", ifelse(bmt$d1 == 1, "death", "censored")),
+                      c("censored", "relapse", "death"))
+  html <- render_text(bmt, time = "t2", status = "d3", event = "event", group = "group",
+                      endpoint = "Disease-free survival", unit = "days",
+                      landmarks = c(100, 365, 730))
+  expect_true(grepl("with death as competing first events", html, fixed = TRUE))
+  expect_true(grepl("test of equal cumulative incidence across group levels", html, fixed = TRUE))
+})
+
+test_that("a column named explicitly that the data lack is one error naming it and its parameter", {
+  expect_error(report(rrall, tempfile(fileext = ".html"), group = "arm", relapse = "rel"),
+               "The data have no column `arm` (group = \"arm\"), `rel` (relapse = \"rel\")",
+               fixed = TRUE)
+})
