@@ -41,13 +41,28 @@
 #' @param xlab,ylab Axis labels.
 #' @param palette Colours, one per curve (km) or per cause (cif; per
 #'   stratum when a single cause is drawn for several strata).
-#' @param maturity `NULL` (default), a result of `maturity()` for this fit,
-#'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
-#'   each curve is drawn as usual up to its maturity time (marked by a
-#'   dotted vertical line) and as `beyond` after it.
+#' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
+#'   10% of the curve's patients at risk), a result of `maturity()` for this
+#'   fit, or a list of its rules (e.g. `list(min.risk = 5, min.fraction =
+#'   0.1)`): each curve is drawn as usual up to its maturity time (marked by
+#'   a dotted vertical line) and as `beyond` after it, so that no tail
+#'   resting on a few patients looks as mature as the rest. `FALSE` or
+#'   `NULL` draws every curve to its end.
 #' @param beyond `"dashed"` (default: the rest of the curve faded and
 #'   dashed, with a fainter band) or `"stop"` (not drawn).
-#' @param heights Relative heights of the curves and of the table.
+#' @param heights Relative heights of the curves and of the table (default
+#'   `c(3, 1)`; for cif fits drawn in panels, 1.6 per row of panels (2 for
+#'   stacked panels) and 1 for the table).
+#' @param layout cif fits with several causes: `"panels"` (default) draws
+#'   one panel per cause, one under the other above the table, with the
+#'   groups as lines and their bands (only when a panel has at most two
+#'   groups); `"overlay"` draws every cause in one panel (bands only when
+#'   the panel has at most two curves); `"stacked"` stacks the state
+#'   probabilities to 1 (each cause from the bottom, the event-free
+#'   probability on top), one panel per group. Subtitles say when bands are
+#'   omitted.
+#' @param ncol Columns of panels (`layout = "panels"` or `"stacked"`;
+#'   default 1, so that the table beneath shares the panels' time axis).
 #' @param base_size Base font size of the theme.
 #' @param ... Unused.
 #' @return A `patchwork`, a `smallsurv_ggtable` (see Details) or, without
@@ -71,7 +86,7 @@ NULL
 autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, times = NULL,
                                   censor = TRUE, xlab = "Time",
                                   ylab = "Survival probability", palette = NULL,
-                                  maturity = NULL, beyond = c("dashed", "stop"),
+                                  maturity = TRUE, beyond = c("dashed", "stop"),
                                   heights = c(3, 1), base_size = 11, ...) {
   check_ggplot2()
   x <- object
@@ -124,11 +139,16 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
 autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.table = TRUE,
                                    times = NULL, xlab = "Time",
                                    ylab = "Cumulative incidence", palette = NULL,
-                                   maturity = NULL, beyond = c("dashed", "stop"),
-                                   heights = c(3, 1), base_size = 11, ...) {
+                                   maturity = TRUE, beyond = c("dashed", "stop"),
+                                   heights = NULL, base_size = 11,
+                                   layout = c("panels", "overlay", "stacked"), ncol = 1L, ...) {
   check_ggplot2()
   x <- object
   beyond <- match_one(beyond, c("dashed", "stop"), "beyond")
+  layout <- match_one(layout, c("panels", "overlay", "stacked"), "layout")
+  if (!is.numeric(ncol) || length(ncol) != 1L || !is.finite(ncol) || ncol < 1) {
+    abort("`ncol` must be a positive whole number; got ", deparse1(ncol), ".")
+  }
   cut <- gg_maturity(maturity, x)
   check_flag(conf.int, "conf.int")
   check_flag(risk.table, "risk.table")
@@ -143,6 +163,15 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   st <- fit_strata(x)
   nst <- length(st$from)
   stratum_names <- if (nst == 1L) "All" else strata_labels(st$names)
+  if (layout == "stacked") {
+    return(gg_cif_stacked(x, causes, st, stratum_names, times, xlab, palette, cut, maturity,
+                          beyond, risk.table, heights, base_size, ncol))
+  }
+  if (layout == "panels" && length(causes) > 1L) {
+    return(gg_cif_panels(x, causes, st, stratum_names, conf.int, times, xlab, ylab, palette,
+                         cut, maturity, beyond, risk.table, heights, base_size, ncol))
+  }
+  if (is.null(heights)) heights <- c(3, 1)
   # one cause and several strata: a colour per stratum; else a colour per
   # cause and a line type per stratum
   by_stratum <- length(causes) == 1L && nst > 1L
@@ -150,7 +179,9 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   col <- curve_palette(palette, length(keys))
   times <- gg_times(times, x$time)
   xlim <- c(0, max(times, x$time))
-  band <- conf.int && !is.null(x$lower)
+  # at most two bands in one panel: more overlap into an unreadable blur
+  band <- conf.int && !is.null(x$lower) && length(causes) * nst <= 2L
+  dropped <- conf.int && !is.null(x$lower) && !band
   steps <- list()
   bands <- list()
   cuts <- list()
@@ -174,8 +205,11 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
       }
     }
   }
+  sub <- gg_subtitle(if (band) x$ci, maturity, cut, beyond)
+  if (dropped) sub <- paste(c(sub, "bands omitted: more than two curves in one panel"),
+                            collapse = "; ")
   p <- gg_curves(steps, bands, NULL, keys, col, xlim, times, xlab, ylab, base_size,
-                 legend = TRUE, subtitle = gg_subtitle(if (band) x$ci, maturity, cut, beyond),
+                 legend = TRUE, subtitle = sub,
                  colour_title = if (by_stratum) strata_title(st$names) else "Cause",
                  strata = if (nst > 1L && !by_stratum) stratum_names,
                  linetype_title = if (nst > 1L) strata_title(st$names),
@@ -189,6 +223,131 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   gg_stack(p, gg_risk_table(tab, stratum_names, tcol, xlim, times, base_size,
                             event_label = "Events (any)"),
            heights)
+}
+
+# autoplot() of a cif fit, one panel per cause (the causes named in the
+# strips, one under the other so that the table beneath shares their time
+# axis): groups as lines of their own colour, their pointwise bands when a
+# panel has at most two curves, the maturity rule applied to each group's
+# tail, the numbers at risk beneath.
+gg_cif_panels <- function(x, causes, st, stratum_names, conf.int, times, xlab, ylab, palette,
+                          cut, maturity, beyond, risk.table, heights, base_size, ncol) {
+  nst <- length(st$from)
+  col <- if (nst == 1L) curve_palette(palette, 1L) else curve_palette(palette, nst)
+  times <- gg_times(times, x$time)
+  xlim <- c(0, max(times, x$time))
+  band <- conf.int && !is.null(x$lower) && nst <= 2L
+  dropped <- conf.int && !is.null(x$lower) && !band
+  steps <- list()
+  bands <- list()
+  cuts <- list()
+  for (k in seq_len(nst)) {
+    rows <- st$from[k]:st$to[k]
+    for (cause in causes) {
+      j <- match(cause, x$states)
+      s <- step_frame(x$time[rows], x$pstate[rows, j],
+                      if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0,
+                      cut = cut[k])
+      steps[[length(steps) + 1L]] <- data.frame(curve = stratum_names[k], panel = cause, s$line)
+      if (!is.null(s$band)) {
+        bands[[length(bands) + 1L]] <- data.frame(curve = stratum_names[k], panel = cause,
+                                                  s$band)
+      }
+      if (is.finite(cut[k]) && cut[k] < max(x$time[rows])) {
+        cuts[[length(cuts) + 1L]] <- data.frame(curve = stratum_names[k], panel = cause,
+                                                time = cut[k])
+      }
+    }
+  }
+  sub <- gg_subtitle(if (band) x$ci, maturity, cut, beyond)
+  if (dropped) sub <- paste(c(sub, "bands omitted: more than two groups per panel"),
+                            collapse = "; ")
+  p <- gg_curves(steps, bands, NULL, stratum_names, col, xlim, times, xlab, ylab, base_size,
+                 legend = nst > 1L, subtitle = sub,
+                 colour_title = if (nst > 1L) strata_title(st$names) else NULL,
+                 cuts = cuts, beyond = beyond, panels = causes, ncol = ncol)
+  if (is.null(heights)) heights <- c(1.6 * ceiling(length(causes) / ncol), 1)
+  if (!risk.table) return(p)
+  gg_stack(p, cif_risk_table(x, times, st, stratum_names, col, xlim, base_size), heights)
+}
+
+# The numbers at risk (event-free), with an event (any cause) and censored,
+# per group, under a cif figure.
+cif_risk_table <- function(x, times, st, stratum_names, col, xlim, base_size) {
+  nst <- length(st$from)
+  a <- at_times_cif(x, times, min.risk = 0)
+  tab <- a[a$state == x$states[1L], , drop = FALSE]
+  if (is.null(tab$strata)) tab$strata <- stratum_names
+  tab$curve <- stratum_names[match(tab$strata, if (nst == 1L) tab$strata[1] else st$names)]
+  gg_risk_table(tab, stratum_names, if (nst > 1L) col else rep("grey10", nst), xlim, times,
+                base_size, event_label = "Events (any)")
+}
+
+# autoplot(layout = "stacked"): the state probabilities stacked to 1 (each
+# cause's incidence from the bottom, the event-free probability on top), one
+# panel per group; past the maturity time faded (or not drawn).
+gg_cif_stacked <- function(x, causes, st, stratum_names, times, xlab, palette, cut, maturity,
+                           beyond, risk.table, heights, base_size, ncol) {
+  nst <- length(st$from)
+  states <- c(causes, x$states[1L])
+  col <- c(curve_palette(palette, length(causes)), "grey85")
+  labels <- c(causes, "event-free")
+  times <- gg_times(times, x$time)
+  xlim <- c(0, max(times, x$time))
+  rects <- list()
+  for (k in seq_len(nst)) {
+    rows <- st$from[k]:st$to[k]
+    tt <- c(0, x$time[rows])
+    m <- length(tt)
+    below <- rep(0, m)
+    for (i in seq_along(states)) {
+      j <- match(states[i], x$states)
+      # before the first time: no cause yet, everyone event-free
+      top <- below + c(if (i == length(states)) 1 else 0, x$pstate[rows, j])
+      ok <- which(tt[-1L] > tt[-m])
+      b <- data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = below[ok], ymax = top[ok],
+                      segment = "pre", stringsAsFactors = FALSE)
+      if (is.finite(cut[k])) {  # split at the maturity time
+        straddle <- b$xmin < cut[k] & b$xmax > cut[k]
+        tail <- b[straddle, , drop = FALSE]
+        b$xmax[straddle] <- cut[k]
+        tail$xmin <- rep(cut[k], nrow(tail))
+        b <- rbind(b, tail)
+        b$segment[b$xmin >= cut[k]] <- "post"
+      }
+      if (nrow(b)) rects[[length(rects) + 1L]] <- data.frame(state = labels[i],
+                                                             panel = stratum_names[k], b)
+      below <- top
+    }
+  }
+  r <- do.call(rbind, rects)
+  r$state <- factor(r$state, labels)
+  r$panel <- factor(r$panel, stratum_names)
+  if (beyond == "stop") r <- r[r$segment == "pre", , drop = FALSE]
+  p <- ggplot2::ggplot(r) +
+    ggplot2::geom_rect(ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax, ymin = .data$ymin,
+                                    ymax = .data$ymax, fill = .data$state,
+                                    alpha = .data$segment), colour = NA) +
+    ggplot2::scale_alpha_manual(values = c(pre = 0.9, post = 0.35), guide = "none") +
+    ggplot2::scale_fill_manual(values = stats::setNames(col, labels), name = "State") +
+    gg_x_scale(xlim, times) +
+    ggplot2::scale_y_continuous(limits = c(0, 1), breaks = seq(0, 1, 0.25),
+                                expand = ggplot2::expansion(mult = 0.02)) +
+    ggplot2::labs(x = xlab, y = "Probability (stacked)",
+                  subtitle = gg_subtitle(NULL, maturity, cut, beyond)) +
+    ggplot2::theme_bw(base_size = base_size) +
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(), legend.position = "top",
+                   legend.justification = "left",
+                   plot.subtitle = ggplot2::element_text(hjust = 1, size = ggplot2::rel(0.8)))
+  if (nst > 1L) {
+    p <- p + ggplot2::facet_wrap(ggplot2::vars(.data$panel), ncol = ncol) +
+      ggplot2::theme(strip.background = ggplot2::element_rect(fill = "grey95"),
+                     strip.text = ggplot2::element_text(hjust = 0, face = "bold"))
+  }
+  if (is.null(heights)) heights <- c(2 * ceiling(nst / ncol), 1)
+  if (!risk.table) return(p)
+  gg_stack(p, cif_risk_table(x, times, st, stratum_names, rep("grey10", nst), xlim,
+                             base_size), heights)
 }
 
 #' Figures of maturity tables, confidence bands and coverage studies
@@ -509,9 +668,11 @@ gg_x_scale <- function(xlim, times) {
 
 gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, ylab,
                       base_size, legend, subtitle, colour_title, strata = NULL,
-                      linetype_title = NULL, cuts = NULL, beyond = "dashed") {
+                      linetype_title = NULL, cuts = NULL, beyond = "dashed", panels = NULL,
+                      ncol = 1L) {
   lines <- do.call(rbind, steps)
   lines$curve <- factor(lines$curve, curve_names)
+  if (!is.null(panels)) lines$panel <- factor(lines$panel, panels)
   has_strata <- !is.null(strata)
   many <- length(curve_names) + length(strata) > 4L
   if (has_strata) lines$stratum <- factor(lines$stratum, strata)
@@ -528,6 +689,7 @@ gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, 
   if (length(bands)) {
     b <- do.call(rbind, bands)
     b$curve <- factor(b$curve, curve_names)
+    if (!is.null(panels)) b$panel <- factor(b$panel, panels)
     a <- if (has_strata) 0.12 else 0.2
     for (seg in c("pre", "post")) {
       bs <- b[b$segment == seg, , drop = FALSE]
@@ -555,6 +717,7 @@ gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, 
   if (length(cuts)) {
     cu <- do.call(rbind, cuts)
     cu$curve <- factor(cu$curve, curve_names)
+    if (!is.null(panels)) cu$panel <- factor(cu$panel, panels)
     p <- p + ggplot2::geom_vline(data = cu, ggplot2::aes(xintercept = .data$time,
                                                          colour = .data$curve),
                                  linetype = "dotted", linewidth = 0.5, show.legend = FALSE)
@@ -581,6 +744,11 @@ gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, 
                    legend.position = if (!legend) "none" else if (many) "right" else "top",
                    legend.justification = if (many) "center" else "left")
   if (has_strata) p <- p + ggplot2::scale_linetype_discrete(name = linetype_title)
+  if (!is.null(panels)) {  # one panel per cause, the cause named in the strip
+    p <- p + ggplot2::facet_wrap(ggplot2::vars(.data$panel), ncol = ncol) +
+      ggplot2::theme(strip.background = ggplot2::element_rect(fill = "grey95"),
+                     strip.text = ggplot2::element_text(hjust = 0, face = "bold"))
+  }
   p
 }
 

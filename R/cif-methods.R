@@ -115,7 +115,8 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
 #'
 #' @param x A fit from [cif()].
 #' @param causes Causes to draw (names or numbers; default all).
-#' @param conf.int Draw the pointwise confidence bands.
+#' @param conf.int Draw the pointwise confidence bands (only when at most two
+#'   curves are drawn; more would overlap: the plot says so).
 #' @param risk.table Draw the table under the axis.
 #' @param times Times for the axis ticks and the table (default: `pretty()`
 #'   over the follow-up).
@@ -124,9 +125,10 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
 #' @param xlab,ylab Axis labels.
 #' @param ylim Range of the probability axis.
 #' @param legend Draw a legend.
-#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
-#'   or a list of its rules: each stratum's curves are drawn as usual up to
-#'   its maturity time and as `beyond` says after it.
+#' @param maturity `TRUE` (default: [maturity()]'s rules), a result of
+#'   [maturity()] for this fit, or a list of its rules: each stratum's curves
+#'   are drawn as usual up to its maturity time and as `beyond` says after
+#'   it; `FALSE` or `NULL` draws them to their end.
 #' @param beyond `"dashed"` (default) or `"stop"`.
 #' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
 #' @return Invisibly, the table drawn under the axis (a data frame with
@@ -141,7 +143,7 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
 plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = TRUE,
                                times = NULL, col = NULL, lty = NULL, xlab = "Time",
                                ylab = "Cumulative incidence", ylim = c(0, 1), legend = TRUE,
-                               maturity = NULL, beyond = c("dashed", "stop"), ...) {
+                               maturity = TRUE, beyond = c("dashed", "stop"), ...) {
   beyond <- match.arg(beyond)
   m <- resolve_maturity(maturity, x)
   allc <- x$states[-1L]
@@ -175,7 +177,10 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
   }
   graphics::plot(NA, xlim = c(0, max(times, xmax)), ylim = ylim, xlab = "", ylab = ylab,
                  xaxt = "n", ...)
-  band <- conf.int && !is.null(x$lower)
+  # at most two bands in one panel (more overlap into a blur; autoplot()
+  # draws one panel per cause)
+  band <- conf.int && !is.null(x$lower) && length(causes) * nst <= 2L
+  dropped <- conf.int && !is.null(x$lower) && !band
   for (k in seq_len(nst)) {
     rows <- st$from[k]:st$to[k]
     for (j in seq_along(causes)) {
@@ -190,6 +195,9 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
   graphics::mtext(xlab, side = 1, line = 2.2)
   if (band) {
     graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
+                    side = 3, line = 0.5, adj = 1, cex = 0.8)
+  } else if (dropped) {
+    graphics::mtext("bands omitted: more than two curves (choose `causes`, or autoplot())",
                     side = 3, line = 0.5, adj = 1, cex = 0.8)
   }
   if (legend) {

@@ -230,12 +230,16 @@ as.data.frame.smallsurv_maturity <- function(x, row.names = NULL, optional = FAL
 # plot(): a maturity() result, or a list of rules (names min.risk,
 # min.fraction, max.drop).
 resolve_maturity <- function(maturity, fit) {
-  if (is.null(maturity)) return(NULL)
+  if (is.null(maturity) || isFALSE(maturity)) return(NULL)
+  if (isTRUE(maturity) || (is.list(maturity) && !length(maturity))) {
+    maturity <- list(min.risk = 5)  # maturity()'s default rules
+  }
   if (!inherits(maturity, "smallsurv_maturity")) {
     ok <- c("min.risk", "min.fraction", "max.drop")
     if (!is.list(maturity) || is.null(names(maturity)) || !all(names(maturity) %in% ok)) {
-      abort("`maturity` must be a result of maturity() or a list of rules named ",
-            paste0("`", ok, "`", collapse = ", "), "; got ", deparse1(maturity), ".")
+      abort("`maturity` must be TRUE (maturity()'s default rules), FALSE or NULL (none), a ",
+          "result of maturity() or a list of rules named ",
+          paste0("`", ok, "`", collapse = ", "), "; got ", deparse1(maturity), ".")
     }
     maturity <- do.call(smallsurv::maturity, c(list(fit), maturity))
   }

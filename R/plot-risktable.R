@@ -23,10 +23,12 @@
 #' @param legend Draw a legend when there are several curves.
 #' @param band Optional simultaneous band from [confband()] on this fit,
 #'   drawn as dashed step lines in each curve's colour.
-#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
-#'   or a list of its rules (e.g. `list(min.risk = 5, min.fraction = 0.1)`):
-#'   each curve is drawn as usual up to its maturity time and as `beyond`
-#'   says after it; a dotted vertical line marks the time.
+#' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
+#'   10% of the curve's patients at risk), a result of [maturity()] for this
+#'   fit, or a list of its rules (e.g. `list(min.risk = 5, min.fraction =
+#'   0.1)`): each curve is drawn as usual up to its maturity time and as
+#'   `beyond` says after it; a dotted vertical line marks the time. `FALSE`
+#'   or `NULL` draws every curve to its end.
 #' @param beyond `"dashed"` (default: the rest of the curve dashed, its
 #'   band fainter) or `"stop"` (nothing drawn after the maturity time).
 #' @param ... Passed to [graphics::plot.default()] (e.g. `main`).
@@ -44,7 +46,7 @@
 plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
                               times = NULL, col = NULL, lty = 1,
                               xlab = "Time", ylab = "Survival probability",
-                              legend = TRUE, band = NULL, maturity = NULL, beyond = c("dashed", "stop"),
+                              legend = TRUE, band = NULL, maturity = TRUE, beyond = c("dashed", "stop"),
                               ...) {
   beyond <- match.arg(beyond)
   m <- resolve_maturity(maturity, x)

@@ -20,7 +20,8 @@ parts <- function(fig) {
 test_that("km: the steps, bands and marks are the fit's, from (0, 1)", {
   skip_if_no_patchwork()
   fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
-  fig <- ggplot2::autoplot(fit)
+  # the whole curves (the default fades the tails past maturity: below)
+  fig <- ggplot2::autoplot(fit, maturity = FALSE)
   expect_s3_class(fig, "patchwork")
   p <- parts(fig)$curves
   st <- layer_data_of(p, "GeomStep")
@@ -81,7 +82,7 @@ test_that("km: one curve, many curves, no interval, no table", {
   tx <- layer_data_of(p$table, "GeomText")
   expect_equal(nrow(tx), length(many$strata) * length(unique(tx$x)), tolerance = 0)
   none <- km(Surv(time, status) ~ x, survival::aml, conf.type = "none")
-  g <- ggplot2::autoplot(none, risk.table = FALSE)
+  g <- ggplot2::autoplot(none, risk.table = FALSE, maturity = FALSE)
   expect_s3_class(g, "ggplot")
   expect_false(any(vapply(g$layers, function(l) inherits(l$geom, "GeomRect"), logical(1))))
   expect_null(g$labels$subtitle)
@@ -92,7 +93,8 @@ test_that("cif: one step per cause and stratum from (0, 0); the table counts the
   first <- endpoints(rrall, "competing")
   first$dose <- rrall$dose[match(first$id, rrall$id)]
   fit <- cif(Surv(time, event) ~ dose, data = first)
-  fig <- ggplot2::autoplot(fit, causes = c("relapse", "death"), times = c(0, 4, 8, 12))
+  fig <- ggplot2::autoplot(fit, causes = c("relapse", "death"), times = c(0, 4, 8, 12),
+                           layout = "overlay", maturity = FALSE)
   pp <- parts(fig)
   st <- layer_data_of(pp$curves, "GeomStep")
   expect_equal(length(unique(st$group)), 4L, tolerance = 0)
@@ -245,4 +247,52 @@ test_that("a patchwork that cannot lay out figures falls back to gtable with one
   expect_identical(grDevices::dev.cur(), dev)
   expect_false(file.exists("Rplots.pdf"))
   expect_silent(smallsurv:::use_patchwork())
+})
+
+test_that("by default the maturity rule fades each tail (km and cif)", {
+  skip_if_no_patchwork()
+  fit <- km(Surv(efs_time, efs_status) ~ dose, data = rrall)
+  p <- parts(ggplot2::autoplot(fit))$curves
+  m <- maturity(fit)$limits
+  st <- layer_data_of(p, "GeomStep")
+  # the solid steps end at the maturity times; the rest is drawn faded
+  expect_true(all(st$x <= max(m$time) + 1e-12))
+  expect_match(p$labels$subtitle, "past maturity (dotted line): faded", fixed = TRUE)
+  vl <- layer_data_of(p, "GeomVline")
+  expect_equal(sort(unique(vl$xintercept)), sort(m$time[m$time < m$last]), tolerance = 1e-12)
+  first <- endpoints(rrall, "competing")
+  first$dose <- rrall$dose[match(first$id, rrall$id)]
+  cf <- cif(Surv(time, event) ~ dose, data = first)
+  q <- parts(ggplot2::autoplot(cf))$curves
+  expect_match(q$labels$subtitle, "past maturity", fixed = TRUE)
+})
+
+test_that("cif: one panel per cause, groups as lines, at most two bands per panel; stacked", {
+  skip_if_no_patchwork()
+  first <- endpoints(rrall, "competing")
+  first$dose <- rrall$dose[match(first$id, rrall$id)]
+  fit <- cif(Surv(time, event) ~ dose, data = first)
+  p <- parts(ggplot2::autoplot(fit, maturity = FALSE))$curves
+  expect_s3_class(p$facet, "FacetWrap")
+  st <- layer_data_of(p, "GeomStep")
+  expect_identical(sort(unique(as.integer(st$PANEL))), 1:4)  # one panel per cause
+  # each panel: the two dose levels, one band each
+  expect_true(all(tapply(st$group, st$PANEL, function(g) length(unique(g))) == 2L))
+  rc <- layer_data_of(p, "GeomRect")
+  expect_true(all(tapply(rc$fill, rc$PANEL, function(f) length(unique(f))) <= 2L))
+  # three groups: no bands, said in the subtitle
+  first$g3 <- rep(c("a", "b", "c"), length.out = nrow(first))
+  f3 <- cif(Surv(time, event) ~ g3, data = first)
+  p3 <- parts(ggplot2::autoplot(f3))$curves
+  expect_false(any(vapply(p3$layers, function(l) inherits(l$geom, "GeomRect"), logical(1))))
+  expect_match(p3$labels$subtitle, "bands omitted: more than two groups per panel", fixed = TRUE)
+  # overlay of four causes: no bands either
+  po <- parts(ggplot2::autoplot(cif(Surv(time, event) ~ 1, data = first), layout = "overlay"))$curves
+  expect_match(po$labels$subtitle, "bands omitted", fixed = TRUE)
+  # stacked: the state probabilities add up to 1 at every time
+  ps <- parts(ggplot2::autoplot(fit, layout = "stacked", maturity = FALSE))$curves
+  r <- layer_data_of(ps, "GeomRect")
+  tops <- tapply(r$ymax, list(r$PANEL, r$xmin), max)
+  expect_equal(as.vector(tops[!is.na(tops)]), rep(1, sum(!is.na(tops))), tolerance = 1e-12)
+  expect_error(ggplot2::autoplot(fit, layout = "side"), "`layout` must be one of")
 })
