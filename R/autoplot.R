@@ -38,7 +38,9 @@
 #'   over the follow-up).
 #' @param censor Mark censoring times (km fits).
 #' @param causes Causes to draw (cif fits; names or numbers; default all).
-#' @param xlab,ylab Axis labels.
+#' @param xlab,ylab Axis labels (`xlab` default: "Time", with the unit of the
+#'   times when the data stated it, e.g. "Time (months)" for data from
+#'   [endpoints()]).
 #' @param palette Colours, one per curve (km) or per cause (cif; per
 #'   stratum when a single cause is drawn for several strata).
 #' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
@@ -84,12 +86,13 @@ NULL
 #' @rdname autoplot-smallsurv
 #' @exportS3Method ggplot2::autoplot
 autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, times = NULL,
-                                  censor = TRUE, xlab = "Time",
+                                  censor = TRUE, xlab = NULL,
                                   ylab = "Survival probability", palette = NULL,
                                   maturity = TRUE, beyond = c("dashed", "stop"),
                                   heights = c(3, 1), base_size = 11, ...) {
   check_ggplot2()
   x <- object
+  xlab <- time_label(x, xlab)
   beyond <- match_one(beyond, c("dashed", "stop"), "beyond")
   cut <- gg_maturity(maturity, x)
   check_flag(conf.int, "conf.int")
@@ -137,13 +140,14 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
 #' @rdname autoplot-smallsurv
 #' @exportS3Method ggplot2::autoplot
 autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.table = TRUE,
-                                   times = NULL, xlab = "Time",
+                                   times = NULL, xlab = NULL,
                                    ylab = "Cumulative incidence", palette = NULL,
                                    maturity = TRUE, beyond = c("dashed", "stop"),
                                    heights = NULL, base_size = 11,
                                    layout = c("panels", "overlay", "stacked"), ncol = 1L, ...) {
   check_ggplot2()
   x <- object
+  xlab <- time_label(x, xlab)
   beyond <- match_one(beyond, c("dashed", "stop"), "beyond")
   layout <- match_one(layout, c("panels", "overlay", "stacked"), "layout")
   if (!is.numeric(ncol) || length(ncol) != 1L || !is.finite(ncol) || ncol < 1) {
@@ -659,6 +663,14 @@ step_frame <- function(time, est, lower, upper, p0, cut = Inf) {
     band$segment[band$xmin >= cut] <- "post"
   }
   list(line = line, band = band)
+}
+
+# "Time (months)" when the fit knows the unit of its times (data from
+# endpoints()), else "Time"; an explicit label wins.
+time_label <- function(fit, xlab = NULL) {
+  if (!is.null(xlab)) return(xlab)
+  u <- attr(fit, "unit")
+  if (is.null(u)) "Time" else paste0("Time (", u, ")")
 }
 
 gg_x_scale <- function(xlim, times) {

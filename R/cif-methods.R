@@ -122,7 +122,8 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
 #'   over the follow-up).
 #' @param col Colours, one per cause drawn.
 #' @param lty Line types, one per stratum.
-#' @param xlab,ylab Axis labels.
+#' @param xlab,ylab Axis labels (`xlab` default: "Time", with the unit of the
+#'   times when the data stated it, e.g. "Time (months)" for [endpoints()] data).
 #' @param ylim Range of the probability axis.
 #' @param legend Draw a legend.
 #' @param maturity `TRUE` (default: [maturity()]'s rules), a result of
@@ -141,9 +142,10 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
 #' plot(cif(survival::Surv(time, event) ~ 1, data = d), xlab = "Months")
 #' @export
 plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = TRUE,
-                               times = NULL, col = NULL, lty = NULL, xlab = "Time",
+                               times = NULL, col = NULL, lty = NULL, xlab = NULL,
                                ylab = "Cumulative incidence", ylim = c(0, 1), legend = TRUE,
                                maturity = TRUE, beyond = c("dashed", "stop"), ...) {
+  xlab <- time_label(x, xlab)
   beyond <- match.arg(beyond)
   m <- resolve_maturity(maturity, x)
   allc <- x$states[-1L]

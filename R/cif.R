@@ -299,6 +299,7 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
                  reference = if (is.null(method)) NA_character_ else method$reference,
                  conf.level = conf.level, variance = used, variance_requested = requested)
   if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
+  attr(fit, "unit") <- input$unit  # for axis labels (time_label())
   class(fit) <- c("smallsurv_cif", "survfitms", "survfit")
   fit
 }

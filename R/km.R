@@ -150,6 +150,7 @@ new_km <- function(res, input, method, conf.level, robust, call, ...) {
                  conf.level = conf.level,
                  variance = if (robust) "robust" else "greenwood")
   if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
+  attr(fit, "unit") <- input$unit  # for axis labels (time_label())
   class(fit) <- c("smallsurv_km", "survfit")
   fit
 }

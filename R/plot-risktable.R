@@ -19,7 +19,8 @@
 #' @param times Times for the axis ticks and the table (default: `pretty()`
 #'   over the follow-up).
 #' @param col,lty Colours and line types, one per curve.
-#' @param xlab,ylab Axis labels.
+#' @param xlab,ylab Axis labels (`xlab` default: "Time", with the unit of the
+#'   times when the data stated it, e.g. "Time (months)" for [endpoints()] data).
 #' @param legend Draw a legend when there are several curves.
 #' @param band Optional simultaneous band from [confband()] on this fit,
 #'   drawn as dashed step lines in each curve's colour.
@@ -45,9 +46,10 @@
 #' @export
 plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table = TRUE,
                               times = NULL, col = NULL, lty = 1,
-                              xlab = "Time", ylab = "Survival probability",
+                              xlab = NULL, ylab = "Survival probability",
                               legend = TRUE, band = NULL, maturity = TRUE, beyond = c("dashed", "stop"),
                               ...) {
+  xlab <- time_label(x, xlab)
   beyond <- match.arg(beyond)
   m <- resolve_maturity(maturity, x)
   st <- fit_strata(x)

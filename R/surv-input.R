@@ -50,6 +50,9 @@ surv_input <- function(mcall, env, allow_entry = TRUE, keep_vars = FALSE, multi 
     abort("`formula`: counting-process data `Surv(start, stop, event)` is not supported here.")
   }
   check_surv_data(x)
+  # the unit of the times, when the data state it (endpoints() does)
+  u <- if (is.null(data)) NULL else attr(data, "unit")
+  x$unit <- if (is.character(u) && length(u) == 1L && !is.na(u) && nzchar(u)) u
   x
 }
 

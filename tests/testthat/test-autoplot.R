@@ -296,3 +296,18 @@ test_that("cif: one panel per cause, groups as lines, at most two bands per pane
   expect_equal(as.vector(tops[!is.na(tops)]), rep(1, sum(!is.na(tops))), tolerance = 1e-12)
   expect_error(ggplot2::autoplot(fit, layout = "side"), "`layout` must be one of")
 })
+
+test_that("the time axis carries the unit the data state (endpoints()), else says Time", {
+  os <- endpoints(rrall, "os")
+  fit <- km(Surv(time, status) ~ 1, data = os)
+  expect_identical(attr(fit, "unit"), "months")
+  g <- ggplot2::autoplot(fit, risk.table = FALSE)
+  expect_identical(g$labels$x, "Time (months)")
+  expect_identical(ggplot2::autoplot(fit, risk.table = FALSE, xlab = "Months")$labels$x,
+                   "Months")
+  plain <- km(Surv(time, status) ~ 1, data = survival::aml)
+  expect_null(attr(plain, "unit"))
+  expect_identical(ggplot2::autoplot(plain, risk.table = FALSE)$labels$x, "Time")
+  cf <- cif(Surv(time, event) ~ 1, data = endpoints(rrall, "competing"))
+  expect_identical(ggplot2::autoplot(cf, risk.table = FALSE)$labels$x, "Time (months)")
+})
