@@ -195,12 +195,13 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
   }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)
-  if (band) {
-    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
-                    side = 3, line = 0.5, adj = 1, cex = 0.8)
-  } else if (dropped) {
-    graphics::mtext("bands omitted: more than two curves (choose `causes`, or autoplot())",
-                    side = 3, line = 0.5, adj = 1, cex = 0.8)
+  top <- c(if (band) paste0(format(100 * x$conf.int), "% pointwise CI: ", x$ci$label),
+           if (dropped) "bands omitted: more than two curves (choose `causes`, or autoplot())",
+           if (!is.null(m) && any(m$limits$rule != "none"))
+             paste0("past maturity (dotted line): ", if (beyond == "dashed") "dashed" else
+               "not drawn"))
+  if (length(top)) {
+    graphics::mtext(paste(top, collapse = "; "), side = 3, line = 0.5, adj = 1, cex = 0.8)
   }
   if (legend) {
     lab <- causes

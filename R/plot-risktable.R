@@ -104,9 +104,12 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)
-  if (!identical(x$conf.type, "none") && conf.int) {
-    graphics::mtext(paste0(format(100 * x$conf.int), "% pointwise CI: ", fit_ci(x)$label),
-                    side = 3, line = 0.5, adj = 1, cex = 0.8)
+  top <- c(if (!identical(x$conf.type, "none") && conf.int)
+    paste0(format(100 * x$conf.int), "% pointwise CI: ", fit_ci(x)$label),
+    if (!is.null(m) && any(m$limits$rule != "none"))
+      paste0("past maturity (dotted line): ", if (beyond == "dashed") "dashed" else "not drawn"))
+  if (length(top)) {
+    graphics::mtext(paste(top, collapse = "; "), side = 3, line = 0.5, adj = 1, cex = 0.8)
   }
   if (legend && ncurve > 1L) {
     graphics::legend("topright", legend = st$names, col = col, lty = lty, lwd = 2, bty = "n")
