@@ -181,11 +181,11 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
   by_stratum <- length(causes) == 1L && nst > 1L
   keys <- if (by_stratum) stratum_names else causes
   col <- curve_palette(palette, length(keys))
-  times <- gg_times(times, x$time)
-  xlim <- c(0, max(times, x$time))
-  # at most two bands in one panel: more overlap into an unreadable blur
-  band <- conf.int && !is.null(x$lower) && length(causes) * nst <= 2L
-  dropped <- conf.int && !is.null(x$lower) && !band
+  ax <- cif_axis_bands(x, times, conf.int, length(causes) * nst)
+  times <- ax$times
+  xlim <- ax$xlim
+  band <- ax$band
+  dropped <- ax$dropped
   steps <- list()
   bands <- list()
   cuts <- list()
@@ -237,20 +237,17 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
 gg_cif_panels <- function(x, causes, st, stratum_names, conf.int, times, xlab, ylab, palette,
                           cut, maturity, beyond, risk.table, heights, base_size, ncol) {
   nst <- length(st$from)
-  col <- if (nst == 1L) curve_palette(palette, 1L) else curve_palette(palette, nst)
-  times <- gg_times(times, x$time)
-  xlim <- c(0, max(times, x$time))
-  band <- conf.int && !is.null(x$lower) && nst <= 2L
-  dropped <- conf.int && !is.null(x$lower) && !band
-  steps <- list()
-  bands <- list()
-  cuts <- list()
+  col <- curve_palette(palette, nst)
+  ax <- cif_axis_bands(x, times, conf.int, nst)
+  times <- ax$times
+  xlim <- ax$xlim
+  steps <- bands <- cuts <- list()
   for (k in seq_len(nst)) {
     rows <- st$from[k]:st$to[k]
     for (cause in causes) {
       j <- match(cause, x$states)
       s <- step_frame(x$time[rows], x$pstate[rows, j],
-                      if (band) x$lower[rows, j], if (band) x$upper[rows, j], p0 = 0,
+                      if (ax$band) x$lower[rows, j], if (ax$band) x$upper[rows, j], p0 = 0,
                       cut = cut[k])
       steps[[length(steps) + 1L]] <- data.frame(curve = stratum_names[k], panel = cause, s$line)
       if (!is.null(s$band)) {
@@ -263,8 +260,8 @@ gg_cif_panels <- function(x, causes, st, stratum_names, conf.int, times, xlab, y
       }
     }
   }
-  sub <- gg_subtitle(if (band) x$ci, maturity, cut, beyond)
-  if (dropped) sub <- paste(c(sub, "bands omitted: more than two groups per panel"),
+  sub <- gg_subtitle(if (ax$band) x$ci, maturity, cut, beyond)
+  if (ax$dropped) sub <- paste(c(sub, "bands omitted: more than two groups per panel"),
                             collapse = "; ")
   p <- gg_curves(steps, bands, NULL, stratum_names, col, xlim, times, xlab, ylab, base_size,
                  legend = nst > 1L, subtitle = sub,
@@ -273,6 +270,16 @@ gg_cif_panels <- function(x, causes, st, stratum_names, conf.int, times, xlab, y
   if (is.null(heights)) heights <- c(1.6 * ceiling(length(causes) / ncol), 1)
   if (!risk.table) return(p)
   gg_stack(p, cif_risk_table(x, times, st, stratum_names, col, xlim, base_size), heights)
+}
+
+# The time axis of a cif figure (breaks, limits) and its bands: drawn when a
+# panel holds at most two curves (more overlap into an unreadable blur),
+# else `dropped` (the subtitle says so).
+cif_axis_bands <- function(x, times, conf.int, curves_per_panel) {
+  times <- gg_times(times, x$time)
+  has <- conf.int && !is.null(x$lower)
+  list(times = times, xlim = c(0, max(times, x$time)), band = has && curves_per_panel <= 2L,
+       dropped = has && curves_per_panel > 2L)
 }
 
 # The numbers at risk (event-free), with an event (any cause) and censored,

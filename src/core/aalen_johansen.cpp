@@ -391,16 +391,6 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
     const bool had_at = tab.first_row[i] < tab.stop_row[i];
     return c.post ? c_post[i] - (had_at ? c_at[i] : 0.0) : c_at[i];
   };
-  if (ij_se) walk(
-      [&](const Change& c, double* dlt) {
-        coef01(c, dlt);
-        dlt[2] = 0.0;
-      },
-      [&](std::size_t r, const double* v, double sign) {
-        Qaa.add(r, sign * v[0] * v[0]);
-        Qab.add(r, sign * v[0] * v[1]);
-        Qbb.add(r, sign * v[1] * v[1]);
-      });
   // running sums of the difference arrays, compensated (Neumaier): terms
   // added when a cluster's coefficients change and removed at its next
   // change cancel exactly, so a moment that is 0 (e.g. after the last
@@ -415,9 +405,24 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
       }
     }
   };
-  running(Qaa);
-  running(Qab);
-  running(Qbb);
+  // three moments sum over clusters of a_p a_q (pairs (p1,q1), (p2,q2),
+  // (p3,q3) of the coefficient vector a), as running sums over the rows
+  auto moments = [&](auto coef, const int (&pq)[3][2], DiffArray& m1, DiffArray& m2,
+                     DiffArray& m3) {
+    DiffArray* m[3] = {&m1, &m2, &m3};
+    for (DiffArray* d : m) d->reset();
+    walk(coef, [&](std::size_t r, const double* v, double sign) {
+      for (int i = 0; i < 3; ++i) m[i]->add(r, sign * v[pq[i][0]] * v[pq[i][1]]);
+    });
+    for (DiffArray* d : m) running(*d);
+  };
+  const int first_two[3][2] = {{0, 0}, {0, 1}, {1, 1}};
+  const int with_third[3][2] = {{0, 2}, {1, 2}, {2, 2}};
+  auto coef_s = [&](const Change& c, double* dlt) {
+    coef01(c, dlt);
+    dlt[2] = 0.0;
+  };
+  if (ij_se) moments(coef_s, first_two, Qaa, Qab, Qbb);
   for (std::size_t r = 0; ij_se && r < nrow; ++r) {
     const double S = P(r, 0);
     if (!(S > 0)) {
@@ -475,7 +480,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
         }
       }
       DiffArray Hgg(nrow), Hg1(nrow), H11(nrow);
-      walk(
+      moments(
           [&](const Change& c, double* dlt) {
             const std::size_t i = c.obs, f = tab.first_row[i], st = tab.stop_row[i];
             const bool had_at = f < st;
@@ -489,14 +494,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
             }
             dlt[2] = 0.0;
           },
-          [&](std::size_t r, const double* v, double sign) {
-            Hgg.add(r, sign * v[0] * v[0]);
-            Hg1.add(r, sign * v[0] * v[1]);
-            H11.add(r, sign * v[1] * v[1]);
-          });
-      running(Hgg);
-      running(Hg1);
-      running(H11);
+          first_two, Hgg, Hg1, H11);
       for (std::size_t r = 0; r < nrow; ++r) {
         const double g = G[r];
         const double t[3] = {Hgg[r] * g * g, 2.0 * Hg1[r] * g, H11[r]};
@@ -505,22 +503,12 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
       }
     }
     if (!ij_se) continue;
-    Qac.reset();
-    Qbc.reset();
-    Qcc.reset();
-    walk(
+    moments(
         [&](const Change& c, double* dlt) {
           coef01(c, dlt);
           dlt[2] = coef2(c);
         },
-        [&](std::size_t r, const double* v, double sign) {
-          Qac.add(r, sign * v[0] * v[2]);
-          Qbc.add(r, sign * v[1] * v[2]);
-          Qcc.add(r, sign * v[2] * v[2]);
-        });
-    running(Qac);
-    running(Qbc);
-    running(Qcc);
+        with_third, Qac, Qbc, Qcc);
     for (std::size_t r = 0; r < nrow; ++r) {
       const double x = X[r], fr = P(r, k + 1);
       const double t[6] = {Qaa[r] * x * x, 2.0 * Qab[r] * x * fr, Qbb[r] * fr * fr,
