@@ -300,9 +300,17 @@ cif_risk_table <- function(x, times, st, stratum_names, col, xlim, base_size) {
 gg_cif_stacked <- function(x, causes, st, stratum_names, times, xlab, palette, cut, maturity,
                            beyond, risk.table, heights, base_size, ncol) {
   nst <- length(st$from)
-  states <- c(causes, x$states[1L])
-  col <- c(curve_palette(palette, length(causes)), "grey85")
-  labels <- c(causes, "event-free")
+  # the stack must reach 1: causes left out are stacked together
+  rest <- setdiff(x$states[-1L], causes)
+  states <- c(causes, if (length(rest)) "(other causes)", x$states[1L])
+  col <- c(curve_palette(palette, length(causes)), if (length(rest)) "grey60", "grey85")
+  labels <- c(causes, if (length(rest)) "other causes", "event-free")
+  prob <- function(rows, state) {
+    if (state == "(other causes)") {
+      return(rowSums(x$pstate[rows, match(rest, x$states), drop = FALSE]))
+    }
+    x$pstate[rows, match(state, x$states)]
+  }
   times <- gg_times(times, x$time)
   xlim <- c(0, max(times, x$time))
   rects <- list()
@@ -312,9 +320,8 @@ gg_cif_stacked <- function(x, causes, st, stratum_names, times, xlab, palette, c
     m <- length(tt)
     below <- rep(0, m)
     for (i in seq_along(states)) {
-      j <- match(states[i], x$states)
       # before the first time: no cause yet, everyone event-free
-      top <- below + c(if (i == length(states)) 1 else 0, x$pstate[rows, j])
+      top <- below + c(if (i == length(states)) 1 else 0, prob(rows, states[i]))
       ok <- which(tt[-1L] > tt[-m])
       b <- data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = below[ok], ymax = top[ok],
                       segment = "pre", stringsAsFactors = FALSE)

@@ -51,6 +51,28 @@ cif_variance_label <- function(v) {
 }
 
 # at_times() for cif fits: one row per stratum, time and state.
+# The unweighted counts of a cif fit in either of survfit's layouts
+# (survfitms_layout()): n.risk (event-free), n.event (one column per state),
+# n.censor. survival >= 3.6 reports weighted counts with the unweighted ones
+# in `counts`; the small-sample rules (at_times() notes, maturity(), the
+# risk tables) count patients, whichever survival is installed.
+cif_counts <- function(fit) {
+  if (!is.null(fit$counts)) {
+    ns <- length(fit$states)
+    cn <- colnames(fit$counts)
+    nev <- matrix(0, nrow(fit$counts), ns)
+    for (j in seq_len(ns)[-1L]) {
+      k <- match(paste0("nevent:1", c(":", "."), j), cn)
+      k <- k[!is.na(k)]
+      if (length(k)) nev[, j] <- fit$counts[, k[1L]]
+    }
+    return(list(n.risk = fit$counts[, "nrisk:1"], n.event = nev,
+                n.censor = fit$counts[, "ncensor:1"]))
+  }
+  list(n.risk = fit$n.risk[, 1L], n.event = unname(fit$n.event),
+       n.censor = if (is.matrix(fit$n.censor)) fit$n.censor[, 1L] else fit$n.censor)
+}
+
 at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
   check_times_arg(times)
   if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
@@ -59,6 +81,7 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
   st <- fit_strata(fit)
   states <- fit$states
   has_ci <- !is.null(fit$lower)
+  cnt <- cif_counts(fit)
   nt <- length(times)
   out <- list()
   for (k in seq_along(st$from)) {
@@ -70,8 +93,8 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
     after <- times > last
     row <- rows[pmax(idx, 1L)]
     first_ge <- findInterval(times, tt, left.open = TRUE) + 1L
-    nrisk <- ifelse(first_ge > length(tt), 0, fit$n.risk[rows, 1][pmin(first_ge, length(tt))])
-    ccen <- c(0, cumsum(fit$n.censor[rows]))[idx + 1L]
+    nrisk <- ifelse(first_ge > length(tt), 0, cnt$n.risk[rows][pmin(first_ge, length(tt))])
+    ccen <- c(0, cumsum(cnt$n.censor[rows]))[idx + 1L]
     for (j in seq_along(states)) {
       p0 <- if (j == 1L) 1 else 0
       est <- ifelse(before, p0, fit$pstate[row, j])
@@ -84,7 +107,7 @@ at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
         lo[none] <- NA_real_
         hi[none] <- NA_real_
       }
-      nev <- if (j == 1L) rowSums(fit$n.event[rows, -1L, drop = FALSE]) else fit$n.event[rows, j]
+      nev <- if (j == 1L) rowSums(cnt$n.event[rows, -1L, drop = FALSE]) else cnt$n.event[rows, j]
       cev <- c(0, cumsum(nev))[idx + 1L]
       note <- at_times_note(flat, after, nrisk, min.risk, last)
       est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_

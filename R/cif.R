@@ -335,21 +335,32 @@ cif_n_id <- function(input) {
 # estimates do not change at them).
 cif_drop_continuations <- function(fit, input) {
   id <- input$id
-  key_end <- paste(id, input$time, sep = "\r")
-  key_start <- paste(id, input$entry, sep = "\r")
+  g <- if (is.null(input$strata)) rep(1L, length(id)) else as.integer(input$strata)
+  # a continuation is within the same curve: a subject who moves to another
+  # stratum is censored in the first (as survfit counts it)
+  key_end <- paste(id, g, input$time, sep = "\r")
+  key_start <- paste(id, g, input$entry, sep = "\r")
   cont <- input$status == 0L & key_end %in% key_start
   if (!any(cont)) return(fit)
   st <- fit_strata(fit)
-  g <- if (is.null(input$strata)) rep(1L, length(id)) else as.integer(input$strata)
   w <- if (is.null(input$weights)) rep(1, length(id)) else input$weights
-  for (i in which(cont)) {
-    rows <- seq.int(st$from[g[i]], st$to[g[i]])
+  # each continuation's (timefixed) row: the nearest time of its stratum
+  ci <- which(cont)
+  r <- integer(length(ci))
+  for (k in unique(g[ci])) {
+    rows <- seq.int(st$from[k], st$to[k])
     tt <- fit$time[rows]
-    r <- rows[which.min(abs(tt - input$time[i]))]  # its (timefixed) row
-    fit$n.censor[r, 1L] <- fit$n.censor[r, 1L] - w[i]
-    if (!is.null(fit$counts)) {
-      fit$counts[r, "ncensor:1"] <- fit$counts[r, "ncensor:1"] - 1
-    }
+    sel <- ci[g[ci] == k]
+    j <- findInterval(input$time[sel], tt, all.inside = TRUE)
+    j <- ifelse(abs(tt[pmin(j + 1L, length(tt))] - input$time[sel]) < abs(tt[j] - input$time[sel]),
+                pmin(j + 1L, length(tt)), j)
+    r[g[ci] == k] <- rows[j]
+  }
+  drop_w <- tapply(w[ci], factor(r, levels = seq_along(fit$time)), sum)
+  drop_w[is.na(drop_w)] <- 0
+  fit$n.censor[, 1L] <- fit$n.censor[, 1L] - as.vector(drop_w)
+  if (!is.null(fit$counts)) {
+    fit$counts[, "ncensor:1"] <- fit$counts[, "ncensor:1"] - tabulate(r, length(fit$time))
   }
   uncens <- if (is.null(fit$counts)) fit$n.censor[, 1L] else fit$counts[, "ncensor:1"]
   fit$n.censor[abs(fit$n.censor) < 1e-12] <- 0
@@ -394,8 +405,9 @@ cif_transitions <- function(input, states) {
   used <- c(TRUE, nk > 0L)  # as survfit, states never entered are left out
   counts <- matrix(0L, sum(used), sum(used))
   counts[1L, ] <- c(nk[nk > 0L], cens)
-  cens_col <- if (survfitms_layout()$censor_label && !is.null(input$censor_label)) {
-    paste0("(", input$censor_label, ")")
+  lab <- input$censor_label
+  cens_col <- if (survfitms_layout()$censor_label && !is.null(lab)) {
+    if (grepl("^\\(.*\\)$", lab)) lab else paste0("(", lab, ")")
   } else {
     "(censored)"
   }

@@ -214,7 +214,7 @@ print.smallsurv_gray <- function(x, digits = max(3L, getOption("digits") - 3L), 
                  vapply(tot, format_big, ""), collapse = "; "), "\n", sep = "")
     }
   }
-  note <- few_events_note(stats::setNames(x$events, x$cause))
+  note <- few_events_note(stats::setNames(x$events, x$cause), has_perm = has_perm)
   if (nzchar(note)) cat(note, "\n", sep = "")
   invisible(x)
 }

@@ -90,7 +90,7 @@ maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.dr
   if (is.null(times)) times <- pretty(c(0, max(fit$time)))
   check_times_arg(times)
   st <- fit_strata(fit)
-  nrisk_all <- if (type == "cif") fit$n.risk[, 1L] else fit$n.risk
+  nrisk_all <- if (type == "cif") cif_counts(fit)$n.risk else fit$n.risk
   surv_all <- if (type == "cif") fit$pstate[, 1L] else fit$surv
   at <- if (type == "cif") {
     a <- at_times_cif(fit, times, min.risk = 0)

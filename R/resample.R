@@ -176,7 +176,7 @@ format_outcomes <- function(x, log_x = log(x)) {
 
 # The note printed under a test resting on few events ("" when none does):
 # `events` named by what they count (causes, contrasts, or "all").
-few_events_note <- function(events) {
+few_events_note <- function(events, has_perm = TRUE) {
   few <- !is.na(events) & events < .few_events
   if (!any(few)) return("")
   what <- if (is.null(names(events)) || identical(names(events), "all")) {
@@ -185,8 +185,9 @@ few_events_note <- function(events) {
     paste0(names(events)[few], ": ", events[few], " event", ifelse(events[few] == 1, "", "s"))
   }
   paste0("Few events (", paste(what, collapse = "; "), "; fewer than ", .few_events,
-         "): the asymptotic p-value is unreliable; the exact or permutation p-value keeps ",
-         "its level but rests on these few events.")
+         "): the asymptotic p-value is unreliable; ",
+         if (has_perm) "the exact or permutation p-value keeps its level but rests on these few events." else
+           "compute the exact or permutation p-value (`permutation`).")
 }
 
 format_big <- function(x) {

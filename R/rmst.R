@@ -192,7 +192,7 @@ rmst_limits <- function(est, se, tau, z, conf.type) {
   truncated <- !is.na(lo) & (lo < 0 | hi > tau)
   if (conf.type == "logit") {
     p <- est / tau
-    ok <- !is.na(p) & p > 0 & p < 1 & se > 0
+    ok <- (!is.na(p) & p > 0 & p < 1 & se > 0) %in% TRUE
     h <- z * se[ok] / (tau * p[ok] * (1 - p[ok]))
     lo[ok] <- tau * stats::plogis(stats::qlogis(p[ok]) - h)
     hi[ok] <- tau * stats::plogis(stats::qlogis(p[ok]) + h)
@@ -399,7 +399,8 @@ print.smallsurv_rmst <- function(x, digits = max(3L, getOption("digits") - 3L), 
     }
     if (!is.null(ct$events)) {
       first <- !duplicated(ct$group)
-      note <- few_events_note(stats::setNames(ct$events[first], ct$group[first]))
+      note <- few_events_note(stats::setNames(ct$events[first], ct$group[first]),
+                              has_perm = !is.null(ct$p.perm) && !all(is.na(ct$p.perm)))
       if (nzchar(note)) cat(note, "\n", sep = "")
     }
     if (!is.null(pm) && pm$type == "monte-carlo") {

@@ -165,11 +165,27 @@ multi_status <- function(status, cencode, row_label) {
     }
     # a censoring code that no observation has would make every value a
     # cause (a typo such as cencode = 9 or "censord")
+    # a censoring code that no observation has: data without censoring, or
+    # a typo (cencode = 9 while 0 is the code) that would make the real
+    # censoring code a cause -- an error when a value looks like censoring
     if (!any(status == cencode, na.rm = TRUE)) {
       vals <- sort(unique(status[!is.na(status)]))
-      abort("`cencode` = ", deparse1(cencode), " matches no observation; the status values are ",
-            paste(utils::head(vapply(vals, deparse1, ""), 10), collapse = ", "),
-            if (length(vals) > 10) ", ..." else "", ".")
+      shown <- paste(utils::head(vapply(vals, deparse1, ""), 10), collapse = ", ")
+      if (is.character(status)) {
+        abort("`cencode` = ", deparse1(cencode), " matches no observation; the status values ",
+              "are ", shown, if (length(vals) > 10) ", ..." else "", ". (Without any ",
+              "censored subject, give the status as a factor whose first level is the unused ",
+              "censoring level.)")
+      }
+      if (any(censoring_like(as.character(vals)))) {
+        abort("`cencode` = ", deparse1(cencode), " matches no observation, but ",
+              deparse1(vals[censoring_like(as.character(vals))][1]), " looks like the ",
+              "censoring code; the status values are ", shown,
+              if (length(vals) > 10) ", ..." else "", ".")
+      }
+      warning("`cencode` = ", deparse1(cencode), " matches no observation: no subject is ",
+              "censored (status values ", shown, if (length(vals) > 10) ", ..." else "", ").",
+              call. = FALSE)
     }
     keep <- status != cencode
     causes <- sort(unique(status[keep]))
@@ -305,7 +321,10 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
       entry <- if (ytype == "mcounting") y[, 1] else NULL
       time <- y[, if (ytype == "mcounting") 2 else 1]
       st <- y[, ncol(y)]
-      status <- structure(as.integer(st) + 1L, levels = c("(censored)", attr(y, "states")),
+      # survival >= 3.8-12 keeps the censoring level's name ("clabel")
+      cl <- attr(y, "clabel")
+      cl <- if (is.character(cl) && length(cl) == 1L && !is.na(cl)) cl else "(censored)"
+      status <- structure(as.integer(st) + 1L, levels = c(cl, attr(y, "states")),
                           class = "factor")
       cencode <- NULL
     } else {

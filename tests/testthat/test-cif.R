@@ -495,7 +495,13 @@ test_that("a character status needs cencode on every input route; a cencode no r
   expect_equal(b$pstate, a$pstate, tolerance = 0)
   # a cencode that matches no observation
   expect_error(cif(Surv(time, st) ~ 1, data = d, cencode = 9),
-               "`cencode` = 9 matches no observation; the status values are 0, 1, 2.", fixed = TRUE)
+               "`cencode` = 9 matches no observation, but 0 looks like the censoring code",
+               fixed = TRUE)
+  # numeric codes without any censoring are data, not a typo: a warning
+  nc <- data.frame(time = 1:5, status = c(1, 2, 1, 2, 1))
+  expect_warning(f <- cif(Surv(time, status) ~ 1, data = nc, cencode = 0),
+                 "no subject is censored")
+  expect_identical(f$states, c("(s0)", "1", "2"))
   expect_error(cif(Surv(time, evc) ~ 1, data = d, cencode = "alve", subset = time > 0),
                "`cencode` = \"alve\" matches no observation", fixed = TRUE)
   # a logical status is reported as logical (not numeric), on both routes
@@ -607,4 +613,26 @@ test_that("IJ variance: zero-weight events and risk sets emptied under fractiona
     f <- cif(Surv(start, stop, ev) ~ 1, data = d, weights = w, variance = "ij", id = id)
     same_se(f, s, label = paste("seed", seed))
   }
+})
+
+test_that("a subject who moves to another stratum is censored in the first (id continuations)", {
+  d <- data.frame(id = c(1, 1, 2, 3, 4, 5, 6), entry = c(0, 2, 0, 0, 0, 0, 0),
+                  time = c(2, 5, 3, 4, 6, 1, 7), ev = factor(c(0, 1, 2, 1, 0, 1, 2), 0:2),
+                  grp = c("a", "b", "a", "a", "b", "b", "b"))
+  f <- cif(Surv(entry, time, ev) ~ grp, data = d, id = id)
+  s <- survival::survfit(Surv(entry, time, ev) ~ grp, data = d, id = id)
+  expect_equal(unname(f$strata), unname(s$strata))
+  expect_equal(f$time, s$time)
+  expect_equal(unname(as.matrix(f$n.censor)), unname(as.matrix(s$n.censor)))
+})
+
+test_that("weighted cif fits: maturity and at_times() count patients under either layout", {
+  set.seed(1)
+  d <- data.frame(time = rexp(40), ev = factor(sample(0:2, 40, TRUE), 0:2), w = 0.1)
+  fw <- cif(Surv(time, ev) ~ 1, data = d, weights = w)
+  fu <- cif(Surv(time, ev) ~ 1, data = d)
+  expect_equal(maturity(fw)$limits$time, maturity(fu)$limits$time)
+  tt <- c(0.5, 1, 2)
+  expect_equal(at_times(fw, tt)$n.risk, at_times(fu, tt)$n.risk)
+  expect_equal(at_times(fw, tt)$n.event, at_times(fu, tt)$n.event)
 })

@@ -96,6 +96,12 @@ test_that("report() renders data with follow-up times instead of dates (survival
   expect_true(has("no column of competing first events"))
   expect_true(has("The data have no column <code>id</code> (parameter <code>id</code>)"))
   expect_true(has("Remission duration was analysed from the follow-up times"))
+  # an id column of text does not decide the groups (rows are the patients)
+  a <- survival::aml
+  a$pid <- paste0("P", seq_len(nrow(a)))
+  html <- render_text(a, time = "time", status = "status", group = "x", id = "pid")
+  txt <- gsub("\\s+", " ", gsub("<[^>]+>", " ", html))
+  expect_true(grepl("x=Maintained 11 7", txt, fixed = TRUE))
 })
 
 test_that("report() on a single-arm cohort, on rrall without columns, and KMsurv::bmt", {
