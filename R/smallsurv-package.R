@@ -23,8 +23,8 @@
 #'     interval there under either convention.}
 #'   \item{`smallsurv.threads`}{Worker threads for resampling; see
 #'     [resampling].}
-#'   \item{`smallsurv.no_patchwork`}{`TRUE` draws [autoplot()]'s risk table
-#'     with gtable instead of patchwork; see [autoplot()].}
+#'   \item{`smallsurv.no_patchwork`}{`TRUE` draws `autoplot()`'s risk table
+#'     with gtable instead of patchwork; see [autoplot-smallsurv].}
 #' }
 #'
 #' @keywords internal
