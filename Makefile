@@ -51,7 +51,8 @@ check-cran: deps
 	rm -rf $(CHECKDIR)/cran && mkdir -p $(CHECKDIR)/cran/lib
 	R_LIBS=$(CRANLIB) R CMD INSTALL --preclean --library=$(CHECKDIR)/cran/lib .
 	rm -f src/*.o src/*.so src/core/*.o
-	cd tests && R_LIBS=$(CHECKDIR)/cran/lib:$(CRANLIB) NOT_CRAN=true Rscript ../tools/run-tests.R "CRAN stack"
+	cd tests && SMALLSURV_LIB=$(CURDIR)/$(CHECKDIR)/cran/lib R_LIBS=$(CURDIR)/$(CHECKDIR)/cran/lib:$(CRANLIB) \
+	  NOT_CRAN=true Rscript ../tools/run-tests.R "CRAN stack"
 
 demo: install
 	mkdir -p $(DEMODIR)
@@ -79,7 +80,7 @@ sanitize-pkg: deps
 	rm -f src/*.o src/*.so src/core/*.o
 	cd tests && LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript ../tools/run-tests.R sanitized
+	  SMALLSURV_LIB=$(SANDIR)/lib R_LIBS=$(SANDIR)/lib NOT_CRAN=true Rscript ../tools/run-tests.R sanitized
 
 clean:
 	rm -rf $(CHECKDIR) $(DEMODIR) src/*.o src/*.so src/core/*.o

@@ -12,6 +12,14 @@ pk <- c("smallsurv", "survival", "ggplot2", "patchwork", "dplyr", "prodlim", "br
 ver <- vapply(pk, function(p) if (requireNamespace(p, quietly = TRUE))
   format(utils::packageVersion(p)) else "not installed", character(1))
 cat(label, "stack:", paste(names(ver), ver, collapse = ", "), "\n")
+# the smallsurv under test, and the library it comes from (the target's own
+# build, never an older copy elsewhere on the library path)
+from <- normalizePath(dirname(find.package("smallsurv")))
+cat("smallsurv from", from, "\n")
+want <- Sys.getenv("SMALLSURV_LIB")
+if (nzchar(want) && !identical(from, normalizePath(want))) {
+  stop("the smallsurv under test comes from ", from, ", not from ", want, call. = FALSE)
+}
 res <- test_dir("testthat", reporter = "summary", package = "smallsurv",
                 load_package = "installed", stop_on_failure = FALSE)
 r <- as.data.frame(res)
