@@ -190,8 +190,8 @@ transform_ci_cif <- function(type) {
 zero_se_point <- function() {
   v <- getOption("smallsurv.limits_at_zero_se", "NA")
   if (!is.character(v) || length(v) != 1L || !v %in% c("NA", "estimate")) {
-    stop("option `smallsurv.limits_at_zero_se` must be \"NA\" or \"estimate\"; got ",
-         paste(deparse(v), collapse = " "), ".", call. = FALSE)
+    abort("option `smallsurv.limits_at_zero_se` must be \"NA\" or \"estimate\"; got ",
+          deparse1(v), ".")
   }
   identical(v, "estimate")
 }

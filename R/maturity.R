@@ -232,7 +232,7 @@ as.data.frame.smallsurv_maturity <- function(x, row.names = NULL, optional = FAL
 resolve_maturity <- function(maturity, fit) {
   if (is.null(maturity) || isFALSE(maturity)) return(NULL)
   if (isTRUE(maturity) || (is.list(maturity) && !length(maturity))) {
-    maturity <- list(min.risk = 5)  # maturity()'s default rules
+    maturity <- smallsurv::maturity(fit)  # its default rules
   }
   if (!inherits(maturity, "smallsurv_maturity")) {
     ok <- c("min.risk", "min.fraction", "max.drop")
