@@ -131,7 +131,7 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
                  colour_title = if (ncurve > 1L) strata_title(st$names) else NULL,
                  cuts = cuts, beyond = beyond)
   if (!risk.table) return(p)
-  tab <- at_times(x, times, min.risk = 0)
+  tab <- at_times(x, times, min.risk = 0, maturity = FALSE)
   if (is.null(tab$strata)) tab$strata <- curve_names
   tab$curve <- curve_names[match(tab$strata, if (ncurve == 1L) tab$strata[1] else st$names)]
   gg_stack(p, gg_risk_table(tab, curve_names, col, xlim, times, base_size), heights)
@@ -219,7 +219,7 @@ autoplot.smallsurv_cif <- function(object, causes = NULL, conf.int = TRUE, risk.
                  linetype_title = if (nst > 1L) strata_title(st$names),
                  cuts = if (length(causes) == 1L || nst == 1L) cuts, beyond = beyond)
   if (!risk.table) return(p)
-  a <- at_times_cif(x, times, min.risk = 0)
+  a <- at_times(x, times, min.risk = 0, maturity = FALSE)
   tab <- a[a$state == x$states[1L], , drop = FALSE]
   if (is.null(tab$strata)) tab$strata <- stratum_names
   tab$curve <- stratum_names[match(tab$strata, if (nst == 1L) tab$strata[1] else st$names)]
@@ -286,7 +286,7 @@ cif_axis_bands <- function(x, times, conf.int, curves_per_panel) {
 # per group, under a cif figure.
 cif_risk_table <- function(x, times, st, stratum_names, col, xlim, base_size) {
   nst <- length(st$from)
-  a <- at_times_cif(x, times, min.risk = 0)
+  a <- at_times(x, times, min.risk = 0, maturity = FALSE)
   tab <- a[a$state == x$states[1L], , drop = FALSE]
   if (is.null(tab$strata)) tab$strata <- stratum_names
   tab$curve <- stratum_names[match(tab$strata, if (nst == 1L) tab$strata[1] else st$names)]
@@ -475,7 +475,7 @@ autoplot.smallsurv_confband <- function(object, xlab = "Time", palette = NULL, b
   check_ggplot2()
   b <- as.data.frame(unclass(object), stringsAsFactors = FALSE)
   attrs <- attributes(object)
-  if (is.null(b$strata)) b$strata <- "All"
+  if (is.null(b$strata)) b$strata <- "Kaplan-Meier estimate"
   curves <- unique(b$strata)
   labels <- if (length(curves) > 1L) strata_labels(curves) else curves
   col <- curve_palette(palette, length(curves))
@@ -496,32 +496,36 @@ autoplot.smallsurv_confband <- function(object, xlab = "Time", palette = NULL, b
   }
   st <- do.call(rbind, steps)
   st$curve <- factor(st$curve, labels)
+  type <- attrs$type
+  lvl <- attrs$conf.level
+  # the band is named in the legend (a shaded key), the curves by colour
+  band_label <- paste0(if (!is.null(lvl)) paste0(format(100 * lvl), "% "), "simultaneous band",
+                       if (!is.null(type)) paste0(" (", type,
+                                                  if (!is.null(attrs$transform))
+                                                    paste0(", ", attrs$transform), ")"))
   p <- ggplot2::ggplot()
   if (length(rects)) {
     r <- do.call(rbind, rects)
     r$curve <- factor(r$curve, labels)
+    r$band <- band_label
     p <- p + ggplot2::geom_rect(data = r, ggplot2::aes(xmin = .data$xmin, xmax = .data$xmax,
                                                        ymin = .data$ymin, ymax = .data$ymax,
-                                                       fill = .data$curve),
-                                alpha = 0.2, show.legend = FALSE)
+                                                       fill = .data$curve, alpha = .data$band)) +
+      ggplot2::scale_alpha_manual(values = stats::setNames(0.2, band_label), name = NULL,
+                                  guide = ggplot2::guide_legend(
+                                    override.aes = list(fill = "grey30"), order = 2))
   }
-  type <- attrs$type
-  lvl <- attrs$conf.level
   p + ggplot2::geom_step(data = st, ggplot2::aes(.data$time, .data$surv, colour = .data$curve),
                          direction = "hv", linewidth = 0.8) +
     ggplot2::scale_colour_manual(values = stats::setNames(col, labels),
-                                 name = if (length(curves) > 1L) strata_title(curves) else NULL) +
+                                 name = if (length(curves) > 1L) strata_title(curves) else NULL,
+                                 guide = ggplot2::guide_legend(order = 1)) +
     ggplot2::scale_fill_manual(values = stats::setNames(col, labels), guide = "none") +
     ggplot2::scale_y_continuous(limits = c(0, 1)) +
     ggplot2::labs(x = xlab, y = "Survival probability",
-                  subtitle = paste0(if (!is.null(lvl)) paste0(format(100 * lvl), "% "),
-                                    "simultaneous band", if (!is.null(type)) paste0(": ", type),
-                                    if (!is.null(attrs$transform))
-                                      paste0(" (", attrs$transform, " transform)"),
-                                    ", over the range shown")) +
+                  subtitle = paste0(band_label, ", over the range shown")) +
     ggplot2::theme_bw(base_size = base_size) +
-    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(),
-                   legend.position = if (length(curves) > 1L) "top" else "none",
+    ggplot2::theme(panel.grid.minor = ggplot2::element_blank(), legend.position = "top",
                    plot.subtitle = ggplot2::element_text(hjust = 1, size = ggplot2::rel(0.8)))
 }
 

@@ -50,7 +50,6 @@ cif_variance_label <- function(v) {
          v)
 }
 
-# at_times() for cif fits: one row per stratum, time and state.
 # The unweighted counts of a cif fit in either of survfit's layouts
 # (survfitms_layout()): n.risk (event-free), n.event (one column per state),
 # n.censor. survival >= 3.6 reports weighted counts with the unweighted ones
@@ -71,60 +70,6 @@ cif_counts <- function(fit) {
   }
   list(n.risk = fit$n.risk[, 1L], n.event = unname(fit$n.event),
        n.censor = if (is.matrix(fit$n.censor)) fit$n.censor[, 1L] else fit$n.censor)
-}
-
-at_times_cif <- function(fit, times, min.risk = 5, maturity = NULL) {
-  check_times_arg(times)
-  if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
-    abort("`min.risk` must be a single non-negative number; got ", deparse1(min.risk), ".")
-  }
-  st <- fit_strata(fit)
-  states <- fit$states
-  has_ci <- !is.null(fit$lower)
-  cnt <- cif_counts(fit)
-  nt <- length(times)
-  out <- list()
-  for (k in seq_along(st$from)) {
-    rows <- seq.int(st$from[k], st$to[k])
-    tt <- fit$time[rows]
-    idx <- findInterval(times, tt)
-    before <- idx == 0L
-    last <- tt[length(tt)]
-    after <- times > last
-    row <- rows[pmax(idx, 1L)]
-    first_ge <- findInterval(times, tt, left.open = TRUE) + 1L
-    nrisk <- ifelse(first_ge > length(tt), 0, cnt$n.risk[rows][pmin(first_ge, length(tt))])
-    ccen <- c(0, cumsum(cnt$n.censor[rows]))[idx + 1L]
-    for (j in seq_along(states)) {
-      p0 <- if (j == 1L) 1 else 0
-      est <- ifelse(before, p0, fit$pstate[row, j])
-      se <- ifelse(before, 0, fit$std.err[row, j])
-      lo <- if (has_ci) ifelse(before, p0, fit$lower[row, j]) else rep(NA_real_, nt)
-      hi <- if (has_ci) ifelse(before, p0, fit$upper[row, j]) else rep(NA_real_, nt)
-      flat <- !is.na(est) & est == p0 & !is.na(se) & se == 0
-      if (has_ci) {  # no event yet: no interval (see at_times())
-        none <- flat & (is.na(lo) | is.na(hi) | (lo == p0 & hi == p0))
-        lo[none] <- NA_real_
-        hi[none] <- NA_real_
-      }
-      nev <- if (j == 1L) rowSums(cnt$n.event[rows, -1L, drop = FALSE]) else cnt$n.event[rows, j]
-      cev <- c(0, cumsum(nev))[idx + 1L]
-      note <- at_times_note(flat, after, nrisk, min.risk, last)
-      est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_
-      out[[length(out) + 1L]] <- data.frame(
-        strata = rep(st$names[k], nt), state = states[j], time = times, estimate = est,
-        std.error = se, conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev,
-        n.censor = ccen, conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
-        stringsAsFactors = FALSE)
-    }
-  }
-  out <- do.call(rbind, out)
-  if (is.null(fit$strata)) out$strata <- NULL
-  rownames(out) <- NULL
-  m <- resolve_maturity(maturity, fit)
-  if (!is.null(m)) out <- add_maturity_note(out, m)
-  class(out) <- c("smallsurv_at_times", "data.frame")
-  out
 }
 
 #' Plot cumulative incidence curves with a numbers-at-risk table
@@ -193,7 +138,7 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
   check_times_arg(times)
   tab <- NULL
   if (risk.table) {
-    a <- at_times_cif(x, times, min.risk = 0)
+    a <- at_times(x, times, min.risk = 0, maturity = FALSE)
     tab <- a[a$state == x$states[1L], , drop = FALSE]
     if (is.null(tab$strata)) tab$strata <- NA_character_
     nlines <- 3L * nst + (if (nst > 1L) nst else 0L)

@@ -364,7 +364,9 @@ new_coverage <- function(res, methods, times, truth, design) {
 #' `plot()` draws, per time, either each method's coverage with a band of
 #' \eqn{\pm 2} Monte-Carlo standard errors and the nominal level
 #' (`type = "coverage"`), or its lower- against its upper-tail error rate
-#' with the nominal \eqn{\alpha/2} marked (`type = "tails"`).
+#' with the nominal \eqn{\alpha/2} marked (`type = "tails"`; the methods by
+#' colour and symbol, named in a legend beside the panels). Every panel has
+#' the same scale, so the times compare.
 #'
 #' @param x A result of [ci_coverage()].
 #' @param digits Decimals of the percentages.
@@ -427,31 +429,46 @@ plot.smallsurv_coverage <- function(x, type = c("coverage", "tails"), ...) {
   level <- if (is.null(d)) 0.95 else d$conf.level
   y <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   tt <- unique(y$time)
-  op <- graphics::par(mfrow = c(1L, length(tt)), mar = c(4.5, if (type == "coverage") 8 else 4.5,
-                                                          3, 1))
+  methods <- unique(y$method)
+  if (type == "coverage") {
+    # one coverage scale for every panel, so that the times compare
+    lo <- y$coverage - 2 * y$mc_se
+    hi <- y$coverage + 2 * y$mc_se
+    xl <- range(c(lo, hi, level), na.rm = TRUE)
+    op <- graphics::par(mfrow = c(1L, length(tt)), mar = c(4.5, 8, 3, 1))
+    on.exit(graphics::par(op))
+    for (t in tt) {
+      i <- which(y$time == t)
+      k <- length(i)
+      graphics::plot(y$coverage[i], seq_len(k), xlim = xl, ylim = c(0.5, k + 0.5), yaxt = "n",
+                     pch = 19, xlab = "coverage", ylab = "", main = paste0("t = ", format(t)),
+                     ...)
+      graphics::segments(lo[i], seq_len(k), hi[i], seq_len(k))
+      graphics::axis(2, at = seq_len(k), labels = y$method[i], las = 1)
+      graphics::abline(v = level, lty = 2)
+    }
+    return(invisible(x))
+  }
+  # tails: one scale for every panel; methods by colour and symbol, named
+  # in a legend panel (text beside points overprints where methods agree)
+  a2 <- (1 - level) / 2
+  lim <- c(0, max(c(y$lower_error, y$upper_error, 2 * a2), na.rm = TRUE) * 1.1)
+  col <- grDevices::hcl.colors(max(length(methods), 2L), "Dark 3")[seq_along(methods)]
+  pch <- rep_len(c(15:18, 0:6), length(methods))
+  op <- graphics::par(mfrow = c(1L, length(tt) + 1L), mar = c(4.5, 4.5, 3, 1))
   on.exit(graphics::par(op))
   for (t in tt) {
     yt <- y[y$time == t, , drop = FALSE]
-    if (type == "coverage") {
-      k <- nrow(yt)
-      lo <- yt$coverage - 2 * yt$mc_se
-      hi <- yt$coverage + 2 * yt$mc_se
-      xl <- range(c(lo, hi, level), na.rm = TRUE)
-      graphics::plot(yt$coverage, seq_len(k), xlim = xl, ylim = c(0.5, k + 0.5), yaxt = "n",
-                     pch = 19, xlab = "coverage", ylab = "", main = paste0("t = ", format(t)),
-                     ...)
-      graphics::segments(lo, seq_len(k), hi, seq_len(k))
-      graphics::axis(2, at = seq_len(k), labels = yt$method, las = 1)
-      graphics::abline(v = level, lty = 2)
-    } else {
-      a2 <- (1 - level) / 2
-      lim <- c(0, max(c(yt$lower_error, yt$upper_error, 2 * a2), na.rm = TRUE) * 1.1)
-      graphics::plot(yt$lower_error, yt$upper_error, xlim = lim, ylim = lim, pch = 19,
-                     xlab = "lower_error: P(lower > S)", ylab = "upper_error: P(upper < S)",
-                     main = paste0("t = ", format(t)), ...)
-      graphics::text(yt$lower_error, yt$upper_error, yt$method, pos = 4, cex = 0.7, xpd = NA)
-      graphics::abline(v = a2, h = a2, lty = 2)
-    }
+    m <- match(yt$method, methods)
+    graphics::plot(yt$lower_error, yt$upper_error, xlim = lim, ylim = lim, pch = pch[m],
+                   col = col[m], xlab = "lower_error: P(lower > S)",
+                   ylab = "upper_error: P(upper < S)", main = paste0("t = ", format(t)), ...)
+    graphics::abline(v = a2, h = a2, lty = 2)
   }
+  graphics::par(mar = c(0, 0, 3, 0))
+  graphics::plot.new()
+  graphics::legend("center", legend = methods, col = col, pch = pch, bty = "n",
+                   title = paste0("method (nominal ", format(100 * a2), "% dashed)"),
+                   cex = 0.85)
   invisible(x)
 }

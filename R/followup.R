@@ -104,8 +104,12 @@
 #' @param conf.type Pointwise interval inverted for those quantiles: `"log-log"`
 #'   (default, as [km()]), `"log"` (survfit's default), `"plain"` (prodlim's
 #'   Wald limits), `"logit"` or `"arcsin"` (see [ci_methods()]).
-#' @param unit Unit of the times in `Surv()`: `"months"` (default),
-#'   `"days"`, `"weeks"` or `"years"`; used to convert date differences.
+#' @param unit Unit of the times in `Surv()`: `"months"`, `"days"`,
+#'   `"weeks"` or `"years"`; used to convert date differences and to label
+#'   the output. Default: the unit the data carry (attribute `"unit"`, as
+#'   [endpoints()] sets it); otherwise, with dates, `"months"`, and without
+#'   dates none: times are labelled "in the unit of the data" rather than
+#'   in a unit the data may not have.
 #' @param na.action Function for rows with missing times, status or groups
 #'   (default `getOption("na.action")`). Missing dates are an error.
 #' @return An object of class `smallsurv_followup`: a list with `table` (the
@@ -141,10 +145,11 @@
 #' @export
 followup <- function(formula, data, entry_date, cutoff_date, ties = c("prodlim", "survfit"),
                      conf.level = 0.95, conf.type = "log-log",
-                     unit = c("months", "days", "weeks", "years"), na.action) {
+                     unit = NULL, na.action) {
   mcall <- match.call()
   ties <- match_one(ties, c("prodlim", "survfit"), "ties")
-  unit <- match_one(unit, c("months", "days", "weeks", "years"), "unit")
+  units <- c("months", "days", "weeks", "years")
+  if (!is.null(unit)) unit <- match_one(unit, units, "unit")
   check_conf_level(conf.level)
   fu_types <- c("log-log", "log", "plain", "logit", "arcsin")
   if (!is.character(conf.type) || length(conf.type) != 1L || !conf.type %in% fu_types) {
@@ -155,8 +160,6 @@ followup <- function(formula, data, entry_date, cutoff_date, ties = c("prodlim",
   scall <- mcall[c(1L, match(c("formula", "data", "na.action"), names(mcall), 0L))]
   input <- surv_input(scall, parent.frame(), allow_entry = FALSE)
   if (!is.null(input$weights)) abort("followup() does not take case weights.")
-  divisor <- c(days = 1, weeks = 7, months = 30.4375, years = 365.25)[[unit]]
-
   has_entry <- !is.null(mcall$entry_date)
   has_cut <- !is.null(mcall$cutoff_date)
   if (has_entry != has_cut) {
@@ -164,6 +167,14 @@ followup <- function(formula, data, entry_date, cutoff_date, ties = c("prodlim",
           "completeness and losses to follow-up) or neither; got only `",
           if (has_entry) "entry_date" else "cutoff_date", "`.")
   }
+  # the unit: stated, carried by the data, "months" to convert dates, or
+  # unknown (NA: labelled "in the unit of the data")
+  if (is.null(unit) && !is.null(input$unit) && input$unit %in% units) unit <- input$unit
+  if (is.null(unit) && has_entry) unit <- "months"
+  divisor <- if (is.null(unit)) 1 else
+    c(days = 1, weeks = 7, months = 30.4375, years = 365.25)[[unit]]
+  if (is.null(unit)) unit <- NA_character_
+
   dates <- NULL
   if (has_entry) {
     env <- parent.frame()
@@ -239,7 +250,7 @@ reverse_km_impl <- function(input, strata, ties, conf.level, conf.type, call) {
 # result of survival's quantile.survfit()); one row per group.
 fu_quantiles <- function(fit, ngroup) {
   q <- quantile_table(fit, probs = c(0.25, 0.5, 0.75), method = "band",
-                    inversion = "survival")
+                      inversion = "survival", maturity = FALSE)
   m <- function(v) matrix(v, nrow = ngroup, ncol = 3L, byrow = TRUE)
   list(quantile = m(q$estimate), lower = m(q$lower), upper = m(q$upper))
 }
@@ -304,6 +315,9 @@ new_followup <- function(input, dates, ties, conf.level, conf.type, unit, diviso
             class = "smallsurv_followup")
 }
 
+# "months", or for an unknown unit (NA) "the unit of the data".
+unit_text <- function(unit) if (is.na(unit)) "the unit of the data" else unit
+
 fu_definitions <- function(unit, divisor, ties, conf.level, conf.type) {
   tie_txt <- if (ties == "prodlim") {
     "subjects with an event at a censoring time are removed from the censoring risk set first (prodlim)"
@@ -316,7 +330,7 @@ fu_definitions <- function(unit, divisor, ties, conf.level, conf.type) {
                 "time to censoring, censoring taken as the event; Schemper & Smith 1996); ",
                 tie_txt, "; ", ci_txt)
   pot <- paste0("potential follow-up = (cut-off date - entry date) in days",
-                if (divisor != 1) paste0(" / ", format(divisor)), ", in ", unit)
+                if (divisor != 1) paste0(" / ", format(divisor)), ", in ", unit_text(unit))
   c(n = "number of subjects",
     events = "number of events so far (status 1)",
     censored = "number of subjects censored (status 0), at the cut-off or earlier",
@@ -337,10 +351,10 @@ fu_definitions <- function(unit, divisor, ties, conf.level, conf.type) {
     potential_min = paste("shortest", pot),
     potential_max = paste("longest", pot),
     person_time_observed = paste0("observed person-time: sum of the observation times, in ",
-                                  unit),
+                                  unit_text(unit)),
     person_time_potential = paste0("potential person-time: sum over subjects of the ",
                                    "observation time after an event, else the potential ",
-                                   "follow-up, in ", unit),
+                                   "follow-up, in ", unit_text(unit)),
     completeness = paste0("Clark's completeness index: observed / potential person-time ",
                           "(1 = no time lost to follow-up; Clark, Altman & De Stavola 2002)"))
 }
@@ -385,7 +399,8 @@ tidy.smallsurv_followup <- function(x, ...) {
 #' @export
 print.smallsurv_followup <- function(x, digits = 3, ...) {
   t <- x$table
-  cat("Follow-up of ", x$n, " subject", if (x$n != 1L) "s", ", times in ", x$unit, sep = "")
+  cat("Follow-up of ", x$n, " subject", if (x$n != 1L) "s", ", times in ", unit_text(x$unit),
+      sep = "")
   if (x$dates) {
     cut <- unique(format(x$cutoff))
     cat("; data cut-off ", paste(cut, collapse = " to "), sep = "")

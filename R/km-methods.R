@@ -45,7 +45,9 @@ ci_header <- function(x) {
 
 # survival's print table (records, n, events, median and limits, with its
 # rules for dropping the n.max / n.start / records columns), with limits the
-# data cannot reach written "not reached" instead of NA.
+# data cannot reach written "not reached" instead of NA, and a median or
+# limit after the curve's maturity time marked "*" (attribute "past": the
+# maturity rule in words, for the footnote).
 median_table <- function(x) {
   y <- x
   y$na.action <- NULL
@@ -59,11 +61,13 @@ median_table <- function(x) {
     colnames(m) <- cname
   }
   if (all(m[, 1] == m[, 2])) m <- m[, -1, drop = FALSE]
+  mat <- maturity(x)
+  q <- quantile_table(x, probs = 0.5, maturity = mat)
+  cols <- ncol(m) - if (is.null(x$lower)) 0L else 2:0
   if (!is.null(x$lower)) {
     # the median and its limits from quantile(): survival's numbers for
     # Greenwood-type bands, bpcp's rule for BPCP fits
-    q <- quantile_table(x, probs = 0.5)
-    m[, ncol(m) - 2:0] <- cbind(q$estimate, q$lower, q$upper)
+    m[, cols] <- cbind(q$estimate, q$lower, q$upper)
   }
   digits <- max(getOption("digits") - 4, 3)
   out <- matrix("", nrow(m), ncol(m), dimnames = dimnames(m))
@@ -71,6 +75,13 @@ median_table <- function(x) {
     v <- m[, j]
     out[, j] <- format(v, digits = digits)
     if (j > which(colnames(m) == "events")) out[is.na(v), j] <- "not reached"
+  }
+  mt <- mat$limits$time
+  past <- cbind(q$estimate, q$lower, q$upper)[, seq_along(cols), drop = FALSE] > mt
+  past[is.na(past)] <- FALSE
+  if (any(past)) {
+    out[, cols][past] <- paste0(out[, cols][past], "*")
+    attr(out, "past") <- paste(maturity_rule_text(mat$rules, "km"), collapse = " and ")
   }
   out
 }
@@ -82,7 +93,9 @@ median_table <- function(x) {
 #' variance, then a table of `n`, events, median and its confidence limits
 #' (the median CI inverts the pointwise band, as
 #' `survival::quantile.survfit()` does; see [quantile.smallsurv_km()]). A
-#' median or limit the data cannot reach is printed as "not reached".
+#' median or limit the data cannot reach is printed as "not reached"; one
+#' that falls after the curve's maturity time ([maturity()]'s default
+#' rules) is marked `*` and explained below the table.
 #'
 #' @param x A fit from [km()].
 #' @param ... Unused.
@@ -101,7 +114,15 @@ print.smallsurv_km <- function(x, ...) {
     dput(x$call)
     cat("\n")
   }
-  print(median_table(x), quote = FALSE, right = TRUE)
+  tab <- median_table(x)
+  past <- attr(tab, "past")
+  attr(tab, "past") <- NULL
+  print(tab, quote = FALSE, right = TRUE)
+  if (!is.null(past)) {
+    cat(strwrap(paste0("* read off the immature tail: after the curve's maturity time, ",
+                       "the last time with ", past, " (see maturity())."),
+                width = getOption("width", 80), exdent = 2), sep = "\n")
+  }
   if (!is.null(x$lower)) {
     cat("Median CI: inversion of the pointwise band",
         if (fit_ci(x)$conf.type %in% c("bpcp", "bpcp-midp")) " (bpcp's rule; see quantile())" else
@@ -115,8 +136,8 @@ print.smallsurv_km <- function(x, ...) {
 #' smallsurv's own table of Kaplan-Meier estimates at chosen times: the
 #' estimate, its confidence interval and standard error, the number at risk
 #' and the cumulative numbers of events and censorings (the KMunicate
-#' quantities), and the interval method. With `maturity`, estimates past the
-#' time up to which the curve is readable (see [maturity()]) are flagged. A
+#' quantities), and the interval method. Estimates past the time up to
+#' which the curve is readable (see [maturity()]) are flagged. A
 #' time after the last follow-up of
 #' its stratum gives `NA` with the reason in `note`: the curve is unknown
 #' there. Estimates resting on fewer than `min.risk` subjects at risk are
@@ -143,11 +164,14 @@ print.smallsurv_km <- function(x, ...) {
 #' @param fit A fit from [km()] or [cif()].
 #' @param times Non-negative times at which to report.
 #' @param min.risk Flag estimates with fewer subjects at risk than this.
-#' @param maturity `NULL` (default), a result of [maturity()] for this fit,
-#'   or a list of its rules (e.g. `list(min.risk = 5, max.drop = 0.1)`;
-#'   rules left out take maturity()'s defaults, `NULL` switches one off):
-#'   estimates at times after the curve's maturity time get the note
-#'   `"past maturity (<time>; <rule>)"`.
+#' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
+#'   10% of the curve's patients at risk), a result of [maturity()] for this
+#'   fit, or a list of its rules (e.g. `list(min.risk = 5, max.drop = 0.1)`;
+#'   rules left out take maturity()'s defaults, `NULL` switches one off);
+#'   `FALSE` for none: estimates at times after the curve's maturity time
+#'   get the note `"past maturity (<time>; <rule>)"`, the same rule that
+#'   `plot()`, `autoplot()` and the medians of `print()` and
+#'   [quantile_table()] apply.
 #' @return A data frame (class `c("smallsurv_at_times", "data.frame")`, which
 #'   prints in R Markdown as [format.smallsurv_at_times()] formats it) with columns `strata` (when the fit has strata),
 #'   `state` (cif fits only), `time`, `estimate`, `std.error`, `conf.low`, `conf.high`, `n.risk`,
@@ -158,9 +182,9 @@ print.smallsurv_km <- function(x, ...) {
 #' fit <- km(survival::Surv(os_time, os_status) ~ 1, data = rrall)
 #' at_times(fit, c(0, 3, 6, 12, 24))
 #' @export
-at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
-  if (inherits(fit, "smallsurv_cif")) return(at_times_cif(fit, times, min.risk, maturity))
-  if (!inherits(fit, "smallsurv_km")) {
+at_times <- function(fit, times, min.risk = 5, maturity = TRUE) {
+  cif <- inherits(fit, "smallsurv_cif")
+  if (!cif && !inherits(fit, "smallsurv_km")) {
     abort("`fit` must be a fit from km() or cif(); got an object of class ",
           paste(class(fit), collapse = "/"), ".")
   }
@@ -168,46 +192,71 @@ at_times <- function(fit, times, min.risk = 5, maturity = NULL) {
   if (!is.numeric(min.risk) || length(min.risk) != 1L || is.na(min.risk) || min.risk < 0) {
     abort("`min.risk` must be a single non-negative number; got ", deparse1(min.risk), ".")
   }
+  # the curves as state matrices: a km fit has one state (the survival
+  # curve), a cif fit the event-free state and one per cause; counts are
+  # patients under either survival layout (cif_counts())
+  mat <- function(v) if (is.null(v)) NULL else as.matrix(v)
+  if (cif) {
+    cnt <- cif_counts(fit)
+    states <- fit$states
+    est_m <- fit$pstate
+    se_m <- fit$std.err
+    nev <- cnt$n.event
+    nev[, 1L] <- rowSums(nev[, -1L, drop = FALSE])  # event-free state: any cause
+  } else {
+    cnt <- list(n.risk = fit$n.risk, n.censor = fit$n.censor)
+    states <- NA_character_
+    est_m <- mat(fit$surv)
+    se_m <- mat(if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err)
+    nev <- mat(fit$n.event)
+  }
+  lo_m <- mat(fit$lower)
+  hi_m <- mat(fit$upper)
+  has_ci <- !is.null(lo_m)
   st <- fit_strata(fit)
-  se_surv <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
-  has_ci <- !is.null(fit$lower)
-  out <- lapply(seq_along(st$from), function(k) {
+  nt <- length(times)
+  out <- list()
+  for (k in seq_along(st$from)) {
     rows <- seq.int(st$from[k], st$to[k])
     tt <- fit$time[rows]
     idx <- findInterval(times, tt)  # last row with time <= t (0: before all rows)
-    nt <- length(times)
-    last <- tt[length(tt)]
-    row <- rows[pmax(idx, 1L)]
     before <- idx == 0L
+    last <- tt[length(tt)]
     after <- times > last
-    est <- ifelse(before, 1, fit$surv[row])
-    se <- ifelse(before, 0, se_surv[row])
-    lo <- if (has_ci) ifelse(before, 1, fit$lower[row]) else rep(NA_real_, nt)
-    hi <- if (has_ci) ifelse(before, 1, fit$upper[row]) else rep(NA_real_, nt)
-    no_event <- !is.na(est) & est == 1 & !is.na(se) & se == 0
-    if (has_ci) {
-      # no event yet: no variance, no interval (whatever the fit holds there:
-      # NA, or (1, 1) under survival >= 3.6's convention); a method whose
-      # interval there is not degenerate (BPCP and others) keeps it
-      none <- no_event & (is.na(lo) | is.na(hi) | (lo == est & hi == est))
-      lo[none] <- NA_real_
-      hi[none] <- NA_real_
-    }
-    se[is.nan(se)] <- NA_real_
+    row <- rows[pmax(idx, 1L)]
     # at risk at t: rows with time >= t
     first_ge <- findInterval(times, tt, left.open = TRUE) + 1L
-    nrisk <- ifelse(first_ge > length(tt), 0, fit$n.risk[rows][pmin(first_ge, length(tt))])
-    cev <- c(0, cumsum(fit$n.event[rows]))[idx + 1L]
-    ccen <- c(0, cumsum(fit$n.censor[rows]))[idx + 1L]
-    note <- at_times_note(no_event, after, nrisk, min.risk, last)
-    est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_
-    data.frame(strata = rep(st$names[k], nt), time = times, estimate = est, std.error = se,
-               conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev, n.censor = ccen,
-               conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
-               stringsAsFactors = FALSE)
-  })
+    nrisk <- ifelse(first_ge > length(tt), 0, cnt$n.risk[rows][pmin(first_ge, length(tt))])
+    ccen <- c(0, cumsum(cnt$n.censor[rows]))[idx + 1L]
+    for (j in seq_along(states)) {
+      p0 <- if (j == 1L) 1 else 0  # survival / event-free 1, incidences 0 at the start
+      est <- ifelse(before, p0, est_m[row, j])
+      se <- ifelse(before, 0, se_m[row, j])
+      lo <- if (has_ci) ifelse(before, p0, lo_m[row, j]) else rep(NA_real_, nt)
+      hi <- if (has_ci) ifelse(before, p0, hi_m[row, j]) else rep(NA_real_, nt)
+      flat <- !is.na(est) & est == p0 & !is.na(se) & se == 0
+      if (has_ci) {
+        # no event yet: no variance, no interval (whatever the fit holds there:
+        # NA, or (p0, p0) under survival >= 3.6's convention); a method whose
+        # interval there is not degenerate (BPCP and others) keeps it
+        none <- flat & (is.na(lo) | is.na(hi) | (lo == p0 & hi == p0))
+        lo[none] <- NA_real_
+        hi[none] <- NA_real_
+      }
+      se[is.nan(se)] <- NA_real_
+      cev <- c(0, cumsum(nev[rows, j]))[idx + 1L]
+      note <- at_times_note(flat, after, nrisk, min.risk, last)
+      est[after] <- se[after] <- lo[after] <- hi[after] <- NA_real_
+      out[[length(out) + 1L]] <- data.frame(
+        strata = rep(st$names[k], nt), state = states[j], time = times, estimate = est,
+        std.error = se, conf.low = lo, conf.high = hi, n.risk = nrisk, n.event = cev,
+        n.censor = ccen, conf.type = fit$conf.type, conf.level = fit$conf.int, note = note,
+        stringsAsFactors = FALSE)
+    }
+  }
   out <- do.call(rbind, out)
   if (is.null(fit$strata)) out$strata <- NULL
+  if (!cif) out$state <- NULL
   rownames(out) <- NULL
   m <- resolve_maturity(maturity, fit)
   if (!is.null(m)) out <- add_maturity_note(out, m)
@@ -302,7 +351,7 @@ at_times_note <- function(no_event, after, nrisk, min.risk, last) {
   note[no_event & !after] <- "no event yet"
   few <- !after & nrisk < min.risk
   note[few] <- paste0("only ", format(nrisk[few]), " at risk")
-  note[after] <- paste0("after last follow-up (", format(signif(last, 4)), ")")
+  note[after] <- paste0("after last follow-up (", format_time(last), ")")
   note
 }
 

@@ -93,10 +93,10 @@ maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.dr
   nrisk_all <- if (type == "cif") cif_counts(fit)$n.risk else fit$n.risk
   surv_all <- if (type == "cif") fit$pstate[, 1L] else fit$surv
   at <- if (type == "cif") {
-    a <- at_times_cif(fit, times, min.risk = 0)
+    a <- at_times(fit, times, min.risk = 0, maturity = FALSE)
     a[a$state == fit$states[1L], , drop = FALSE]
   } else {
-    at_times(fit, times, min.risk = 0)
+    at_times(fit, times, min.risk = 0, maturity = FALSE)
   }
   limits <- vector("list", length(st$from))
   tabs <- vector("list", length(st$from))
@@ -251,12 +251,16 @@ resolve_maturity <- function(maturity, fit) {
   maturity
 }
 
+# Times in notes: 4 significant digits, each formatted on its own (no
+# padding to a common width).
+format_time <- function(v) vapply(signif(v, 4), format, character(1))
+
 # Append "past maturity" notes to an at_times() table.
 add_maturity_note <- function(out, m) {
   lim <- m$limits
   k <- if (is.null(lim$strata)) rep(1L, nrow(out)) else match(out$strata, lim$strata)
   past <- out$time > lim$time[k] & !grepl("^after last follow-up", out$note)
-  txt <- paste0("past maturity (", format(lim$time[k], digits = 4), "; ", lim$rule[k], ")")
+  txt <- paste0("past maturity (", format_time(lim$time[k]), "; ", lim$rule[k], ")")
   out$note[past] <- ifelse(out$note[past] == "", txt[past],
                            paste0(out$note[past], "; ", txt[past]))
   out

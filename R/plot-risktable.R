@@ -61,7 +61,7 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   if (is.null(times)) times <- pretty(c(0, xmax))
   times <- times[times <= xmax * 1.04]
   check_times_arg(times)
-  tab <- if (risk.table) at_times(x, times, min.risk = 0) else NULL
+  tab <- if (risk.table) at_times(x, times, min.risk = 0, maturity = FALSE) else NULL
   if (!is.null(tab) && is.null(tab$strata)) tab$strata <- NA_character_
 
   # up to 3 curves: at risk, events and censored per curve (KMunicate);

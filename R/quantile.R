@@ -26,7 +26,8 @@
 #' `quantile_table()` gives the same numbers as a labelled data frame (one
 #' row per stratum and probability, with the method, transform and level
 #' that produced them) that prints "not reached" for limits the data cannot
-#' reach.
+#' reach, and names the estimates and limits that fall in the curve's
+#' immature tail (after its [maturity()] time).
 #'
 #' @section Methods:
 #' * `method = "band"` (default) inverts the fit's own displayed pointwise
@@ -82,11 +83,18 @@
 #' @param inversion How `method = "band"` inverts the band: `"auto"` (bpcp's
 #'   rule for `conf.type` `"bpcp"` and `"bpcp-midp"`, survival's otherwise),
 #'   `"survival"` or `"bpcp"`.
+#' @param maturity For `quantile_table()`: `TRUE` (default: [maturity()]'s
+#'   rules), a result of [maturity()] for this fit, a list of its rules, or
+#'   `FALSE`: an estimate or limit after the curve's maturity time (where
+#'   fewer patients are at risk than the rules allow) is named in the
+#'   column `note`, e.g. `"past maturity (9.2; n.risk < 5): estimate,
+#'   upper limit"` -- a median read off the immature tail.
 #' @param ... Unused (`median()`: passed to `quantile()`).
 #' @return `quantile()`, `median()`: see Return values. `quantile_table()`:
 #'   a data frame of class `smallsurv_quantile` with columns `strata` (when
 #'   the fit has strata), `quantile` (the probability), `estimate`, `lower`,
-#'   `upper`, `method`, `conf.type`, `conf.level`.
+#'   `upper`, `method`, `conf.type`, `conf.level` and (unless
+#'   `maturity = FALSE`) `note`.
 #' @references
 #' Brookmeyer R, Crowley J (1982). A confidence interval for the median
 #' survival time. *Biometrics* 38:29-41. \doi{10.2307/2530286}
@@ -116,7 +124,8 @@ quantile.smallsurv_km <- function(x, probs = c(0.25, 0.5, 0.75), conf.int = TRUE
   }
   method <- match.arg(method)
   tab <- quantile_table(x, probs, method = method, transform = transform,
-                        conf.level = conf.level, tolerance = tolerance, inversion = inversion)
+                        conf.level = conf.level, tolerance = tolerance, inversion = inversion,
+                        maturity = FALSE)
   # survival's shapes: named vectors, or strata x probs matrices
   pname <- format(100 * probs)
   shape <- function(v) {
@@ -136,7 +145,7 @@ quantile_table <- function(x, probs = c(0.25, 0.5, 0.75),
                            method = c("band", "brookmeyer-crowley"),
                            transform = NULL, conf.level = NULL,
                            tolerance = sqrt(.Machine$double.eps),
-                           inversion = c("auto", "survival", "bpcp")) {
+                           inversion = c("auto", "survival", "bpcp"), maturity = TRUE) {
   if (!inherits(x, "smallsurv_km")) {
     abort("`x` must be a fit from km(); got an object of class ",
           paste(class(x), collapse = "/"), ".")
@@ -190,10 +199,28 @@ quantile_table <- function(x, probs = c(0.25, 0.5, 0.75),
   out$conf.type <- if (method == "brookmeyer-crowley") transform else ci$conf.type
   out$conf.level <- if (method == "brookmeyer-crowley") conf.level else
     if (has_ci) ci$conf.level else NA_real_
+  m <- resolve_maturity(maturity, x)
+  if (!is.null(m)) out$note <- quantile_maturity_note(out, m)
   if (is.null(x$strata)) out$strata <- NULL
   rownames(out) <- NULL
   class(out) <- c("smallsurv_quantile", "data.frame")
   out
+}
+
+# "past maturity (<time>; <rule>): estimate, upper limit": which of a
+# quantile's estimate and limits fall after its curve's maturity time (the
+# immature tail); "" for none. A limit the data cannot reach (NA) is already
+# "not reached" and gets no note.
+quantile_maturity_note <- function(q, m) {
+  lim <- m$limits
+  k <- if (is.null(lim$strata)) rep(1L, nrow(q)) else match(q$strata, lim$strata)
+  mt <- lim$time[k]
+  past <- cbind(estimate = q$estimate > mt, "lower limit" = q$lower > mt,
+                "upper limit" = q$upper > mt)
+  past[is.na(past)] <- FALSE
+  what <- apply(past, 1L, function(r) paste(colnames(past)[r], collapse = ", "))
+  ifelse(nzchar(what),
+         paste0("past maturity (", format_time(mt), "; ", lim$rule[k], "): ", what), "")
 }
 
 #' @rdname quantile.smallsurv_km
@@ -213,6 +240,7 @@ print.smallsurv_quantile <- function(x, digits = 4, ...) {
       if (!is.na(y$conf.level[1])) paste0(", ", format(100 * y$conf.level[1]), "% CI") else "",
       ")\n", sep = "")
   y$method <- y$conf.type <- y$conf.level <- NULL
+  if (!is.null(y$note) && !any(nzchar(y$note))) y$note <- NULL
   print(y, row.names = FALSE, right = TRUE)
   invisible(x)
 }

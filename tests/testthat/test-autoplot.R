@@ -202,7 +202,20 @@ test_that("autoplot() of a confband(): steps and band rectangles of each stratum
   expect_equal(sort(st$y), sort(tt$estimate), tolerance = 1e-12)
   rc <- ggplot2::layer_data(p, 1)
   expect_true(all(rc$xmin < rc$xmax))
-  expect_match(p$labels$subtitle, "90% simultaneous band: hall-wellner", fixed = TRUE)
+  lab <- "90% simultaneous band (hall-wellner, log-log)"
+  expect_match(p$labels$subtitle, paste0(lab, ", over the range shown"), fixed = TRUE)
+  # the band and the curves are named in the legend
+  built <- ggplot2::ggplot_build(p)
+  expect_identical(built$plot$scales$get_scales("alpha")$get_labels(), lab)
+  expect_identical(built$plot$scales$get_scales("colour")$get_labels(), c("DL1", "DL2"))
+  expect_identical(p$theme$legend.position, "top")
+  # one curve: named too, not left unlabelled
+  b1 <- b[b$strata == b$strata[1], setdiff(names(b), "strata")]
+  attributes(b1)[c("type", "transform", "conf.level")] <- list("ep", NULL, 0.95)
+  built1 <- ggplot2::ggplot_build(ggplot2::autoplot(b1))
+  expect_identical(built1$plot$scales$get_scales("colour")$get_labels(), "Kaplan-Meier estimate")
+  expect_identical(built1$plot$scales$get_scales("alpha")$get_labels(),
+                   "95% simultaneous band (ep)")
 })
 
 test_that("autoplot() of ci_coverage(): coverage, both errors and the nominal level", {

@@ -84,6 +84,34 @@ test_that("without dates the date-based measures are omitted", {
   expect_true(all(c("reverse_km_median", "observation_median", "censored_median") %in% m))
 })
 
+test_that("the unit: stated, carried by the data, months for dates, otherwise not invented", {
+  out <- function(fu) utils::capture.output(print(fu))
+  # no unit anywhere: not labelled months (the data may be in weeks)
+  fu <- followup(Surv(t, s) ~ 1, hand)
+  expect_true(is.na(fu$unit))
+  expect_match(out(fu)[1], "times in the unit of the data", fixed = TRUE)
+  expect_false(any(grepl("months", out(fu), fixed = TRUE)))
+  expect_match(as.data.frame(fu)$definition[1], "number of subjects", fixed = TRUE)
+  # stated
+  fw <- followup(Surv(t, s) ~ 1, hand, unit = "weeks")
+  expect_identical(fw$unit, "weeks")
+  expect_match(out(fw)[1], "times in weeks", fixed = TRUE)
+  # carried by endpoints()' data
+  e <- endpoints(rrall, "os", unit = "weeks")
+  fe <- followup(Surv(time, status) ~ 1, e)
+  expect_identical(fe$unit, "weeks")
+  expect_identical(followup(Surv(time, status) ~ 1, e, unit = "days")$unit, "days")
+  # with dates and no unit: months, the documented default for converting them
+  fd <- followup(Surv(os_time, os_status) ~ 1, rrall, entry_date = enrolled,
+                 cutoff_date = cutoff)
+  expect_identical(fd$unit, "months")
+  pm <- as.data.frame(fd)
+  expect_match(pm$definition[pm$measure == "potential_median"], "/ 30.4375, in months",
+               fixed = TRUE)
+  # the numbers do not depend on the label
+  expect_equal(as.data.frame(fu)$estimate, as.data.frame(fw)$estimate, tolerance = 0)
+})
+
 # ---- against survival::survfit() on the reversed status ------------------------
 
 fu_data <- function(seed, n = 30, ngroup = 2) {

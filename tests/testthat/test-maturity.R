@@ -109,8 +109,11 @@ test_that("at_times() flags estimates past maturity, with an object or a list of
   expect_identical(b$note, c("", "", "", "after last follow-up (9)"))
   b <- at_times(fit, c(6, 6.5), min.risk = 0, maturity = list(min.risk = NULL, max.drop = 0.15))
   expect_identical(b$note, c("", "past maturity (6; drop > 0.15)"))
-  # estimates are unchanged
+  # estimates are unchanged; maturity()'s default rules are at_times()'s default
   expect_equal(a[names(a) != "note"], at_times(fit, c(4, 5, 5.5, 10))[names(a) != "note"])
+  expect_identical(at_times(fit, c(4, 5, 5.5, 10)), a)
+  expect_identical(at_times(fit, c(4, 5, 5.5, 10), maturity = FALSE)$note,
+                   c("", "", "only 4 at risk", "after last follow-up (9)"))
   expect_error(at_times(fit, 1, maturity = list(foo = 1)), "list of rules")
   other <- maturity(km(Surv(efs_time, efs_status) ~ dose, data = rrall))
   expect_error(at_times(fit, 1, maturity = other), "other curves")

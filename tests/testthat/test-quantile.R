@@ -18,7 +18,42 @@ test_that("survival's tests/quantile.R conventions are reproduced (hand-worked)"
   expect_equal(q$lower, c(1, 1, 1, 6, 6, 9), tolerance = 1e-12)
   expect_equal(q$upper, rep(NA_real_, 6), tolerance = 1e-12)
   expect_identical(names(q), c("quantile", "estimate", "lower", "upper", "method",
-                               "conf.type", "conf.level"))
+                               "conf.type", "conf.level", "note"))
+  expect_identical(names(quantile_table(km(Surv(time, status) ~ 1, d), 0.5, maturity = FALSE)),
+                   c("quantile", "estimate", "lower", "upper", "method", "conf.type",
+                     "conf.level"))
+})
+
+test_that("quantiles read off the immature tail are named, in quantile_table() and print()", {
+  # 10 deaths at 1, ..., 10: n.risk at t_j is 11 - j, so the first time with
+  # fewer than 5 at risk is 7 and the curve is readable up to 6 (maturity()).
+  # Quartiles (S falls to 0.75, 0.5, 0.25): 3, 5.5 (flat at 0.5 on [5, 6)),
+  # 8; the log-log band's upper limits 6, 8 and not reached.
+  d <- data.frame(t = 1:10, s = 1)
+  fit <- km(Surv(t, s) ~ 1, d)
+  q <- quantile_table(fit)
+  expect_equal(q$estimate, c(3, 5.5, 8), tolerance = 1e-12)
+  expect_equal(q$upper, c(6, 8, NA), tolerance = 1e-12)
+  expect_identical(q$note, c("", "past maturity (6; n.risk < 5): upper limit",
+                             "past maturity (6; n.risk < 5): estimate"))
+  # a rule of one's own: at least 3 at risk -> readable to 8
+  q3 <- quantile_table(fit, maturity = list(min.risk = 3))
+  expect_identical(q3$note, c("", "", ""))
+  expect_identical(quantile_table(fit, maturity = maturity(fit, min.risk = 8))$note[1],
+                   "past maturity (3; n.risk < 8): upper limit")
+  # the estimates themselves do not change
+  expect_equal(q3[c("estimate", "lower", "upper")], q[c("estimate", "lower", "upper")])
+  out <- utils::capture.output(print(fit))
+  expect_true(any(grepl(" 5.5 +[0-9.]+ +8\\*$", out)))
+  expect_true(any(grepl("^\\* read off the immature tail", out)))
+  # nothing past maturity: no mark, no footnote
+  big <- km(Surv(t, s) ~ 1, data.frame(t = c(1:10, rep(11, 10)), s = c(rep(1, 10), rep(0, 10))))
+  out <- utils::capture.output(print(big))
+  expect_false(any(grepl("*", out, fixed = TRUE)))
+  # strata: each curve against its own maturity time
+  g <- km(Surv(t, s) ~ g, data.frame(t = c(1:10, 1:10), s = 1, g = rep(c("a", "b"), each = 10)))
+  expect_identical(quantile_table(g, 0.75)$note,
+                   rep("past maturity (6; n.risk < 5): estimate", 2))
 })
 
 test_that("band inversion equals survival::quantile.survfit for every Greenwood transform", {
@@ -171,8 +206,10 @@ test_that("print() of a BPCP fit shows bpcp's median limits", {
   f <- km(Surv(time, status) ~ 1, d, conf.type = "bpcp")
   ref <- bpcp:::median.kmciLR(bpcp::bpcp(d$time, d$status))
   tab <- smallsurv:::median_table(f)
+  # (n = 5: the median 7 lies past the maturity time 3 and is marked "*")
   expect_identical(unname(tab[1, c("median", "0.95LCL", "0.95UCL")]),
-                   unname(c(format(ref[, "q"]), format(ref[, "lower"]), "not reached")))
+                   unname(c(paste0(format(ref[, "q"]), "*"), format(ref[, "lower"]),
+                            "not reached")))
   expect_true(is.infinite(ref[, "upper"]))
   gl <- glance(f)
   expect_equal(c(gl$median, gl$conf.low, gl$conf.high), c(7, 0, NA), tolerance = 1e-12)

@@ -96,6 +96,29 @@ test_that("report() renders data with follow-up times instead of dates (survival
   expect_true(has("no column of competing first events"))
   expect_true(has("The data have no column <code>id</code> (parameter <code>id</code>)"))
   expect_true(has("Remission duration was analysed from the follow-up times"))
+  # the upper limit 33 of the Nonmaintained median lies past the maturity time
+  # of its curve (maturity() with the report's rules): marked and explained
+  expect_true(has("\u2020: the median or a limit lies past the curve"))
+  expect_true(has("23.0 (5.0, 33.0) \u2020"))
+  expect_true(has("31.0 (13.0, NR)</td>"))
+  # an arm with fewer than min_risk patients: no tau from the rule, no RMST
+  # over the immature tail, and the reason said
+  a3 <- survival::aml
+  a3$x <- as.character(a3$x)
+  a3$x[1:3] <- "Pilot"
+  html3 <- render_text(a3, time = "time", status = "status", group = "x", unit = "weeks")
+  expect_true(grepl("Not computed: no tau can be chosen by the maturity rule, because x=Pilot",
+                    html3, fixed = TRUE))
+  expect_false(grepl("restricted mean time up to tau", html3, fixed = TRUE))
+  html4 <- render_text(a3, time = "time", status = "status", group = "x", unit = "weeks",
+                       tau = 10)
+  expect_true(grepl("restricted mean time up to tau = 10.00 weeks (pre-specified)", html4,
+                    fixed = TRUE))
+  # a pre-specified tau that rmst() refuses: the reason in the report, not a crash
+  html5 <- render_text(a3, time = "time", status = "status", group = "x", unit = "weeks",
+                       tau = 20)
+  expect_true(grepl("Not computed: <code>tau</code> = 20 is beyond the largest allowed value 13",
+                    html5, fixed = TRUE))
   # an id column of text does not decide the groups (rows are the patients)
   a <- survival::aml
   a$pid <- paste0("P", seq_len(nrow(a)))
