@@ -23,7 +23,8 @@
 #'   times when the data stated it, e.g. "Time (months)" for [endpoints()] data).
 #' @param legend Draw a legend when there are several curves.
 #' @param band Optional simultaneous band from [confband()] on this fit,
-#'   drawn as dashed step lines in each curve's colour.
+#'   drawn as long-dashed step lines in each curve's colour and named in a
+#'   legend (level, type and scale).
 #' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
 #'   10% of the curve's patients at risk), a result of [maturity()] for this
 #'   fit, or a list of its rules (e.g. `list(min.risk = 5, min.fraction =
@@ -100,7 +101,10 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
     }
     bcol <- col
     if (!is.null(band$strata)) bcol <- col[match(unique(band$strata), st$names)]
-    graphics::lines(band, col = bcol)
+    # long dashes: the tail past maturity is dashed; the band is named below
+    graphics::lines(band, col = bcol, lty = 5)
+    graphics::legend("bottomleft", legend = band_title(band), lty = 5, bty = "n", cex = 0.8,
+                     col = if (length(unique(bcol)) == 1L) bcol[1] else "grey30")
   }
   graphics::axis(1, at = times)
   graphics::mtext(xlab, side = 1, line = 2.2)
