@@ -85,6 +85,10 @@ normal_quantile_cpp <- function(p) {
     .Call(`_smallsurv_normal_quantile_cpp`, p)
 }
 
+wilson_neff_cpp <- function(p, se, conf_level) {
+    .Call(`_smallsurv_wilson_neff_cpp`, p, se, conf_level)
+}
+
 rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {
     .Call(`_smallsurv_rmst_fit_cpp`, stop, status, strata, nstrata, tau, timefix)
 }

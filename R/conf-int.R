@@ -198,19 +198,11 @@ zero_se_point <- function() {
 
 # Wilson score interval with the effective sample size p (1 - p) / se^2
 # (the number of independent binary outcomes that would give the same
-# variance). Undefined (NA) where p is 0 or 1 or se is 0.
+# variance). Undefined (NA) where p is 0 or 1 or se is 0. The one Wilson
+# formula is the core's (core/greenwood_ci.h), which Rothman's interval and
+# the coverage laboratory use too.
 wilson_neff <- function(p, se, conf.level) {
-  z <- stats::qnorm(1 - (1 - conf.level) / 2)
-  ok <- !is.na(p) & !is.na(se) & p > 0 & p < 1 & se > 0
-  neff <- ifelse(ok, p * (1 - p) / se^2, NA_real_)
-  k <- z^2 / neff
-  centre <- (p + k / 2) / (1 + k)
-  half <- z / (1 + k) * sqrt(p * (1 - p) / neff + z^2 / (4 * neff^2))
-  lo <- pmax(centre - half, 0)
-  hi <- pmin(centre + half, 1)
-  lo[!ok] <- NA_real_
-  hi[!ok] <- NA_real_
-  list(lower = lo, upper = hi)
+  wilson_neff_cpp(as.double(p), as.double(se), conf.level)
 }
 
 # Clopper-Pearson (beta quantile) interval with the same effective sample

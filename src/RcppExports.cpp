@@ -342,6 +342,18 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// wilson_neff_cpp
+Rcpp::List wilson_neff_cpp(Rcpp::NumericVector p, Rcpp::NumericVector se, double conf_level);
+RcppExport SEXP _smallsurv_wilson_neff_cpp(SEXP pSEXP, SEXP seSEXP, SEXP conf_levelSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type se(seSEXP);
+    Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
+    rcpp_result_gen = Rcpp::wrap(wilson_neff_cpp(p, se, conf_level));
+    return rcpp_result_gen;
+END_RCPP
+}
 // rmst_fit_cpp
 Rcpp::List rmst_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, double tau, bool timefix);
 RcppExport SEXP _smallsurv_rmst_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP tauSEXP, SEXP timefixSEXP) {
@@ -434,6 +446,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 12},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
+    {"_smallsurv_wilson_neff_cpp", (DL_FUNC) &_smallsurv_wilson_neff_cpp, 3},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
     {"_smallsurv_rmst_tau_bound_cpp", (DL_FUNC) &_smallsurv_rmst_tau_bound_cpp, 2},
     {"_smallsurv_rmst_contrast_cpp", (DL_FUNC) &_smallsurv_rmst_contrast_cpp, 5},

@@ -3,8 +3,10 @@
 // Rothman, Peto) evaluated stratum by stratum on a fit's counts.
 #include <Rcpp.h>
 
+#include <cmath>
 #include <string>
 
+#include "core/greenwood_ci.h"
 #include "core/normal.h"
 #include "core/pointwise.h"
 
@@ -51,4 +53,19 @@ Rcpp::NumericVector normal_quantile_cpp(Rcpp::NumericVector p) {
   Rcpp::NumericVector out(p.size());
   for (R_xlen_t i = 0; i < p.size(); ++i) out[i] = smallsurv::normal_quantile(p[i]);
   return out;
+}
+
+// Wilson limits with the effective sample size p (1 - p) / se^2
+// (core/greenwood_ci.h), NA where undefined: R's wilson_neff().
+// [[Rcpp::export(rng = false)]]
+Rcpp::List wilson_neff_cpp(Rcpp::NumericVector p, Rcpp::NumericVector se, double conf_level) {
+  if (p.size() != se.size()) Rcpp::stop("`p` and `se` differ in length");
+  Rcpp::NumericVector lo(p.size()), up(p.size());
+  smallsurv::wilson_neff(p.begin(), se.begin(), static_cast<std::size_t>(p.size()), conf_level,
+                         lo.begin(), up.begin());
+  for (R_xlen_t i = 0; i < p.size(); ++i) {
+    if (std::isnan(lo[i])) lo[i] = NA_REAL;
+    if (std::isnan(up[i])) up[i] = NA_REAL;
+  }
+  return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }

@@ -21,7 +21,7 @@
 #include <boost/math/tools/roots.hpp>
 #include <boost/math/tools/toms748_solve.hpp>
 
-#include "event_table.h"  // input_error
+#include "errors.h"
 
 namespace smallsurv {
 

@@ -8,7 +8,8 @@
 #include <limits>
 #include <vector>
 
-#include "event_table.h"  // input_error
+#include "errors.h"
+#include "greenwood_ci.h"  // wilson_interval
 #include "pointwise.h"
 
 namespace smallsurv {
@@ -266,13 +267,8 @@ void rothman_at(const CountsView& c, const double* at, std::size_t k, double con
       upper[i] = z2 / (km.n0[r] + z2);
       continue;
     }
-    const double V = S * S * km.G[r];      // Greenwood variance
-    const double nn = S * (1.0 - S) / V;   // effective sample size
-    const double f = nn / (nn + z2);
-    const double centre = S + z2 / (2.0 * nn);
-    const double half = z * std::sqrt(V + z2 / (4.0 * nn * nn));
-    lower[i] = std::max(0.0, f * (centre - half));
-    upper[i] = std::min(1.0, f * (centre + half));
+    const double V = S * S * km.G[r];  // Greenwood variance
+    wilson_interval(S, S * (1.0 - S) / V, z, lower + i, upper + i);  // n' = S(1 - S)/V
   }
 }
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "event_table.h"  // input_error
+#include "errors.h"
 
 namespace smallsurv {
 

@@ -45,37 +45,6 @@
 
 namespace smallsurv {
 
-// ---- the pointwise methods written here (Greenwood family) ---------------
-// Each equals what at_times(km(..., conf.type = m), at) reports for its
-// limits: the Kaplan-Meier estimate and Greenwood's sum at the last
-// observed time <= t with km.cpp's arithmetic, the interval from
-// ci_transform() (survival's edge rules), and then
-//   * no event up to t (S = 1, se = 0): (1, 1) -- the degenerate interval
-//     every Greenwood-type method gives before the first event;
-//   * t after the last observed time: NaN (the curve is unknown there);
-//   * any limit survival leaves NA/NaN (S = 0): NaN.
-// "wilson-neff": Wilson score interval with n_eff = S(1 - S) / se(S)^2 (see
-// R/conf-int.R), and "cp-neff", Clopper-Pearson with that n_eff, with the
-// same conventions.
-void pointwise_plain(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper);
-void pointwise_log(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                   double* lower, double* upper);
-void pointwise_loglog(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper);
-void pointwise_logit(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper);
-void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper);
-void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
-                           double conf_level, double* lower, double* upper);
-// "cp-neff": Clopper-Pearson with the same n_eff (R/conf-int.R), beta
-// quantiles from core/beta_ci.
-void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                       double* lower, double* upper);
-
-// (These are registered by name in the one table of pointwise.cpp, which
-// the laboratory and km()'s glue share.)
 
 
 // ---- building a CountsView from (time, status) pairs ---------------------

@@ -32,17 +32,11 @@
 #include <vector>
 
 #include "big_buffer.h"
+#include "errors.h"  // input_error
 
 namespace smallsurv {
 
 using index_vector = big_vector<std::uint32_t>;
-
-// A typed error for invalid input reaching the core (R validates first; this
-// is the last line of defence and becomes an R error in the glue layer).
-class input_error : public std::invalid_argument {
- public:
-  explicit input_error(const std::string& what) : std::invalid_argument(what) {}
-};
 
 struct SurvInput {
   std::size_t n = 0;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "event_table.h"  // input_error
+#include "errors.h"
 
 namespace smallsurv {
 

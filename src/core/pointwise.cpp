@@ -10,7 +10,7 @@
 
 #include "beta_ci.h"
 #include "ci_likelihood.h"
-#include "coverage.h"
+#include "greenwood_ci.h"
 
 namespace smallsurv {
 
@@ -27,7 +27,7 @@ const Entry kTable[] = {
     {"likelihood-ratio", &tg_at},
     {"rothman", &rothman_at},
     {"peto", &peto_at},
-    // Greenwood family and effective-sample-size intervals (coverage.h)
+    // Greenwood family and effective-sample-size intervals (greenwood_ci.h)
     {"plain", &pointwise_plain},
     {"log", &pointwise_log},
     {"log-log", &pointwise_loglog},

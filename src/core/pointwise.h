@@ -53,7 +53,7 @@ void km_rows(const CountsView& c, std::vector<double>& S, std::vector<double>& G
 // The implementation registered under `name` (the conf.type of km()), or
 // nullptr.  The table lives in pointwise.cpp.  km() computes the Greenwood
 // transforms on its own rows (ci_transform.h); their PointwiseFn versions
-// here (coverage.h) serve the coverage laboratory and give the same limits.
+// (greenwood_ci.h) serve the coverage laboratory and give the same limits.
 PointwiseFn find_pointwise(const char* name);
 
 // Number of registered methods and the name of method i (0 <= i < count),

@@ -345,3 +345,34 @@ test_that("methods refuse data they are not defined for, and conf.lower is check
   expect_error(smallsurv:::pointwise_ci_cpp("peto", 1, 1, 1, 0, 1L, 1, 1L, 1), "conf_level")
   expect_error(smallsurv:::pointwise_ci_cpp("nope", 1, 1, 1, 0, 1L, 1, 1L, 0.9), "unknown")
 })
+
+test_that("\"rothman\" and \"wilson-neff\" are one Wilson interval wherever both are defined", {
+  # one formula in the core (greenwood_ci.h): Rothman's n' = S(1 - S)/V is
+  # wilson-neff's effective sample size; they differ only where S = 0 (NA
+  # for wilson-neff, Rothman's limit of n') and before the first event
+  for (seed in 1:20) {
+    d <- with_seed_local(seed, data.frame(time = round(rexp(25, 0.2), 1),
+                                          status = rbinom(25, 1, 0.7)))
+    r <- km(Surv(time, status) ~ 1, d, conf.type = "rothman")
+    w <- km(Surv(time, status) ~ 1, d, conf.type = "wilson-neff")
+    ok <- r$surv > 0 & r$surv < 1
+    expect_equal(w$lower[ok], r$lower[ok], tolerance = 1e-13)
+    expect_equal(w$upper[ok], r$upper[ok], tolerance = 1e-13)
+    expect_true(all(is.na(w$lower[r$surv == 0])))
+  }
+  # the R entry point is the core's formula, with its NA rules (p = 0.5,
+  # se = 0.1: n_eff = 25)
+  wil <- function(p, n, z) {
+    k <- z^2 / n
+    (p + k / 2) / (1 + k) + c(-1, 1) * z / (1 + k) * sqrt(p * (1 - p) / n + z^2 / (4 * n^2))
+  }
+  ref <- wil(0.5, 25, qnorm(0.975))
+  got <- smallsurv:::wilson_neff(c(0.5, 0, 1, NA, 0.3), c(0.1, 0.1, 0.1, 0.1, 0), 0.95)
+  expect_equal(got$lower, c(ref[1], NA, NA, NA, NA), tolerance = 1e-14)
+  expect_equal(got$upper, c(ref[2], NA, NA, NA, NA), tolerance = 1e-14)
+  # x of n binary outcomes without censoring: prop.test's Wilson interval
+  got <- smallsurv:::wilson_neff(0.3, sqrt(0.3 * 0.7 / 20), 0.9)
+  expect_equal(c(got$lower, got$upper),
+               as.vector(prop.test(6, 20, conf.level = 0.9, correct = FALSE)$conf.int),
+               tolerance = 1e-12)
+})

@@ -1,0 +1,154 @@
+// greenwood_ci.cpp -- see greenwood_ci.h.
+#include "greenwood_ci.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "beta_ci.h"
+#include "ci_transform.h"
+#include "normal.h"
+
+namespace smallsurv {
+
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The Kaplan-Meier estimate and Greenwood's sum at the last row <= t of each
+// requested time (pointwise.h's km_rows and last_row, shared with the other
+// methods), handed to `finish(i, t, S, se)` (se = sqrt(Greenwood sum), the
+// se of -log S).  Before the first row S = 1, se = 0; a NaN time gets NaN
+// limits without calling `finish`.
+template <class Finish>
+void greenwood_walk(const CountsView& c, const double* at, std::size_t k, double* lower,
+                    double* upper, Finish finish) {
+  std::vector<double> S, G;
+  km_rows(c, S, G);
+  for (std::size_t i = 0; i < k; ++i) {
+    const double t = at[i];
+    if (std::isnan(t)) {
+      lower[i] = upper[i] = kNaN;
+      continue;
+    }
+    const long r = last_row(c, t);
+    if (r < 0) {
+      finish(i, t, 1.0, 0.0);
+    } else {
+      finish(i, t, S[static_cast<std::size_t>(r)], std::sqrt(G[static_cast<std::size_t>(r)]));
+    }
+  }
+}
+
+// The interval conventions shared by the Greenwood family (see coverage.h):
+// returns true when the limits are already decided (after the last observed
+// time: NaN; no event yet: (1, 1)).
+inline bool greenwood_edge(const CountsView& c, double t, double S, double se, double* lo,
+                           double* hi) {
+  if (c.m == 0 || t > c.time[c.m - 1]) {
+    *lo = *hi = kNaN;
+    return true;
+  }
+  if (S == 1.0 && se == 0.0) {
+    *lo = *hi = 1.0;
+    return true;
+  }
+  return false;
+}
+
+void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
+                         double conf_level, double* lower, double* upper) {
+  const double z = two_sided_z(conf_level);
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double S, double se) {
+    if (greenwood_edge(c, t, S, se, lower + i, upper + i)) return;
+    ci_transform(type, &S, &se, nullptr, 1, true, z, lower + i, upper + i);
+    if (ci_undefined(type, S) || std::isnan(lower[i]) || std::isnan(upper[i]))
+      lower[i] = upper[i] = kNaN;
+  });
+}
+
+}  // namespace
+
+void wilson_interval(double p, double neff, double z, double* lower, double* upper) {
+  const double kk = z * z / neff;
+  const double centre = (p + kk / 2.0) / (1.0 + kk);
+  const double half = z / (1.0 + kk) * std::sqrt(p * (1.0 - p) / neff + z * z / (4.0 * (neff * neff)));
+  const double lo = centre - half, hi = centre + half;
+  *lower = lo < 0.0 ? 0.0 : lo;
+  *upper = hi > 1.0 ? 1.0 : hi;
+}
+
+void wilson_neff(const double* p, const double* se, std::size_t n, double conf_level,
+                 double* lower, double* upper) {
+  check_conf_level(conf_level);
+  const double z = two_sided_z(conf_level);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(p[i] > 0.0 && p[i] < 1.0 && se[i] > 0.0)) {  // also NaN p or se
+      lower[i] = upper[i] = kNaN;
+      continue;
+    }
+    wilson_interval(p[i], p[i] * (1.0 - p[i]) / (se[i] * se[i]), z, lower + i, upper + i);
+  }
+}
+
+void pointwise_plain(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                     double* lower, double* upper) {
+  transform_pointwise(Transform::plain, c, at, k, conf_level, lower, upper);
+}
+void pointwise_log(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                   double* lower, double* upper) {
+  transform_pointwise(Transform::log, c, at, k, conf_level, lower, upper);
+}
+void pointwise_loglog(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                      double* lower, double* upper) {
+  transform_pointwise(Transform::loglog, c, at, k, conf_level, lower, upper);
+}
+void pointwise_logit(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                     double* lower, double* upper) {
+  transform_pointwise(Transform::logit, c, at, k, conf_level, lower, upper);
+}
+void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                      double* lower, double* upper) {
+  transform_pointwise(Transform::arcsin, c, at, k, conf_level, lower, upper);
+}
+
+// Wilson score interval for p = S with n_eff = p (1 - p) / se(p)^2,
+// se(p) = S sqrt(Greenwood sum), undefined where p is 0 or 1 or se(p) is 0.
+void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
+                           double conf_level, double* lower, double* upper) {
+  const double z = two_sided_z(conf_level);
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
+    if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
+    const double se = p * se_log;
+    if (!(p > 0.0 && p < 1.0 && se > 0.0)) {  // also catches NaN (p = 0, se = Inf)
+      lower[i] = upper[i] = kNaN;
+      return;
+    }
+    wilson_interval(p, p * (1.0 - p) / (se * se), z, lower + i, upper + i);
+  });
+}
+
+// Clopper-Pearson beta quantiles with n = n_eff and x = p n_eff "successes"
+// (R/conf-int.R's cp_neff(), including its 1e-300 floors on the shape
+// parameters), the same conventions; beta_quantile() is core/beta_ci's
+// (Boost.Math, R's qbeta edge rules).
+void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                       double* lower, double* upper) {
+  const double a = 1.0 - conf_level;
+  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
+    if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
+    const double se = p * se_log;
+    if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
+      lower[i] = upper[i] = kNaN;
+      return;
+    }
+    const double neff = p * (1.0 - p) / (se * se);
+    const double x = p * neff;
+    const double tiny = 1e-300;
+    lower[i] = beta_quantile(a / 2.0, std::max(x, tiny), std::max(neff - x + 1.0, tiny));
+    upper[i] = beta_quantile(1.0 - a / 2.0, std::max(x + 1.0, tiny), std::max(neff - x, tiny));
+  });
+}
+
+}  // namespace smallsurv
