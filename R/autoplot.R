@@ -119,7 +119,7 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
     if (is.finite(cut[k]) && cut[k] < max(x$time[rows])) {
       cuts[[k]] <- data.frame(curve = curve_names[k], time = cut[k])
     }
-    cens <- rows[x$n.censor[rows] > 0 & (beyond == "dashed" | x$time[rows] <= cut[k])]
+    cens <- rows[censor_marks(x)[rows] > 0 & (beyond == "dashed" | x$time[rows] <= cut[k])]
     if (length(cens)) {
       marks[[k]] <- data.frame(curve = curve_names[k], time = x$time[cens],
                                estimate = x$surv[cens])
@@ -131,7 +131,7 @@ autoplot.smallsurv_km <- function(object, conf.int = TRUE, risk.table = TRUE, ti
                  colour_title = if (ncurve > 1L) strata_title(st$names) else NULL,
                  cuts = cuts, beyond = beyond)
   if (!risk.table) return(p)
-  tab <- at_times(x, times, min.risk = 0, maturity = FALSE)
+  tab <- add_switches(x, at_times(x, times, min.risk = 0, maturity = FALSE))
   if (is.null(tab$strata)) tab$strata <- curve_names
   tab$curve <- curve_names[match(tab$strata, if (ncurve == 1L) tab$strata[1] else st$names)]
   gg_stack(p, gg_risk_table(tab, curve_names, col, xlim, times, base_size), heights)
@@ -789,7 +789,8 @@ gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
                           event_label = "Events") {
   compact <- length(curve_names) > 3L
   what <- if (compact) c(n.risk = "At risk") else
-    c(n.risk = "At risk", n.event = event_label, n.censor = "Censored")
+    c(n.risk = "At risk", n.event = event_label,
+      if (!is.null(tab$n.moved)) c(n.moved = "Switched"), n.censor = "Censored")
   long <- do.call(rbind, lapply(names(what), function(w) {
     data.frame(curve = tab$curve, time = tab$time, row = what[[w]],
                label = format_count(tab[[w]]), stringsAsFactors = FALSE)
@@ -806,7 +807,9 @@ gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
     ggplot2::scale_colour_manual(values = stats::setNames(col, curve_names), drop = FALSE) +
     gg_x_scale(xlim, times) +
     ggplot2::labs(x = NULL, y = NULL,
-                  title = if (compact) "Numbers at risk" else
+                  title = if (compact) "Numbers at risk" else if (!is.null(tab$n.moved))
+                    paste0("Numbers at risk, with an event, switched (left the first curve, ",
+                           "entered the second), censored (cumulative)") else
                     "Numbers at risk, with an event, censored (cumulative)") +
     ggplot2::coord_cartesian(clip = "off") +
     ggplot2::theme_minimal(base_size = base_size) +

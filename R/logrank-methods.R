@@ -54,7 +54,8 @@ print.smallsurv_logrank <- function(x, digits = max(3L, getOption("digits") - 3L
   cat("p-value reported: ", format.pval(x$p.value, digits = digits), " (", x$p.value.method,
       ")\n", sep = "")
   note <- few_events_note(c(all = sum(x$events)),
-                          has_perm = !identical(x$permutation$type, "none"))
+                          has_perm = if (inherits(x, "smallsurv_mantel_byar")) NA else
+                            !identical(x$permutation$type, "none"))
   if (nzchar(note)) cat(note, "\n", sep = "")
   invisible(x)
 }

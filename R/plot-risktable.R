@@ -62,14 +62,15 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
   if (is.null(times)) times <- pretty(c(0, xmax))
   times <- times[times <= xmax * 1.04]
   check_times_arg(times)
-  tab <- if (risk.table) at_times(x, times, min.risk = 0, maturity = FALSE) else NULL
+  tab <- if (risk.table) add_switches(x, at_times(x, times, min.risk = 0, maturity = FALSE))
   if (!is.null(tab) && is.null(tab$strata)) tab$strata <- NA_character_
 
   # up to 3 curves: at risk, events and censored per curve (KMunicate);
   # more curves: the numbers at risk only, one line per curve
   compact <- ncurve > 3L
   if (risk.table) {
-    nlines <- if (compact) ncurve + 1L else 3L * ncurve + (if (ncurve > 1L) ncurve else 0L)
+    per <- if (is.null(tab$n.moved)) 3L else 4L  # Simon-Makuch: a "Switched" row
+    nlines <- if (compact) ncurve + 1L else per * ncurve + (if (ncurve > 1L) ncurve else 0L)
     mar_bottom <- 4.1 + nlines + 1
     avail <- graphics::par("din")[2] / graphics::par("csi")  # device height in lines
     if (mar_bottom + 3.1 + 5 > avail) {
@@ -140,7 +141,7 @@ draw_km_curve <- function(x, rows, col, lty, band, mark.time, cut = Inf, beyond 
   }
   draw_step_curve(tt, ss, lo, hi, col, lty, cut, beyond, alpha = 0.18)
   if (mark.time) {
-    cens <- rows[x$n.censor[rows] > 0 & (x$time[rows] <= cut | beyond == "dashed")]
+    cens <- rows[censor_marks(x)[rows] > 0 & (x$time[rows] <= cut | beyond == "dashed")]
     graphics::points(x$time[cens], x$surv[cens], pch = 3, col = col, cex = 0.8)
   }
 }
@@ -203,8 +204,9 @@ draw_risk_table <- function(tab, strata_names, times, col, compact = FALSE) {
                       cex = 0.8)
       line <- line + 1
     }
-    for (what in c("n.risk", "n.event", "n.censor")) {
-      label <- c(n.risk = "At risk", n.event = "Events", n.censor = "Censored")[[what]]
+    for (what in c("n.risk", "n.event", if (!is.null(tab$n.moved)) "n.moved", "n.censor")) {
+      label <- c(n.risk = "At risk", n.event = "Events", n.moved = "Switched",
+                 n.censor = "Censored")[[what]]
       graphics::mtext(label, side = 1, line = line, at = xleft, adj = 1.1, cex = 0.8)
       graphics::mtext(format_count(rows[[what]]), side = 1, line = line, at = times,
                       cex = 0.8, col = col[k])

@@ -175,7 +175,8 @@ format_outcomes <- function(x, log_x = log(x)) {
 .few_events <- 10
 
 # The note printed under a test resting on few events ("" when none does):
-# `events` named by what they count (causes, contrasts, or "all").
+# `events` named by what they count (causes, contrasts, or "all"); `has_perm`
+# NA: no valid permutation version exists (the Mantel-Byar test).
 few_events_note <- function(events, has_perm = TRUE) {
   few <- !is.na(events) & events < .few_events
   if (!any(few)) return("")
@@ -186,6 +187,7 @@ few_events_note <- function(events, has_perm = TRUE) {
   }
   paste0("Few events (", paste(what, collapse = "; "), "; fewer than ", .few_events,
          "): the asymptotic p-value is unreliable; ",
+         if (is.na(has_perm)) "no exact or permutation version is valid for this test; read the p-value as a rough guide." else
          if (has_perm) "the exact or permutation p-value keeps its level but rests on these few events." else
            "compute the exact or permutation p-value (`permutation`).")
 }

@@ -295,7 +295,7 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
   rec <- if (multi) new.env(parent = emptyenv()) else NULL
   assign("Surv", if (multi) make_raw_surv(rec) else raw_surv, envir = menv)
   environment(formula) <- menv
-  keep <- match(c("data", "weights", "subset", if (multi) "id"), names(mcall), 0L)
+  keep <- match(c("data", "weights", "subset", "id"), names(mcall), 0L)
   mf_call <- mcall[c(1L, keep)]
   mf_call[[1L]] <- quote(stats::model.frame)
   mf_call$formula <- formula
@@ -354,7 +354,7 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
   }
   vars <- attr(terms, "term.labels")
   strata <- if (length(vars)) make_strata(mf[vars]) else NULL
-  id <- if (multi) mf[["(id)"]] else NULL
+  id <- mf[["(id)"]]  # the caller's `id` (cif(), the exposure verbs), kept rows only
   x <- new_surv_input(unname(time), unname(status), if (!is.null(entry)) unname(entry),
                       weights, strata, attr(mf, "na.action"), row_label, multi, cencode, id)
   if (keep_vars) x$vars <- mf[vars]
