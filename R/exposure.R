@@ -98,6 +98,11 @@ mantel_byar_test <- function(formula, data, id, subset, na.action, timefix = TRU
   env <- parent.frame()
   check_flag(timefix, "timefix")
   ex <- exposure_input(mcall, env, "mantel_byar_test")
+  if (any(ex$n_state == 0)) {
+    abort("`formula`: every row is in one exposure state (", names(ex$n_state)[ex$n_state > 0],
+          "); the Mantel-Byar test compares the time spent unexposed with the time spent ",
+          "exposed.")
+  }
   out <- logrank_impl(ex$input, ex$group, NULL, 0, 0, "none", 1, NULL, FALSE, NULL, timefix,
                       mcall)
   # patients, not rows: a patient who switched counts in both states
@@ -378,7 +383,7 @@ landmark <- function(formula, data, at, exposure_time, min.group = 5, na.action,
     environment(f) <- asNamespace("smallsurv")
     fits[[k]] <- if (multi) cif(f, data = dk, ...) else km(f, data = dk, ...)
     attr(fits[[k]], "unit") <- input$unit
-    small <- n_grp[n_grp < min.group]
+    small <- n_grp[n_grp > 0 & n_grp < min.group]  # an empty group: no comparison (printed)
     if (length(small)) {
       warning("landmark(): at ", format(a), ", the group", if (length(small) > 1L) "s", " ",
               paste0("'", names(small), "' (", small, " patient", ifelse(small == 1, "", "s"),

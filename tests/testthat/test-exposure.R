@@ -220,3 +220,26 @@ test_that("landmark(): the landmark table, the fits and the tests (hand-worked)"
   expect_error(landmark(Surv(time, status) ~ 1, data = d, at = 3), "`exposure_time` is required")
   expect_error(landmark(Surv(time, status) ~ 1, data = d, at = -1, exposure_time = ex), "`at`")
 })
+
+test_that("n = 1 and 2: no crash; undefined statistics are NA with the reason", {
+  one <- data.frame(id = 1, tstart = 0, tstop = 5, death = 1, x = 0)
+  expect_error(mantel_byar_test(Surv(tstart, tstop, death) ~ x, data = one, id = id),
+               "every row is in one exposure state \\(x=0\\)")
+  sm <- simon_makuch(Surv(tstart, tstop, death) ~ x, data = one, id = id)
+  expect_equal(sm$surv, 0)
+  two <- data.frame(id = c(1, 1, 2), tstart = c(0, 2, 0), tstop = c(2, 5, 4),
+                    death = c(0, 1, 0), x = c(0, 1, 0))
+  expect_warning(mb <- mantel_byar_test(Surv(tstart, tstop, death) ~ x, data = two, id = id),
+                 "variance of the test is zero")
+  expect_true(is.na(mb$statistic))
+  expect_identical(mb$n.switched, 1L)
+  # landmark: one patient left, exposed; an empty group gets no test and is
+  # not named in the warning
+  dd <- data.frame(t = c(5, 6), s = c(1, 0), e = c(NA, 0.5))
+  expect_warning(lm <- landmark(Surv(t, s) ~ 1, data = dd, at = 1, exposure_time = e),
+                 "'not exposed' \\(1 patient\\) and 'exposed' \\(1 patient\\)")
+  expect_warning(lm6 <- landmark(Surv(t, s) ~ 1, data = dd, at = 5.5, exposure_time = e),
+                 "the group 'exposed' \\(1 patient\\) is smaller than 5")
+  expect_equal(lm6$table$exposed, 1)
+  expect_null(lm6$tests[["5.5"]])
+})
