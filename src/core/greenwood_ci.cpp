@@ -57,6 +57,8 @@ inline bool greenwood_edge(const CountsView& c, double t, double S, double se, d
   return false;
 }
 
+}  // namespace
+
 void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
                          double conf_level, double* lower, double* upper) {
   const double z = two_sided_z(conf_level);
@@ -68,8 +70,6 @@ void transform_pointwise(Transform type, const CountsView& c, const double* at, 
   });
 }
 
-}  // namespace
-
 void wilson_interval(double p, double neff, double z, double* lower, double* upper) {
   const double kk = z * z / neff;
   const double centre = (p + kk / 2.0) / (1.0 + kk);
@@ -79,38 +79,21 @@ void wilson_interval(double p, double neff, double z, double* lower, double* upp
   *upper = hi > 1.0 ? 1.0 : hi;
 }
 
+// n_eff = p (1 - p) / se^2; undefined (NaN) where p is 0 or 1 or NaN, or se
+// is 0 or NaN (also p = 0 with se = Inf).
+void wilson_neff_one(double p, double se, double z, double* lower, double* upper) {
+  if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
+    *lower = *upper = kNaN;
+    return;
+  }
+  wilson_interval(p, p * (1.0 - p) / (se * se), z, lower, upper);
+}
+
 void wilson_neff(const double* p, const double* se, std::size_t n, double conf_level,
                  double* lower, double* upper) {
   check_conf_level(conf_level);
   const double z = two_sided_z(conf_level);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!(p[i] > 0.0 && p[i] < 1.0 && se[i] > 0.0)) {  // also NaN p or se
-      lower[i] = upper[i] = kNaN;
-      continue;
-    }
-    wilson_interval(p[i], p[i] * (1.0 - p[i]) / (se[i] * se[i]), z, lower + i, upper + i);
-  }
-}
-
-void pointwise_plain(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper) {
-  transform_pointwise(Transform::plain, c, at, k, conf_level, lower, upper);
-}
-void pointwise_log(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                   double* lower, double* upper) {
-  transform_pointwise(Transform::log, c, at, k, conf_level, lower, upper);
-}
-void pointwise_loglog(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper) {
-  transform_pointwise(Transform::loglog, c, at, k, conf_level, lower, upper);
-}
-void pointwise_logit(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper) {
-  transform_pointwise(Transform::logit, c, at, k, conf_level, lower, upper);
-}
-void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper) {
-  transform_pointwise(Transform::arcsin, c, at, k, conf_level, lower, upper);
+  for (std::size_t i = 0; i < n; ++i) wilson_neff_one(p[i], se[i], z, lower + i, upper + i);
 }
 
 // Wilson score interval for p = S with n_eff = p (1 - p) / se(p)^2,
@@ -120,12 +103,7 @@ void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
   const double z = two_sided_z(conf_level);
   greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
     if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
-    const double se = p * se_log;
-    if (!(p > 0.0 && p < 1.0 && se > 0.0)) {  // also catches NaN (p = 0, se = Inf)
-      lower[i] = upper[i] = kNaN;
-      return;
-    }
-    wilson_interval(p, p * (1.0 - p) / (se * se), z, lower + i, upper + i);
+    wilson_neff_one(p, p * se_log, z, lower + i, upper + i);
   });
 }
 

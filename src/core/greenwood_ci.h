@@ -9,6 +9,7 @@
 
 #include <cstddef>
 
+#include "ci_transform.h"
 #include "pointwise.h"
 
 namespace smallsurv {
@@ -27,6 +28,8 @@ void wilson_interval(double p, double neff, double z, double* lower, double* upp
 // km and cif fits with any variance.
 void wilson_neff(const double* p, const double* se, std::size_t n, double conf_level,
                  double* lower, double* upper);
+// One of them: p, its standard error se and the critical value z.
+void wilson_neff_one(double p, double se, double z, double* lower, double* upper);
 
 // ---- the pointwise methods written here (Greenwood family) ---------------
 // Each equals what at_times(km(..., conf.type = m), at) reports for its
@@ -40,16 +43,15 @@ void wilson_neff(const double* p, const double* se, std::size_t n, double conf_l
 // "wilson-neff": Wilson score interval with n_eff = S(1 - S) / se(S)^2 (see
 // R/conf-int.R), and "cp-neff", Clopper-Pearson with that n_eff, with the
 // same conventions.
-void pointwise_plain(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper);
-void pointwise_log(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                   double* lower, double* upper);
-void pointwise_loglog(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper);
-void pointwise_logit(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                     double* lower, double* upper);
-void pointwise_arcsin(const CountsView& c, const double* at, std::size_t k, double conf_level,
-                      double* lower, double* upper);
+void transform_pointwise(Transform type, const CountsView& c, const double* at, std::size_t k,
+                         double conf_level, double* lower, double* upper);
+// The same as a PointwiseFn per transform (plain, log, log-log, logit,
+// arcsine), for the method table.
+template <Transform T>
+void pointwise_transform(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                         double* lower, double* upper) {
+  transform_pointwise(T, c, at, k, conf_level, lower, upper);
+}
 void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
                            double conf_level, double* lower, double* upper);
 // "cp-neff": Clopper-Pearson with the same n_eff (R/conf-int.R), beta

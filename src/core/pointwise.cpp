@@ -28,11 +28,11 @@ const Entry kTable[] = {
     {"rothman", &rothman_at},
     {"peto", &peto_at},
     // Greenwood family and effective-sample-size intervals (greenwood_ci.h)
-    {"plain", &pointwise_plain},
-    {"log", &pointwise_log},
-    {"log-log", &pointwise_loglog},
-    {"logit", &pointwise_logit},
-    {"arcsin", &pointwise_arcsin},
+    {"plain", &pointwise_transform<Transform::plain>},
+    {"log", &pointwise_transform<Transform::log>},
+    {"log-log", &pointwise_transform<Transform::loglog>},
+    {"logit", &pointwise_transform<Transform::logit>},
+    {"arcsin", &pointwise_transform<Transform::arcsin>},
     {"wilson-neff", &pointwise_wilson_neff},
     {"cp-neff", &pointwise_cp_neff},
 };
