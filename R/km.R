@@ -39,6 +39,15 @@
 #'   interval before the first observed time (e.g. \eqn{[(\alpha/2)^{1/n}, 1]}
 #'   for BPCP).
 #'
+#' @section Groups defined after time 0:
+#' Groups must be known at time 0 (dose level, arm, baseline MRD). A group
+#' defined by something that happens later -- "ever transplanted", "CAR-T",
+#' "responder" -- credits the waiting time before that event to the group
+#' (a patient must survive to be transplanted: *immortal time*) and biases
+#' the comparison in its favour. Treat such an exposure as time-dependent:
+#' [mantel_byar_test()] (test), [simon_makuch()] (curves) or [landmark()]
+#' (groups fixed at a pre-specified landmark); see the "After response"
+#' vignette.
 #' @param formula `Surv(time, status) ~ 1`, `Surv(time, status) ~ x1 + x2`
 #'   (one curve per combination), or `Surv(start, stop, status) ~ ...` for
 #'   delayed entry (left truncation).

@@ -124,6 +124,15 @@
 #'   every subject at risk fails at each event time), the statistics and
 #'   p-values are `NA` with one warning.
 #'
+#' @section Groups defined after time 0:
+#' Groups must be known at time 0 (dose level, arm, baseline MRD). A group
+#' defined by something that happens later -- "ever transplanted", "CAR-T",
+#' "responder" -- credits the waiting time before that event to the group
+#' (a patient must survive to be transplanted: *immortal time*) and biases
+#' the comparison in its favour. Treat such an exposure as time-dependent:
+#' [mantel_byar_test()] (test), [simon_makuch()] (curves) or [landmark()]
+#' (groups fixed at a pre-specified landmark); see the "After response"
+#' vignette.
 #' @param formula `Surv(time, status) ~ group` (or several variables, whose
 #'   combinations are the groups), optionally `+ strata(site)`;
 #'   `Surv(start, stop, status) ~ group` for delayed entry.
