@@ -137,8 +137,7 @@ simon_makuch <- function(formula, data, id, subset, na.action, timefix = TRUE, .
   ex <- exposure_input(mcall, env, "simon_makuch")
   # km() on the same rows, the exposure recoded as its two states
   d <- data.frame(tstart = ex$input$entry, tstop = ex$input$time, status = ex$input$status,
-                  exposure = factor(sub("^[^=]*=", "", as.character(ex$group)),
-                                    sub("^[^=]*=", "", levels(ex$group))))
+                  exposure = factor(ex$labels[ex$code + 1L], ex$labels))
   names(d)[4L] <- ex$name
   f <- stats::as.formula(paste0("Surv(tstart, tstop, status) ~ `", ex$name, "`"))
   environment(f) <- asNamespace("smallsurv")
@@ -147,9 +146,14 @@ simon_makuch <- function(formula, data, id, subset, na.action, timefix = TRUE, .
   attr(fit, "unit") <- ex$input$unit
   fit$switches <- ex$switches
   fit$n.patients <- ex$n_patients
-  # the rows, for the risk table's numbers at risk (add_switches())
+  # the rows (for the risk table's numbers at risk) and the row ends that
+  # are no censorings (switches, continuations), by curve name
+  curve_name <- function(code) if (is.null(fit$strata)) rep(NA_character_, length(code)) else
+    paste(ex$name, ex$labels[code], sep = "=")
   fit$exposure_rows <- data.frame(entry = ex$input$entry, stop = ex$input$time,
-                                  curve = as.integer(ex$group))
+                                  curve = curve_name(ex$code + 1L), stringsAsFactors = FALSE)
+  fit$row_ends <- data.frame(time = ex$ends$time, curve = curve_name(ex$ends$curve),
+                             switch = ex$ends$switch, stringsAsFactors = FALSE)
   class(fit) <- c("smallsurv_simon_makuch", class(fit))
   fit
 }
@@ -172,6 +176,13 @@ exposure_input <- function(mcall, env, verb) {
     abort("`id` is required: ", verb, "() needs to know which rows belong to one patient ",
           "(e.g. `id = id`).")
   }
+  # a missing id is an error, not a row that na.action drops unseen
+  data <- if (is.null(mcall$data)) NULL else eval(mcall$data, env)
+  id_all <- eval(mcall$id, data, env)
+  if (anyNA(id_all)) {
+    abort("`id` is missing for row(s) ", paste(utils::head(which(is.na(id_all)), 5L),
+                                             collapse = ", "), " of `data`.")
+  }
   inner <- mcall[c(1L, match(c("formula", "data", "subset", "na.action", "id"), names(mcall), 0L))]
   input <- surv_input(inner, env, keep_vars = TRUE)
   if (is.null(input$entry)) {
@@ -186,6 +197,11 @@ exposure_input <- function(mcall, env, verb) {
   }
   name <- names(vars)
   x <- vars[[1L]]
+  if (anyNA(x)) {
+    abort("`formula`: the exposure `", name, "` is missing for row(s) ",
+          paste(utils::head(input$row_label(which(is.na(x))), 5L), collapse = ", "),
+          " (see `na.action`).")
+  }
   lev <- if (is.factor(x)) levels(droplevels(x)) else sort(unique(x[!is.na(x)]))
   bad_type <- !(is.logical(x) || is.factor(x) || (is.numeric(x) && all(x %in% c(0, 1))))
   if (bad_type || length(lev) > 2L) {
@@ -198,15 +214,11 @@ exposure_input <- function(mcall, env, verb) {
     if (is.logical(x)) c("FALSE", "TRUE") else c("0", "1")
   if (length(labels) < 2L) labels <- c(labels, "(none)")  # never happens for logical/0-1
   id <- input$id
-  if (anyNA(id)) {
-    abort("`id` is missing for row(s) ", paste(utils::head(input$row_label(which(is.na(id))), 5L),
-                                             collapse = ", "), ".")
-  }
   # rows of each patient in time order
   o <- order(match(id, unique(id)), input$entry, input$time)
   same <- c(FALSE, id[o][-1L] == id[o][-length(o)])
   prev <- c(NA_integer_, o[-length(o)])
-  name_ids <- function(k) paste(utils::head(unique(format(id[o][k], trim = TRUE)), 5L),
+  name_ids <- function(k) paste(utils::head(unique(as.character(id[o][k])), 5L),
                                 collapse = ", ")
   overlap <- which(same & input$entry[o] < input$time[prev])
   if (length(overlap)) {
@@ -222,54 +234,82 @@ exposure_input <- function(mcall, env, verb) {
   if (length(back)) {
     abort("`formula`: the exposure `", name, "` returns from ", labels[2L], " to ", labels[1L],
           " for id ", name_ids(back), "; ", verb, "() needs an absorbing exposure (once ",
-          "exposed, exposed from then on).")
+          "exposed, exposed from then on; a factor's first level is taken as unexposed: check ",
+          "the level order).")
   }
-  # a switch: a patient's unexposed row followed by an exposed one
-  sw <- which(same & code[o] == 1L & code[prev] == 0L)
-  switches <- input$time[prev[sw]]
+  # rows followed by another row of the same patient end as censorings in
+  # the counts but are none: a switch (unexposed row followed by an exposed
+  # one) or a continuation (the rows split for another reason, same state)
+  nxt <- which(same)  # positions (in o) of rows that continue a previous one
+  ends <- data.frame(time = input$time[prev[nxt]], curve = code[prev[nxt]] + 1L,
+                     switch = code[o][nxt] == 1L & code[prev[nxt]] == 0L)
   group <- structure(code + 1L, levels = paste(name, labels, sep = "="), class = "factor")
   n_state <- vapply(0:1, function(k) length(unique(id[code == k])), numeric(1))
-  list(input = input, group = group, switches = sort(switches),
+  list(input = input, group = group, code = code, labels = labels,
+       switches = sort(ends$time[ends$switch]), ends = ends,
        n_state = stats::setNames(n_state, levels(group)),
        n_patients = length(unique(id)), name = name)
 }
 
-# The censorings to mark on the curves: a Simon-Makuch fit's switches end
-# rows of its first curve as censorings in survfit's counts, but are not
+# The row ends of a Simon-Makuch fit that are no censorings (switches and
+# continuations: the patient goes on in a later row), as counts per row of
+# the fit (matched to the fit's times within timefix's tolerance).
+row_end_counts <- function(x, which_ends) {
+  out <- numeric(length(x$time))
+  e <- x$row_ends[which_ends, , drop = FALSE]
+  if (!nrow(e)) return(out)
+  st <- fit_strata(x)
+  for (k in seq_along(st$from)) {
+    rows <- seq.int(st$from[k], st$to[k])
+    ek <- if (is.null(x$strata)) e$time else e$time[e$curve == st$names[k]]
+    if (!length(ek)) next
+    tt <- x$time[rows]
+    j <- findInterval(ek, tt)
+    j2 <- pmin(j + 1L, length(tt))
+    j <- ifelse(j < 1L | abs(tt[j2] - ek) < abs(tt[pmax(j, 1L)] - ek), j2, j)
+    out[rows] <- out[rows] + tabulate(j, length(rows))
+  }
+  out
+}
+
+# The censorings to mark on the curves: a Simon-Makuch fit's switches and
+# continuations end rows as censorings in survfit's counts, but are not
 # censorings (no mark); other fits: n.censor.
 censor_marks <- function(x) {
-  if (!inherits(x, "smallsurv_simon_makuch") || !length(x$switches)) return(x$n.censor)
-  st <- fit_strata(x)
-  rows <- seq.int(st$from[1L], st$to[1L])
-  sw <- tabulate(match(x$switches, x$time[rows]), length(rows))
-  out <- x$n.censor
-  out[rows] <- out[rows] - sw
-  out
+  if (!inherits(x, "smallsurv_simon_makuch") || is.null(x$row_ends)) return(x$n.censor)
+  x$n.censor - row_end_counts(x, rep(TRUE, nrow(x$row_ends)))
 }
 
 # The risk table of a Simon-Makuch fit: the patients who switched counted
 # apart from the censored (a switch ends an unexposed row as a censoring;
-# it starts an exposed row as a delayed entry), and the numbers at risk in
-# each state at t itself: rows with entry < t <= stop (survival's risk set;
-# at t = 0 the rows starting at 0), not at the curve's next observed time
-# as summary.survfit() and at_times() count them, which would show the
-# exposed curve at risk before anyone was exposed. `tab` is at_times()'s
-# table at the risk-table times; other fits pass through unchanged.
+# it starts an exposed row as a delayed entry; a continuation row ends none
+# either), and the numbers at risk in each state at t itself: rows with
+# entry < t <= stop (survival's risk set; at t = 0 the rows starting at 0),
+# not at the curve's next observed time as summary.survfit() and
+# at_times() count them, which would show the exposed curve at risk before
+# anyone was exposed. `tab` is at_times()'s table at the risk-table times;
+# other fits pass through unchanged.
 add_switches <- function(x, tab) {
-  if (!inherits(x, "smallsurv_simon_makuch") || is.null(tab)) return(tab)
-  st <- fit_strata(x)
-  moved <- findInterval(tab$time, x$switches)  # switches at or before t
-  first <- tab$strata == st$names[1L]
-  tab$n.moved <- moved
-  tab$n.censor[first] <- tab$n.censor[first] - moved[first]
-  r <- x$exposure_rows
-  if (!is.null(r)) {
-    k <- match(tab$strata, st$names)
-    tab$n.risk <- vapply(seq_len(nrow(tab)), function(i) {
-      t <- tab$time[i]
-      sum(r$curve == k[i] & (r$entry < t | (t <= 0 & r$entry <= t)) & r$stop >= t)
-    }, numeric(1))
+  if (!inherits(x, "smallsurv_simon_makuch") || is.null(tab) || is.null(x$row_ends)) {
+    return(tab)
   }
+  st <- fit_strata(x)
+  curve <- if (is.null(tab$strata)) rep(st$names[1L], nrow(tab)) else tab$strata
+  one <- is.null(x$strata)
+  tab$n.moved <- if (one) 0 else findInterval(tab$time, x$switches)  # at or before t
+  # censorings: the fit's cumulative count minus the row ends in this curve
+  not_cens <- row_end_counts(x, rep(TRUE, nrow(x$row_ends)))
+  for (k in seq_along(st$from)) {
+    rows <- seq.int(st$from[k], st$to[k])
+    i <- which(curve == st$names[k])
+    cum <- c(0, cumsum(not_cens[rows]))[findInterval(tab$time[i], x$time[rows]) + 1L]
+    tab$n.censor[i] <- tab$n.censor[i] - cum
+  }
+  r <- x$exposure_rows
+  tab$n.risk <- vapply(seq_len(nrow(tab)), function(i) {
+    t <- tab$time[i]
+    sum((one | r$curve == curve[i]) & (r$entry < t | (t <= 0 & r$entry <= t)) & r$stop >= t)
+  }, numeric(1))
   tab
 }
 
@@ -300,7 +340,8 @@ add_switches <- function(x, tab) {
 #' @param ... Passed to [km()] or [cif()] (e.g. `conf.type`).
 #' @return An object of class `smallsurv_landmark`: a list with `table` (one
 #'   row per landmark: `landmark`, `n` (patients), `excluded_event`,
-#'   `excluded_censored` (before the landmark), `at_risk`, `exposed`,
+#'   `excluded_censored` (at or before the landmark), `at_risk`, `exposed`
+#'   (exposure at or before the landmark),
 #'   `not_exposed`), `fits` (per landmark, the km() or cif() fit by group,
 #'   times from the landmark), `tests` (per landmark, the logrank_test() or
 #'   gray_test() result, or `NULL` when a group is empty) and `type`
@@ -315,6 +356,11 @@ add_switches <- function(x, tab) {
 landmark <- function(formula, data, at, exposure_time, min.group = 5, na.action, ...) {
   mcall <- match.call()
   env <- parent.frame()
+  dots <- names(match.call(expand.dots = FALSE)$...)
+  if (any(c("subset", "weights") %in% dots)) {
+    abort("landmark() does not take `subset` or `weights` (they would be evaluated on its ",
+          "own landmark data); subset `data` before the call.")
+  }
   if (missing(data) || !is.data.frame(data)) abort("`data` must be a data frame.")
   check_times_arg(at, "at")
   if (!is.numeric(min.group) || length(min.group) != 1L || is.na(min.group) || min.group < 0) {
@@ -333,8 +379,17 @@ landmark <- function(formula, data, at, exposure_time, min.group = 5, na.action,
     abort("`formula`: landmark() forms the groups itself; give `Surv(time, status) ~ 1`.")
   }
   # a factor status: competing risks (cif(), gray_test()); else km()
+  # the status argument of Surv(): `event =`, else the last of the first
+  # three positional arguments (Surv(time, status), Surv(start, stop, status))
   lhs <- formula[[2L]]
-  st_expr <- if (is.call(lhs) && length(lhs) >= 3L) lhs[[length(lhs)]] else NULL
+  st_expr <- NULL
+  if (is.call(lhs) && length(lhs) >= 3L) {
+    sargs <- as.list(lhs)[-1L]
+    nm <- if (is.null(names(sargs))) rep("", length(sargs)) else names(sargs)
+    pos <- sargs[nm == ""]
+    st_expr <- if ("event" %in% nm) sargs[["event"]] else if (length(pos) >= 2L)
+      pos[[min(length(pos), 3L)]]
+  }
   st_val <- if (is.null(st_expr)) NULL else
     tryCatch(eval(st_expr, data, environment(formula)), error = function(e) NULL)
   multi <- is.factor(st_val)
@@ -396,7 +451,7 @@ landmark <- function(formula, data, at, exposure_time, min.group = 5, na.action,
     })
   }
   table <- do.call(rbind, rows)
-  names(fits) <- names(tests) <- format(at)
+  names(fits) <- names(tests) <- format(at, trim = TRUE)
   structure(list(table = table, fits = fits, tests = tests, type = type, call = mcall),
             class = "smallsurv_landmark")
 }

@@ -119,8 +119,8 @@ print.smallsurv_km <- function(x, ...) {
   attr(tab, "past") <- NULL
   print(tab, quote = FALSE, right = TRUE)
   if (!is.null(past)) {
-    cat(strwrap(paste0("* read off the immature tail: after the curve's maturity time, ",
-                       "the last time with ", past, " (see maturity())."),
+    cat(strwrap(paste0("* read off the immature tail, where the curve no longer has ", past,
+                       " (see maturity())."),
                 width = getOption("width", 80), exdent = 2), sep = "\n")
   }
   if (!is.null(x$lower)) {
@@ -403,7 +403,7 @@ tidy.smallsurv_km <- function(x, ...) {
 #' @export
 glance.smallsurv_km <- function(x, ...) {
   st <- fit_strata(x)
-  q <- quantile_table(x, probs = 0.5)  # R/quantile.R: survival's numbers, bpcp's rule for BPCP
+  q <- quantile_table(x, probs = 0.5, maturity = FALSE)  # survival's numbers, bpcp's rule for BPCP
   ev <- vapply(seq_along(st$from), function(k) sum(x$n.event[st$from[k]:st$to[k]]), numeric(1))
   out <- data.frame(strata = st$names, n = as.vector(x$n), events = ev,
                     median = q$estimate, conf.low = q$lower, conf.high = q$upper,

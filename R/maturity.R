@@ -87,7 +87,7 @@ maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.dr
           paste(class(fit), collapse = "/"), ".")
   }
   rules <- check_maturity_rules(min.risk, min.fraction, max.drop)
-  if (is.null(times)) times <- pretty(c(0, max(fit$time)))
+  if (is.null(times)) times <- unique(pmax(pretty(c(0, max(fit$time))), 0))  # (pretty(0) has -1)
   check_times_arg(times)
   st <- fit_strata(fit)
   nrisk_all <- if (type == "cif") cif_counts(fit)$n.risk else fit$n.risk

@@ -384,7 +384,7 @@ apply_na_action <- function(mf, mcall, env) {
 surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi = FALSE,
                             cencode = NULL) {
   if (is.null(data)) return(NULL)
-  if (!is.null(mcall$subset) || !is.null(mcall$id)) return(NULL)
+  if (!is.null(mcall$subset)) return(NULL)
   if (!is.null(mcall$na.action) || !identical(getOption("na.action"), "na.omit")) return(NULL)
   lhs <- formula[[2L]]
   if (!is.call(lhs) || !identical(lhs[[1L]], as.name("Surv"))) return(NULL)
@@ -401,6 +401,8 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
   if (is.null(rhs_vars) || !all(rhs_vars %in% cols)) return(NULL)
   wexpr <- mcall$weights
   if (!is.null(wexpr) && !is_col(wexpr)) return(NULL)
+  idexpr <- mcall$id  # an id column (cif(), the exposure verbs); any other expression: model.frame
+  if (!is.null(idexpr) && !is_col(idexpr)) return(NULL)
 
   col <- function(e) .subset2(data, as.character(e))  # no [[.data.frame dispatch
   a <- do.call(surv_args, lapply(args, col))
@@ -414,7 +416,8 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
   if (!is.null(weights) && !is.numeric(weights)) {
     abort("`weights` must be numeric; got ", class(weights)[1], ".")
   }
-  used <- c(list(a$entry, a$time, a$status, weights), lapply(rhs_vars, col))
+  id <- if (is.null(idexpr)) NULL else col(idexpr)
+  used <- c(list(a$entry, a$time, a$status, weights, id), lapply(rhs_vars, col))
   used <- used[!vapply(used, is.null, logical(1))]
   lens <- lengths(used)
   # e.g. matrix columns: let model.frame decide
@@ -430,6 +433,7 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     sub <- function(v) if (is.null(v)) NULL else v[keep]
     a <- lapply(a, sub)
     weights <- sub(weights)
+    id <- sub(id)
   }
   strata <- NULL
   sdata <- NULL
@@ -444,7 +448,7 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     if (is.integer(rn) && length(rn) == 2L && is.na(rn[1L])) as.character(j) else row.names(data)[j]
   }
   x <- new_surv_input(a$time, a$status, a$entry, weights, strata, na.action, row_label,
-                      multi, cencode)
+                      multi, cencode, id)
   if (keep_vars) x$vars <- sdata
   x
 }

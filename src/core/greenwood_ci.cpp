@@ -41,7 +41,7 @@ void greenwood_walk(const CountsView& c, const double* at, std::size_t k, double
   }
 }
 
-// The interval conventions shared by the Greenwood family (see coverage.h):
+// The interval conventions shared by the Greenwood family (see greenwood_ci.h):
 // returns true when the limits are already decided (after the last observed
 // time: NaN; no event yet: (1, 1)).
 inline bool greenwood_edge(const CountsView& c, double t, double S, double se, double* lo,

@@ -243,3 +243,64 @@ test_that("n = 1 and 2: no crash; undefined statistics are NA with the reason", 
   expect_equal(lm6$table$exposed, 1)
   expect_null(lm6$tests[["5.5"]])
 })
+
+test_that("review cases: one curve, rows split without a switch, names with '=', missing values", {
+  # nobody exposed, and everyone exposed from time 0: one curve, plots work
+  d <- data.frame(id = 1:6, start = 0, stop = c(3, 5, 7, 9, 11, 13),
+                  event = c(1, 0, 1, 1, 0, 1), x = 0)
+  for (x in c(0, 1)) {
+    d$x <- x
+    sm <- simon_makuch(Surv(start, stop, event) ~ x, data = d, id = id)
+    expect_null(sm$strata)
+    pdf(NULL)
+    expect_silent(tab <- plot(sm))
+    grDevices::dev.off()
+    expect_equal(tab$n.risk[tab$time == 0], 6)
+    expect_equal(tab$n.censor, at_times(sm, tab$time, maturity = FALSE)$n.censor)
+  }
+  # a row split that is no switch (another time-dependent covariate) is no
+  # censoring: patient 1's rows (0, 1], (1, 2] unexposed, (2, 5] exposed
+  d <- data.frame(id = c(1, 1, 1, 2, 3, 3, 4), start = c(0, 1, 2, 0, 0, 4, 0),
+                  stop = c(1, 2, 5, 3, 4, 6, 7), status = c(0, 0, 1, 1, 0, 0, 0),
+                  x = c(0, 0, 1, 0, 0, 1, 0))
+  sm <- simon_makuch(Surv(start, stop, status) ~ x, data = d, id = id)
+  sf <- survival::survfit(Surv(start, stop, status) ~ x, data = d)
+  expect_equal(sm$n.censor, sf$n.censor)
+  tab <- smallsurv:::add_switches(sm, at_times(sm, c(1.5, 4.5, 7), min.risk = 0,
+                                               maturity = FALSE))
+  un <- tab[tab$strata == "x=0", ]
+  expect_equal(un$n.censor, c(0, 0, 1))  # only patient 4, at 7
+  expect_equal(un$n.moved, c(0, 2, 2))
+  expect_equal(sm$time[smallsurv:::censor_marks(sm) > 0], c(7, 6))
+  # an exposure name containing "=": the labels are survfit's
+  j <- survival::jasa1
+  sm <- simon_makuch(Surv(start, stop, event) ~ I(transplant == 1), data = j, id = id)
+  sf <- survival::survfit(Surv(start, stop, event) ~ I(transplant == 1), data = j)
+  expect_identical(names(sm$strata), names(sf$strata))
+  # a missing id is an error (not a row na.action drops); a missing exposure too
+  jj <- j
+  jj$id[5] <- NA
+  expect_error(mantel_byar_test(Surv(start, stop, event) ~ transplant, data = jj, id = id),
+               "`id` is missing for row\\(s\\) 5 of `data`")
+  jj <- j
+  jj$transplant[5] <- NA
+  expect_error(mantel_byar_test(Surv(start, stop, event) ~ transplant, data = jj, id = id,
+                                na.action = na.pass), "exposure `transplant` is missing for row")
+  # ids in messages are not padded
+  jj <- j
+  jj$id <- paste0("p", jj$id)
+  jj$start[jj$id == "p4"][2] <- 30
+  expect_error(mantel_byar_test(Surv(start, stop, event) ~ transplant, data = jj, id = id),
+               "for id p4\\.")
+  # landmark(): Surv(type =), and no subset through `...`
+  dd <- data.frame(time = c(1, 2, 4, 5, 6, 7), status = c(1, 0, 1, 0, 1, 1),
+                   ex = c(NA, NA, 1.5, 2, NA, 2.5))
+  a <- suppressWarnings(landmark(Surv(time, status, type = "right") ~ 1, data = dd, at = 3,
+                                 exposure_time = ex))
+  b <- suppressWarnings(landmark(Surv(time, status) ~ 1, data = dd, at = 3, exposure_time = ex))
+  expect_equal(a$table, b$table)
+  expect_identical(a$type, "km")
+  expect_error(landmark(Surv(time, status) ~ 1, data = dd, at = 3, exposure_time = ex,
+                        subset = time > 1), "does not take `subset`")
+  expect_output(print(b), "\nLandmark 3: ", fixed = TRUE)
+})

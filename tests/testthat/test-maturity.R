@@ -147,3 +147,12 @@ test_that("plots of km and cif fits draw dashed or stopped curves past maturity"
   expect_no_error(smallsurv:::draw_step_curve(tt, ss, tt * 0, ss, "black", 1, 1.5, "dashed", 0.2))
   expect_no_error(smallsurv:::draw_step_curve(tt, ss, NULL, NULL, "black", 1, 0, "stop", 0.2))
 })
+
+test_that("a fit whose only time is 0 (an induction failure) prints and tabulates", {
+  f <- km(Surv(t, s) ~ 1, data.frame(t = 0, s = 1))
+  expect_identical(maturity(f)$table$time, 0)
+  expect_output(print(f), "n events")
+  expect_equal(glance(f)$events, 1)
+  expect_equal(at_times(f, 0)$estimate, 0)
+  expect_identical(quantile_table(f, 0.5)$note, "")
+})

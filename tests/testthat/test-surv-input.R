@@ -116,6 +116,28 @@ test_that("fast and model.frame routes give identical fits for each kind of grou
   }
 })
 
+test_that("an id column takes the fast route, with its missing values dropped as model.frame does", {
+  d <- data.frame(id = c(1, 1, 2, 3, 3, 4, NA), start = c(0, 2, 0, 0, 4, 0, 0),
+                  stop = c(2, 5, 3, 4, 6, 7, 8),
+                  ev = factor(c("cens", "a", "b", "cens", "a", "cens", "a"), c("cens", "a", "b")))
+  env <- environment()
+  cl <- quote(cif(Surv(start, stop, ev) ~ 1, d, id = id))
+  cl <- match.call(cif, cl)
+  x <- surv_input_fast(cl, eval(cl$formula, env), d, env, multi = TRUE)
+  expect_false(is.null(x))
+  expect_identical(x$id, c(1, 1, 2, 3, 3, 4))
+  expect_identical(as.vector(x$na.action), 7L)
+  keep <- rep(TRUE, nrow(d))
+  a <- cif(Surv(start, stop, ev) ~ 1, d, id = id)
+  b <- cif(Surv(start, stop, ev) ~ 1, d, id = id, subset = keep)
+  for (k in c("time", "pstate", "std.err", "n.risk", "n.event", "lower", "upper")) {
+    expect_identical(a[[k]], b[[k]], label = k)
+  }
+  # an id that is an expression goes through model.frame
+  cl2 <- match.call(cif, quote(cif(Surv(start, stop, ev) ~ 1, d, id = id + 0)))
+  expect_null(surv_input_fast(cl2, eval(cl2$formula, env), d, env, multi = TRUE))
+})
+
 test_that("fast and model.frame routes agree on status codings, named Surv() and integer times", {
   d <- strata_data()
   keep <- rep(TRUE, nrow(d))
