@@ -60,8 +60,10 @@
 #' @param id The patient identifier: a column of `data` (bare name).
 #' @param subset,na.action As in [km()].
 #' @param timefix Merge nearly tied times as survival does (default `TRUE`).
-#' @param ... For `simon_makuch()`: passed to [km()] (e.g. `conf.type`,
-#'   `conf.level`).
+#' @param conf.type,conf.level For `simon_makuch()`: the pointwise interval
+#'   and its level, as in [km()].
+#' @param ... For `simon_makuch()`: arguments of the interval method (as in
+#'   [km()]).
 #' @return `mantel_byar_test()`: an object of class
 #'   `c("smallsurv_mantel_byar", "smallsurv_logrank")`, the fields of
 #'   [logrank_test()] (with `n` the number of patients ever in each state,
@@ -130,30 +132,31 @@ print.smallsurv_mantel_byar <- function(x, ...) {
 
 #' @rdname mantel_byar_test
 #' @export
-simon_makuch <- function(formula, data, id, subset, na.action, timefix = TRUE, ...) {
+simon_makuch <- function(formula, data, id, subset, na.action, conf.type = "log-log",
+                         conf.level = 0.95, timefix = TRUE, ...) {
   mcall <- match.call()
   env <- parent.frame()
+  method <- ci_method(conf.type)
+  check_dots(match.call(expand.dots = FALSE)$..., "simon_makuch", method)
+  check_conf_level(conf.level)
   check_flag(timefix, "timefix")
   ex <- exposure_input(mcall, env, "simon_makuch")
-  # km() on the same rows, the exposure recoded as its two states
-  d <- data.frame(tstart = ex$input$entry, tstop = ex$input$time, status = ex$input$status,
-                  exposure = factor(ex$labels[ex$code + 1L], ex$labels))
-  names(d)[4L] <- ex$name
-  f <- stats::as.formula(paste0("Surv(tstart, tstop, status) ~ `", ex$name, "`"))
-  environment(f) <- asNamespace("smallsurv")
-  fit <- km(f, data = d, timefix = timefix, ...)
-  fit$call <- mcall
-  attr(fit, "unit") <- ex$input$unit
+  # km() on the same rows, one curve per exposure state present (labelled
+  # as survfit labels them)
+  input <- ex$input
+  input$strata <- if (all(ex$n_state > 0)) ex$group  # "name=level", as survfit labels them
+  input$vars <- input$id <- NULL
+  fit <- km_input(input, method, conf.level, "usual", timefix, NULL, mcall, ...)
   fit$switches <- ex$switches
   fit$n.patients <- ex$n_patients
   # the rows (for the risk table's numbers at risk) and the row ends that
   # are no censorings (switches, continuations), by curve name
   curve_name <- function(code) if (is.null(fit$strata)) rep(NA_character_, length(code)) else
     paste(ex$name, ex$labels[code], sep = "=")
-  fit$exposure_rows <- data.frame(entry = ex$input$entry, stop = ex$input$time,
-                                  curve = curve_name(ex$code + 1L), stringsAsFactors = FALSE)
-  fit$row_ends <- data.frame(time = ex$ends$time, curve = curve_name(ex$ends$curve),
-                             switch = ex$ends$switch, stringsAsFactors = FALSE)
+  fit$exposure_rows <- list(entry = ex$input$entry, stop = ex$input$time,
+                            curve = curve_name(ex$code + 1L))
+  fit$row_ends <- list(time = ex$ends$time, curve = curve_name(ex$ends$curve),
+                       switch = ex$ends$switch)
   class(fit) <- c("smallsurv_simon_makuch", class(fit))
   fit
 }
@@ -241,8 +244,8 @@ exposure_input <- function(mcall, env, verb) {
   # the counts but are none: a switch (unexposed row followed by an exposed
   # one) or a continuation (the rows split for another reason, same state)
   nxt <- which(same)  # positions (in o) of rows that continue a previous one
-  ends <- data.frame(time = input$time[prev[nxt]], curve = code[prev[nxt]] + 1L,
-                     switch = code[o][nxt] == 1L & code[prev[nxt]] == 0L)
+  ends <- list(time = input$time[prev[nxt]], curve = code[prev[nxt]] + 1L,
+               switch = code[o][nxt] == 1L & code[prev[nxt]] == 0L)
   group <- structure(code + 1L, levels = paste(name, labels, sep = "="), class = "factor")
   n_state <- vapply(0:1, function(k) length(unique(id[code == k])), numeric(1))
   list(input = input, group = group, code = code, labels = labels,
@@ -256,8 +259,8 @@ exposure_input <- function(mcall, env, verb) {
 # the fit (matched to the fit's times within timefix's tolerance).
 row_end_counts <- function(x, which_ends) {
   out <- numeric(length(x$time))
-  e <- x$row_ends[which_ends, , drop = FALSE]
-  if (!nrow(e)) return(out)
+  e <- lapply(x$row_ends, function(v) v[which_ends])
+  if (!length(e$time)) return(out)
   st <- fit_strata(x)
   for (k in seq_along(st$from)) {
     rows <- seq.int(st$from[k], st$to[k])
@@ -277,7 +280,7 @@ row_end_counts <- function(x, which_ends) {
 # censorings (no mark); other fits: n.censor.
 censor_marks <- function(x) {
   if (!inherits(x, "smallsurv_simon_makuch") || is.null(x$row_ends)) return(x$n.censor)
-  x$n.censor - row_end_counts(x, rep(TRUE, nrow(x$row_ends)))
+  x$n.censor - row_end_counts(x, rep(TRUE, length(x$row_ends$time)))
 }
 
 # The risk table of a Simon-Makuch fit: the patients who switched counted
@@ -298,7 +301,7 @@ add_switches <- function(x, tab) {
   one <- is.null(x$strata)
   tab$n.moved <- if (one) 0 else findInterval(tab$time, x$switches)  # at or before t
   # censorings: the fit's cumulative count minus the row ends in this curve
-  not_cens <- row_end_counts(x, rep(TRUE, nrow(x$row_ends)))
+  not_cens <- row_end_counts(x, rep(TRUE, length(x$row_ends$time)))
   for (k in seq_along(st$from)) {
     rows <- seq.int(st$from[k], st$to[k])
     i <- which(curve == st$names[k])

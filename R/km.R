@@ -106,13 +106,19 @@ km <- function(formula, data, weights, subset, na.action, conf.type = "log-log",
   check_flag(timefix, "timefix")
   if (!is.null(robust)) check_flag(robust, "robust")
   input <- surv_input(mcall, parent.frame())
+  km_input(input, method, conf.level, conf.lower, timefix, robust, mcall, ...)
+}
+
+# km() from a canonical input (surv_input()) and checked arguments; verbs
+# that build their own input (simon_makuch()) enter here.
+km_input <- function(input, method, conf.level, conf.lower, timefix, robust, call, ...) {
   if (!is.null(method)) check_ci_applicable(method, input)
   conf.lower <- check_conf_lower(conf.lower, method)
   if (conf.lower == "usual") {
-    return(km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = mcall,
+    return(km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = call,
                    ...))
   }
-  fit <- km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = mcall,
+  fit <- km_impl(input, method, conf.level, timefix = timefix, robust = robust, call = call,
                  conf.lower = conf.lower, ...)
   fit$conf.lower <- conf.lower  # as survfit records it
   fit

@@ -122,6 +122,11 @@ test_that("Simon-Makuch curves equal survfit on the counting-process rows", {
     expect_identical(names(sm$strata), names(sf$strata))
   }
   expect_s3_class(sm, c("smallsurv_simon_makuch", "smallsurv_km", "survfit"))
+  expect_identical(sm$call[[1L]], as.name("simon_makuch"))
+  expect_error(simon_makuch(Surv(start, stop, event) ~ transplant, data = j, id = id,
+                            conf.type = "nope"), "conf.type")
+  expect_error(simon_makuch(Surv(start, stop, event) ~ transplant, data = j, id = id,
+                            weights = age), "unused argument")
   expect_length(sm$switches, sum(duplicated(j$id)))
   expect_match(utils::capture.output(print(sm))[1], "103 patients, 67 switched", fixed = TRUE)
 })
