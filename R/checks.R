@@ -179,3 +179,34 @@ match_one <- function(x, choices, arg) {
   }
   x
 }
+
+# A weight exponent (log-rank rho, gamma): one non-negative number.
+check_weight_exponent <- function(x, arg) {
+  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x < 0) {
+    abort("`", arg, "` must be a single non-negative number; got ", deparse1(x), ".")
+  }
+  invisible(x)
+}
+
+# A whole number between 1 and `max` (replicates, permutations).
+check_count <- function(x, arg, max = Inf) {
+  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x < 1 || x != round(x) || x > max) {
+    abort("`", arg, "` must be a whole number between 1 and ", format(max, scientific = FALSE),
+          "; got ", deparse1(x), ".")
+  }
+  invisible(x)
+}
+
+# A column of `data`, named by a string (endpoints()).
+check_column_name <- function(x, arg, data) {
+  if (!is.character(x) || length(x) != 1L || is.na(x)) {
+    abort("`", arg, "` must be the name of a column of `data` (a string); got ",
+          deparse1(x), ".")
+  }
+  if (!x %in% names(data)) {
+    abort("`", arg, "` names column \"", x, "\", which is not in `data`",
+          if (!arg %in% c("id", "origin", "last_contact", "cutoff", "induction_failure"))
+            paste0("; set `", arg, " = NULL` if the data have no such date") else "", ".")
+  }
+  invisible(x)
+}

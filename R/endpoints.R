@@ -505,19 +505,6 @@ unclass_endpoints <- function(x) {
 # "patient P03" / "patients P03, P07 and 2 more".
 format_patients <- function(ids, max = 6L) format_rows(ids, max, c("patient", "patients"))
 
-check_column_name <- function(x, arg, data) {
-  if (!is.character(x) || length(x) != 1L || is.na(x)) {
-    abort("`", arg, "` must be the name of a column of `data` (a string); got ",
-          deparse1(x), ".")
-  }
-  if (!x %in% names(data)) {
-    abort("`", arg, "` names column \"", x, "\", which is not in `data`",
-          if (!arg %in% c("id", "origin", "last_contact", "cutoff", "induction_failure"))
-            paste0("; set `", arg, " = NULL` if the data have no such date") else "", ".")
-  }
-  invisible(x)
-}
-
 #' Tidy and glance at endpoints built from dates
 #'
 #' `tidy()` gives the per-patient table of [endpoints()] as a plain data

@@ -540,18 +540,3 @@ rhs_terms <- function(e) {
   }
   list(e)
 }
-
-check_weight_exponent <- function(x, arg) {
-  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x < 0) {
-    abort("`", arg, "` must be a single non-negative number; got ", deparse1(x), ".")
-  }
-  invisible(x)
-}
-
-check_count <- function(x, arg, max = Inf) {
-  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x < 1 || x != round(x) || x > max) {
-    abort("`", arg, "` must be a whole number between 1 and ", format(max, scientific = FALSE),
-          "; got ", deparse1(x), ".")
-  }
-  invisible(x)
-}
