@@ -808,8 +808,7 @@ gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
     gg_x_scale(xlim, times) +
     ggplot2::labs(x = NULL, y = NULL,
                   title = if (compact) "Numbers at risk" else if (!is.null(tab$n.moved))
-                    paste0("Numbers at risk, with an event, switched (left the first curve, ",
-                           "entered the second), censored (cumulative)") else
+                    "At risk; events, switched, censored (cumulative)" else
                     "Numbers at risk, with an event, censored (cumulative)") +
     ggplot2::coord_cartesian(clip = "off") +
     ggplot2::theme_minimal(base_size = base_size) +

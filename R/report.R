@@ -9,8 +9,11 @@
 #' event-free and overall survival (Kaplan-Meier figures with the numbers
 #' at risk, medians, estimates at landmark times, log-rank tests),
 #' cumulative incidence of relapse with HSCT, CAR-T and death competing
-#' (with Gray's test), restricted mean survival time, a maturity statement,
-#' and a methods paragraph generated from the choices made.
+#' (with Gray's test), restricted mean survival time, consolidation (the
+#' first of HSCT and CAR-T) as a time-dependent exposure (Mantel-Byar test
+#' for EFS and OS, Simon-Makuch curves for OS; never a fixed "ever
+#' consolidated" group), a maturity statement, and a methods paragraph
+#' generated from the choices made.
 #'
 #' The template's parameters (its YAML header lists them with comments)
 #' name the columns of `data` (`id`, `group`, `origin`, `relapse`, `hsct`,

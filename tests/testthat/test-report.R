@@ -40,6 +40,11 @@ test_that("the template drafts and renders with default parameters", {
   expect_true(has_text("log-log (Kalbfleisch-Prentice)"))
   expect_true(has_text("test of equal cumulative incidence across dose levels"))
   expect_computed(html)
+  # consolidation as a time-dependent exposure, never as a fixed group
+  expect_true("Consolidation (HSCT or CAR-T) as a time-dependent exposure" %in% h)
+  expect_true(has_text("Mantel-Byar test of consolidation as a time-dependent exposure"))
+  expect_true(has_text("immortal time"))
+  expect_true(has_text("Simon-Makuch"))
 })
 
 test_that("report() renders in one call, passes parameters and returns the path", {
@@ -96,6 +101,7 @@ test_that("report() renders data with follow-up times instead of dates (survival
   expect_true(has("no column of competing first events"))
   expect_true(has("The data have no column <code>id</code> (parameter <code>id</code>)"))
   expect_true(has("Remission duration was analysed from the follow-up times"))
+  expect_true(has("Not reported: this section needs the dates of HSCT or CAR-T"))
   # the upper limit 33 of the Nonmaintained median lies past the maturity time
   # of its curve (maturity() with the report's rules): marked and explained
   expect_true(has("\u2020: the median or a limit lies past the curve"))
@@ -141,6 +147,8 @@ test_that("report() on a single-arm cohort, on rrall without columns, and KMsurv
     html <- do.call(render_text, c(list(d), args))
     expect_true(grepl("Cumulative incidence of relapse", html, fixed = TRUE))
     expect_false(grepl("CAR-T were competing", html, fixed = TRUE))
+    expect_true(grepl("Here consolidation (the first of HSCT) is a time-dependent", html,
+                      fixed = TRUE))
   }
   # no response and no relapse dates: EFS and response rates are left out, saying why
   d2 <- rrall
