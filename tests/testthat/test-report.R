@@ -54,7 +54,9 @@ test_that("report() renders in one call, passes parameters and returns the path"
   target <- file.path(dir, "sub", "rep.html")
   d <- rrall
   names(d)[names(d) == "dose"] <- "arm"
-  res <- withVisible(report(d, target, group = "arm", conf_type = "log", landmarks = c(2, 4)))
+  names(d)[names(d) == "id"] <- "pid"  # an id column of another name
+  res <- withVisible(report(d, target, group = "arm", conf_type = "log", landmarks = c(2, 4),
+                            id = "pid"))
   expect_false(res$visible)
   expect_identical(res$value, normalizePath(target))
   h <- headings(target)
@@ -65,6 +67,8 @@ test_that("report() renders in one call, passes parameters and returns the path"
   expect_true(grepl("across\\s+arm\\s+levels", html))
   expect_false(has_text("simulated cohort shipped"))
   expect_computed(html)
+  txt <- gsub("\\s+", " ", gsub("<[^>]+>", " ", html))
+  expect_true(grepl("OS 12 6 4 0.16 0.69", txt, fixed = TRUE))  # Mantel-Byar, keyed by pid
   # the temporary copy of the template is gone; only the report was written
   expect_identical(list.files(dirname(target)), "rep.html")
 })
