@@ -62,7 +62,7 @@ median_table <- function(x) {
   }
   if (all(m[, 1] == m[, 2])) m <- m[, -1, drop = FALSE]
   mat <- maturity(x)
-  q <- quantile_table(x, probs = 0.5, maturity = mat)
+  q <- quantile_table(x, probs = 0.5, maturity = FALSE)
   cols <- ncol(m) - if (is.null(x$lower)) 0L else 2:0
   if (!is.null(x$lower)) {
     # the median and its limits from quantile(): survival's numbers for
@@ -76,9 +76,7 @@ median_table <- function(x) {
     out[, j] <- format(v, digits = digits)
     if (j > which(colnames(m) == "events")) out[is.na(v), j] <- "not reached"
   }
-  mt <- mat$limits$time
-  past <- cbind(q$estimate, q$lower, q$upper)[, seq_along(cols), drop = FALSE] > mt
-  past[is.na(past)] <- FALSE
+  past <- past_maturity(q, mat)[, seq_along(cols), drop = FALSE]
   if (any(past)) {
     out[, cols][past] <- paste0(out[, cols][past], "*")
     attr(out, "past") <- paste(maturity_rule_text(mat$rules, "km"), collapse = " and ")

@@ -214,13 +214,22 @@ quantile_table <- function(x, probs = c(0.25, 0.5, 0.75),
 quantile_maturity_note <- function(q, m) {
   lim <- m$limits
   k <- if (is.null(lim$strata)) rep(1L, nrow(q)) else match(q$strata, lim$strata)
+  past <- past_maturity(q, m)
+  what <- apply(past, 1L, function(r) paste(colnames(past)[r], collapse = ", "))
+  ifelse(nzchar(what),
+         paste0("past maturity (", format_time(lim$time[k]), "; ", lim$rule[k], "): ", what), "")
+}
+
+# Which of each row's estimate, lower and upper limit (columns) lie after
+# its curve's maturity time; a limit not reached (NA) does not.
+past_maturity <- function(q, m) {
+  lim <- m$limits
+  k <- if (is.null(lim$strata)) rep(1L, nrow(q)) else match(q$strata, lim$strata)
   mt <- lim$time[k]
   past <- cbind(estimate = q$estimate > mt, "lower limit" = q$lower > mt,
                 "upper limit" = q$upper > mt)
   past[is.na(past)] <- FALSE
-  what <- apply(past, 1L, function(r) paste(colnames(past)[r], collapse = ", "))
-  ifelse(nzchar(what),
-         paste0("past maturity (", format_time(mt), "; ", lim$rule[k], "): ", what), "")
+  past
 }
 
 #' @rdname quantile.smallsurv_km
