@@ -496,13 +496,8 @@ autoplot.smallsurv_confband <- function(object, xlab = "Time", palette = NULL, b
   }
   st <- do.call(rbind, steps)
   st$curve <- factor(st$curve, labels)
-  type <- attrs$type
-  lvl <- attrs$conf.level
   # the band is named in the legend (a shaded key), the curves by colour
-  band_label <- paste0(if (!is.null(lvl)) paste0(format(100 * lvl), "% "), "simultaneous band",
-                       if (!is.null(type)) paste0(" (", type,
-                                                  if (!is.null(attrs$transform))
-                                                    paste0(", ", attrs$transform), ")"))
+  band_label <- band_title(object)
   p <- ggplot2::ggplot()
   if (length(rects)) {
     r <- do.call(rbind, rects)

@@ -172,9 +172,11 @@ band_limits <- function(S, sig2, n, crit, type, transform) {
 }
 
 band_title <- function(x) {
-  paste0(format(100 * attr(x, "conf.level")), "% simultaneous ",
-         if (attr(x, "type") == "hall-wellner") "Hall-Wellner" else "equal-precision",
-         " band, ", attr(x, "transform"), " scale")
+  lvl <- attr(x, "conf.level")
+  tr <- attr(x, "transform")
+  paste0(if (!is.null(lvl)) paste0(format(100 * lvl), "% "), "simultaneous ",
+         if (identical(attr(x, "type"), "hall-wellner")) "Hall-Wellner" else "equal-precision",
+         " band", if (!is.null(tr)) paste0(", ", tr, " scale"))
 }
 
 #' @rdname confband

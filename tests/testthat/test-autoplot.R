@@ -202,7 +202,7 @@ test_that("autoplot() of a confband(): steps and band rectangles of each stratum
   expect_equal(sort(st$y), sort(tt$estimate), tolerance = 1e-12)
   rc <- ggplot2::layer_data(p, 1)
   expect_true(all(rc$xmin < rc$xmax))
-  lab <- "90% simultaneous band (hall-wellner, log-log)"
+  lab <- "90% simultaneous Hall-Wellner band, log-log scale"  # as plot(fit, band = ) names it
   expect_match(p$labels$subtitle, paste0(lab, ", over the range shown"), fixed = TRUE)
   # the band and the curves are named in the legend
   built <- ggplot2::ggplot_build(p)
@@ -215,7 +215,7 @@ test_that("autoplot() of a confband(): steps and band rectangles of each stratum
   built1 <- ggplot2::ggplot_build(ggplot2::autoplot(b1))
   expect_identical(built1$plot$scales$get_scales("colour")$get_labels(), "Kaplan-Meier estimate")
   expect_identical(built1$plot$scales$get_scales("alpha")$get_labels(),
-                   "95% simultaneous band (ep)")
+                   "95% simultaneous equal-precision band")
 })
 
 test_that("autoplot() of ci_coverage(): coverage, both errors and the nominal level", {
