@@ -77,6 +77,10 @@ logrank_perm_cpp <- function(score, group, ngroup, strata, nstrata, contrast, qi
     .Call(`_smallsurv_logrank_perm_cpp`, score, group, ngroup, strata, nstrata, contrast, qinv, method, reps, seed, threads, budget)
 }
 
+multistate_fit_cpp <- function(stop, from, to, nstate, entry, weights, strata, nstrata, cluster, ncluster, grid, censor, p0, u0, t0, trans, timefix, variance) {
+    .Call(`_smallsurv_multistate_fit_cpp`, stop, from, to, nstate, entry, weights, strata, nstrata, cluster, ncluster, grid, censor, p0, u0, t0, trans, timefix, variance)
+}
+
 pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level) {
     .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level)
 }

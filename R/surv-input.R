@@ -3,6 +3,7 @@
 #   status   integer 0/1 (1 = event); with `multi = TRUE` integer 0..K
 #            (0 = censored, k = the k-th cause) and `causes`, the K labels
 #   id       the `id` argument (cluster of rows) or NULL
+#   istate   the `istate` argument (multistate(): state at each row's start) or NULL
 #   entry    start time for counting-process data, or NULL
 #   weights  case weights or NULL
 #   strata   factor labelled as survival::survfit() labels its curves, or NULL
@@ -204,7 +205,7 @@ multi_status <- function(status, cencode, row_label) {
 }
 
 new_surv_input <- function(time, status, entry, weights, strata, na.action, row_label,
-                           multi = FALSE, cencode = NULL, id = NULL) {
+                           multi = FALSE, cencode = NULL, id = NULL, istate = NULL) {
   causes <- censor_label <- NULL
   if (multi) {
     ms <- multi_status(status, cencode, row_label)
@@ -216,7 +217,7 @@ new_surv_input <- function(time, status, entry, weights, strata, na.action, row_
   }
   if (!is.null(strata) && nlevels(strata) < 2L) strata <- NULL
   list(time = as.double(time), status = status, causes = causes,
-       censor_label = censor_label, id = id,
+       censor_label = censor_label, id = id, istate = istate,
        entry = if (is.null(entry)) NULL else as.double(entry),
        weights = if (is.null(weights)) NULL else as.double(weights),
        strata = strata, type = if (is.null(entry)) "right" else "counting",
@@ -295,7 +296,7 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
   rec <- if (multi) new.env(parent = emptyenv()) else NULL
   assign("Surv", if (multi) make_raw_surv(rec) else raw_surv, envir = menv)
   environment(formula) <- menv
-  keep <- match(c("data", "weights", "subset", "id"), names(mcall), 0L)
+  keep <- match(c("data", "weights", "subset", "id", "istate"), names(mcall), 0L)
   mf_call <- mcall[c(1L, keep)]
   mf_call[[1L]] <- quote(stats::model.frame)
   mf_call$formula <- formula
@@ -356,7 +357,8 @@ surv_input_frame <- function(mcall, formula, env, keep_vars = FALSE, multi = FAL
   strata <- if (length(vars)) make_strata(mf[vars]) else NULL
   id <- mf[["(id)"]]  # the caller's `id` (cif(), the exposure verbs), kept rows only
   x <- new_surv_input(unname(time), unname(status), if (!is.null(entry)) unname(entry),
-                      weights, strata, attr(mf, "na.action"), row_label, multi, cencode, id)
+                      weights, strata, attr(mf, "na.action"), row_label, multi, cencode, id,
+                      istate = mf[["(istate)"]])
   if (keep_vars) x$vars <- mf[vars]
   x
 }
@@ -403,6 +405,8 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
   if (!is.null(wexpr) && !is_col(wexpr)) return(NULL)
   idexpr <- mcall$id  # an id column (cif(), the exposure verbs); any other expression: model.frame
   if (!is.null(idexpr) && !is_col(idexpr)) return(NULL)
+  istexpr <- mcall$istate  # multistate()'s initial states: a column, or model.frame
+  if (!is.null(istexpr) && !is_col(istexpr)) return(NULL)
 
   col <- function(e) .subset2(data, as.character(e))  # no [[.data.frame dispatch
   a <- do.call(surv_args, lapply(args, col))
@@ -417,7 +421,8 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     abort("`weights` must be numeric; got ", class(weights)[1], ".")
   }
   id <- if (is.null(idexpr)) NULL else col(idexpr)
-  used <- c(list(a$entry, a$time, a$status, weights, id), lapply(rhs_vars, col))
+  istate <- if (is.null(istexpr)) NULL else col(istexpr)
+  used <- c(list(a$entry, a$time, a$status, weights, id, istate), lapply(rhs_vars, col))
   used <- used[!vapply(used, is.null, logical(1))]
   lens <- lengths(used)
   # e.g. matrix columns: let model.frame decide
@@ -434,6 +439,7 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     a <- lapply(a, sub)
     weights <- sub(weights)
     id <- sub(id)
+    istate <- sub(istate)
   }
   strata <- NULL
   sdata <- NULL
@@ -448,7 +454,7 @@ surv_input_fast <- function(mcall, formula, data, env, keep_vars = FALSE, multi 
     if (is.integer(rn) && length(rn) == 2L && is.na(rn[1L])) as.character(j) else row.names(data)[j]
   }
   x <- new_surv_input(a$time, a$status, a$entry, weights, strata, na.action, row_label,
-                      multi, cencode, id)
+                      multi, cencode, id, istate)
   if (keep_vars) x$vars <- sdata
   x
 }

@@ -314,6 +314,33 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// multistate_fit_cpp
+Rcpp::List multistate_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector from, Rcpp::IntegerVector to, int nstate, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, Rcpp::IntegerVector grid, Rcpp::IntegerVector censor, Rcpp::NumericMatrix p0, Rcpp::Nullable<Rcpp::NumericMatrix> u0, Rcpp::NumericVector t0, Rcpp::IntegerMatrix trans, bool timefix, std::string variance);
+RcppExport SEXP _smallsurv_multistate_fit_cpp(SEXP stopSEXP, SEXP fromSEXP, SEXP toSEXP, SEXP nstateSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP gridSEXP, SEXP censorSEXP, SEXP p0SEXP, SEXP u0SEXP, SEXP t0SEXP, SEXP transSEXP, SEXP timefixSEXP, SEXP varianceSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type from(fromSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type to(toSEXP);
+    Rcpp::traits::input_parameter< int >::type nstate(nstateSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type entry(entrySEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type cluster(clusterSEXP);
+    Rcpp::traits::input_parameter< int >::type ncluster(nclusterSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type grid(gridSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type censor(censorSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type p0(p0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericMatrix> >::type u0(u0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type t0(t0SEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerMatrix >::type trans(transSEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< std::string >::type variance(varianceSEXP);
+    rcpp_result_gen = Rcpp::wrap(multistate_fit_cpp(stop, from, to, nstate, entry, weights, strata, nstrata, cluster, ncluster, grid, censor, p0, u0, t0, trans, timefix, variance));
+    return rcpp_result_gen;
+END_RCPP
+}
 // pointwise_ci_cpp
 Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time, Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event, Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows, Rcpp::NumericVector at, Rcpp::IntegerVector at_rows, double conf_level);
 RcppExport SEXP _smallsurv_pointwise_ci_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP n_riskSEXP, SEXP n_eventSEXP, SEXP n_censorSEXP, SEXP rowsSEXP, SEXP atSEXP, SEXP at_rowsSEXP, SEXP conf_levelSEXP) {
@@ -444,6 +471,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_status01_cpp", (DL_FUNC) &_smallsurv_status01_cpp, 1},
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 12},
+    {"_smallsurv_multistate_fit_cpp", (DL_FUNC) &_smallsurv_multistate_fit_cpp, 18},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
     {"_smallsurv_wilson_neff_cpp", (DL_FUNC) &_smallsurv_wilson_neff_cpp, 3},

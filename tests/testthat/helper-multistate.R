@@ -1,0 +1,58 @@
+# Seeded multi-state data: subjects move between "well" and "ill" (recovery
+# included) until death or censoring, up to five rows each; options for
+# tied times, delayed entry, case weights (constant within a subject),
+# two curves and initial states other than "(s0)" (column `ist`).
+sim_ms <- function(n, seed, ties = TRUE, entry = TRUE, weights = FALSE, strata = FALSE,
+                   ist = FALSE) {
+  set.seed(seed)
+  rows <- vector("list", n)
+  for (i in seq_len(n)) {
+    t <- if (entry) round(stats::runif(1, 0, 2), if (ties) 0 else 6) else 0
+    s <- if (ist) sample(c("well", "ill"), 1) else "well"
+    w <- if (weights) round(stats::runif(1, 0.2, 3), 2) else 1
+    out <- NULL
+    repeat {
+      dur <- stats::rexp(1, 0.5)
+      t2 <- t + if (ties) max(1, round(dur)) else dur + 1e-6
+      nxt <- if (s == "well") sample(c("ill", "dead", "cens"), 1, prob = c(.4, .3, .3)) else
+        sample(c("well", "dead", "cens"), 1, prob = c(.3, .4, .3))
+      out <- rbind(out, data.frame(id = i, t1 = t, t2 = t2, from = s, to = nxt, w = w))
+      if (nxt %in% c("dead", "cens") || nrow(out) > 4) break
+      t <- t2
+      s <- nxt
+    }
+    rows[[i]] <- out
+  }
+  d <- do.call(rbind, rows)
+  d$state <- factor(ifelse(d$to == "cens", "censor", d$to), c("censor", "ill", "well", "dead"))
+  d$ist <- factor(d$from, c("well", "ill", "dead"))
+  d$g <- if (strata) sample(c("A", "B"), n, TRUE)[d$id] else "A"
+  d
+}
+
+# survival's mgus2 as counting-process illness-death data (survival's
+# "compete" vignette): progression (pcm), then death.
+mgus2_illness_death <- function() {
+  mg <- survival::mgus2
+  ptemp <- with(mg, ifelse(ptime == futime & pstat == 1, ptime - .1, ptime))
+  d <- survival::tmerge(mg, mg, id = id, death = event(futime, death), pcm = event(ptemp, pstat))
+  d$event <- factor(ifelse(d$death == 1, 2, d$pcm), 0:2, c("censor", "pcm", "death"))
+  d
+}
+
+ms_components <- c("time", "pstate", "std.err", "cumhaz", "std.chaz", "std.auc", "n.risk",
+                   "n.event", "n.censor", "n.transition", "counts", "n", "n.id", "t0", "strata", "se0", "sp0")
+
+# Every numeric component survfit has equals ours; the names are survfit's
+# (plus `ci`), in its order.
+expect_same_ms <- function(f, s, tol = 1e-10) {
+  testthat::expect_identical(setdiff(names(unclass(f)), c("ci", "na.action")), names(unclass(s)))
+  for (k in ms_components) {
+    if (is.null(s[[k]])) next
+    testthat::expect_equal(unclass(f[[k]]), unclass(s[[k]]), tolerance = tol,
+                           info = k, check.attributes = FALSE)
+  }
+  testthat::expect_equal(as.vector(f$p0), as.vector(s$p0), tolerance = 1e-12)
+  testthat::expect_identical(dimnames(f$transitions), dimnames(s$transitions))
+  testthat::expect_equal(unclass(f$transitions), unclass(s$transitions), check.attributes = FALSE)
+}
