@@ -781,8 +781,8 @@ gg_curves <- function(steps, bands, marks, curve_names, col, xlim, times, xlab, 
 # left strip), rows "At risk", "Events", "Censored" (only "At risk" with more
 # than three curves), the numbers at `times` on the curves' x scale.
 gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
-                          event_label = "Events") {
-  compact <- length(curve_names) > 3L
+                          event_label = "Events", compact = length(curve_names) > 3L,
+                          title = NULL) {
   what <- if (compact) c(n.risk = "At risk") else
     c(n.risk = "At risk", n.event = event_label,
       if (!is.null(tab$n.moved)) c(n.moved = "Switched"), n.censor = "Censored")
@@ -802,7 +802,8 @@ gg_risk_table <- function(tab, curve_names, col, xlim, times, base_size,
     ggplot2::scale_colour_manual(values = stats::setNames(col, curve_names), drop = FALSE) +
     gg_x_scale(xlim, times) +
     ggplot2::labs(x = NULL, y = NULL,
-                  title = if (compact) "Numbers at risk" else if (!is.null(tab$n.moved))
+                  title = if (!is.null(title)) title else if (compact) "Numbers at risk" else
+                    if (!is.null(tab$n.moved))
                     "At risk; events, switched, censored (cumulative)" else
                     "Numbers at risk, with an event, censored (cumulative)") +
     ggplot2::coord_cartesian(clip = "off") +

@@ -27,6 +27,19 @@
 #'     `events` (at time 0). Events on the same date are resolved by the
 #'     order of `events` (the first listed wins); the patients concerned are
 #'     listed in `attr(, "ties")` and by `print()`.
+#'   - `"multistate"`, the course after the origin as counting-process
+#'     rows for [multistate()]: one row per interval a patient spends in
+#'     one state (`tstart`, `tstop`, the state during it, `from`, and the
+#'     state entered at its end, `state`, first level `"censored"`). Every
+#'     patient starts `"event-free"` and moves, at each of `events` (default:
+#'     HSCT, CAR-T, relapse and death that have a column), to that state:
+#'     e.g. event-free -> CAR-T -> HSCT -> relapse -> death. A relapse stays
+#'     the state until death (HSCT or CAR-T given after it is salvage, no
+#'     transition); death is absorbing. Several events on one date: the later
+#'     of HSCT, CAR-T, relapse, death is the state entered (patients listed in
+#'     `attr(, "ties")`); an event on the origin date is the initial state.
+#'     Use `multistate(Surv(tstart, tstop, state) ~ 1, data, id = id,
+#'     istate = from)`.
 #' * **Censoring at a subsequent therapy** (`censor_at = "hsct"` and/or
 #'   `"cart"`): follow-up ends at that date unless an event came first; an
 #'   event on the same date counts (events before censoring, as in
@@ -60,8 +73,8 @@
 #'   Set a column argument to `NULL` when the data have no such date.
 #'
 #' @param data A data frame with one row per patient.
-#' @param endpoint One of `"efs"`, `"os"`, `"rfs"`, `"dor"`, `"competing"`
-#'   (see Conventions).
+#' @param endpoint One of `"efs"`, `"os"`, `"rfs"`, `"dor"`, `"competing"`,
+#'   `"multistate"` (see Conventions).
 #' @param origin Name of the column with the start date (enrolment; the
 #'   response date for `"dor"`, where it must be given).
 #' @param id Name of the patient identifier column, or `NULL` to use row
@@ -76,9 +89,10 @@
 #'   `response %in% c("PR", "NR")`, or a single `TRUE`/`FALSE`. Required for
 #'   `"efs"`; for `"rfs"` and `"dor"` it selects the responders (all
 #'   patients when `NULL`).
-#' @param events For `"competing"` only: the competing first events, among
+#' @param events For `"competing"`: the competing first events, among
 #'   `"induction_failure"`, `"relapse"`, `"hsct"`, `"cart"`, `"death"`, in
-#'   priority order for ties.
+#'   priority order for ties. For `"multistate"`: the events that are
+#'   transitions, among `"hsct"`, `"cart"`, `"relapse"`, `"death"`.
 #' @param censor_at `NULL`, or any of `"hsct"`, `"cart"`: censor follow-up
 #'   at that therapy (sensitivity analysis; see Conventions).
 #' @param competing For `"competing"`: `"keep"` (default) returns the
@@ -104,6 +118,9 @@
 #'   out: non-responders for `"rfs"`/`"dor"`, patients whose origin is after
 #'   the cut-off)
 #'   and `ties` (identifiers whose first events shared a date).
+#'   For `"multistate"` one row per interval instead: the identifier,
+#'   `origin`, `start_date`, `stop_date`, `tstart`, `tstop`, `from`,
+#'   `state` and `reason`.
 #' @references
 #' Pepe MS, Mori M (1993). Kaplan-Meier, marginal or conditional probability
 #' curves in summarizing competing risks failure time data? *Stat Med*
@@ -131,10 +148,15 @@
 #' endpoints(rrall, "rfs", induction_failure = response %in% c("PR", "NR"),
 #'           censor_at = "hsct")
 #'
+#' # the course after enrolment: event-free -> HSCT / CAR-T -> relapse -> death
+#' ms <- endpoints(rrall, "multistate")
+#' head(ms)
+#' multistate(survival::Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
+#'
 #' # the naive 1 - KM of relapse, on explicit request only (it warns)
 #' naive <- endpoints(rrall, "competing", competing = "censor", cause = "relapse")
 #' @export
-endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing"),
+endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing", "multistate"),
                       origin = "enrolled", id = "id", relapse = "relapse_date",
                       hsct = "hsct_date", cart = "cart_date", death = "death_date",
                       last_contact = "last_contact", induction_failure = NULL,
@@ -145,7 +167,8 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing")
     abort("`data` must be a data frame with one row per patient; got an object of class ",
           paste(class(data), collapse = "/"), ".")
   }
-  endpoint <- match_one(endpoint, c("efs", "os", "rfs", "dor", "competing"), "endpoint")
+  endpoint <- match_one(endpoint, c("efs", "os", "rfs", "dor", "competing", "multistate"),
+                        "endpoint")
   unit <- match_one(unit, c("months", "days", "weeks", "years"), "unit")
   competing <- match_one(competing, c("keep", "censor"), "competing")
   n <- nrow(data)
@@ -220,7 +243,20 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing")
   ev_names <- c("induction_failure", kinds)
   ev_labels <- c(induction_failure = "induction failure", relapse = "relapse",
                  hsct = "HSCT", cart = "CAR-T", death = "death")
-  if (endpoint != "competing") {
+  if (endpoint == "multistate") {
+    if (is.null(events)) events <- intersect(c("hsct", "cart", "relapse", "death"), present)
+    ms_ok <- c("hsct", "cart", "relapse", "death")
+    if (!is.character(events) || !length(events) || anyNA(events) ||
+        !all(events %in% ms_ok) || anyDuplicated(events)) {
+      abort("`events` must name distinct events among ",
+            paste0("\"", ms_ok, "\"", collapse = ", "), " for endpoint \"multistate\"; got ",
+            deparse1(events), ".")
+    }
+    if (competing != "keep" || !is.null(cause) || !is.null(censor_at)) {
+      abort("`competing`, `cause` and `censor_at` do not apply to endpoint \"multistate\": ",
+            "every event is a transition.")
+    }
+  } else if (endpoint != "competing") {
     if (!is.null(events)) abort("`events` applies to endpoint \"competing\" only; ",
                                 "endpoint \"", endpoint, "\" has a fixed definition.")
     if (competing != "keep" || !is.null(cause)) {
@@ -347,6 +383,11 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing")
     lc[at_cut] <- cutoff[at_cut]
   }
 
+  if (endpoint == "multistate") {
+    return(endpoints_multistate(ids, id_name, label, dates, events, ev_labels, ori, lc,
+                                at_cut, keep, why_out, cols, cut_txt, unit))
+  }
+
   # --- first event, censoring ------------------------------------------------------
   k <- length(events)
   ev_date <- matrix(NA_real_, n, k)
@@ -443,7 +484,7 @@ endpoint_definition <- function(endpoint, events, ev_labels, cols, censor_at, co
   name <- c(efs = "Event-free survival", os = "Overall survival",
             rfs = "Relapse-free survival (responders)",
             dor = "Duration of response (responders)",
-            competing = "Competing first events")[[endpoint]]
+            competing = "Competing first events", multistate = "Multi-state")[[endpoint]]
   rule <- if (endpoint == "os") "death from any cause"
           else paste0("the first of ", listing(lab))
   txt <- paste0(name, ": time from ", cols$origin, " to ", rule, "; without ",
@@ -478,18 +519,30 @@ print.smallsurv_endpoints <- function(x, ...) {
     return(invisible(x))
   }
   cat(strwrap(def, exdent = 2), sep = "\n")
-  what <- if ("event" %in% names(x)) table(x$event) else table(factor(x$status, 0:1,
-                                                                      c("censored", "event")))
-  cat(nrow(x), " patient", if (nrow(x) == 1L) "" else "s", ": ",
-      paste(names(what), what, sep = " ", collapse = ", "), "\n", sep = "")
+  if (identical(attr(x, "endpoint"), "multistate")) {
+    np <- length(unique(x[[1L]]))
+    tr <- table(paste(x$from, "->", x$state)[x$state != levels(x$state)[1L]])
+    cat(np, " patient", if (np == 1L) "" else "s", ", ", nrow(x), " rows; transitions: ",
+        if (length(tr)) paste(names(tr), tr, sep = " ", collapse = ", ") else "none", "\n",
+        sep = "")
+  } else {
+    what <- if ("event" %in% names(x)) table(x$event) else
+      table(factor(x$status, 0:1, c("censored", "event")))
+    cat(nrow(x), " patient", if (nrow(x) == 1L) "" else "s", ": ",
+        paste(names(what), what, sep = " ", collapse = ", "), "\n", sep = "")
+  }
   excl <- attr(x, "excluded")
   if (length(excl)) {
     cat(strwrap(paste0("Left out: ", paste0(names(excl), " (", excl, ")", collapse = ", ")),
                 exdent = 2), sep = "\n")
   }
   ties <- attr(x, "ties")
-  if (length(ties)) cat("First events on the same date (resolved by `events` order):",
-                        paste(ties, collapse = ", "), "\n")
+  if (length(ties)) {
+    cat(if (identical(attr(x, "endpoint"), "multistate"))
+      "Events on the same date (the later state kept):" else
+      "First events on the same date (resolved by `events` order):",
+      paste(ties, collapse = ", "), "\n")
+  }
   cat("\n")
   print(unclass_endpoints(x), ...)
   invisible(x)
@@ -545,4 +598,102 @@ glance.smallsurv_endpoints <- function(x, ...) {
              definition = if (is.null(attr(x, "definition"))) NA_character_ else
                attr(x, "definition"),
              stringsAsFactors = FALSE)
+}
+
+# endpoints(endpoint = "multistate"): counting-process rows, one per
+# interval a patient spends in one state, from the checked dates. States:
+# "event-free" (from the origin), then the state of the latest event among
+# `events` ("HSCT", "CAR-T", "relapse", "death"). A relapse is kept as the
+# state until death: HSCT or CAR-T after a relapse (salvage) is no
+# transition. Several events on one date: the later in the order HSCT,
+# CAR-T, relapse, death is the state entered (the patients are listed in
+# `ties`). An event on the origin date is the patient's initial state.
+endpoints_multistate <- function(ids, id_name, label, dates, events, ev_labels, ori, lc,
+                                 at_cut, keep, why_out, cols, cut_txt, unit) {
+  n <- length(ids)
+  order_ev <- intersect(c("hsct", "cart", "relapse", "death"), events)
+  lab <- unname(ev_labels[order_ev])
+  # the events of every patient, long: patient, date, severity rank
+  long <- do.call(rbind, lapply(seq_along(order_ev), function(j) {
+    d <- as.numeric(dates[[order_ev[j]]])
+    i <- which(keep & !is.na(d))
+    data.frame(p = i, date = d[i], rank = rep(j, length(i)))
+  }))
+  if (is.null(long)) long <- data.frame(p = integer(), date = numeric(), rank = integer())
+  # therapies after a relapse are no transitions (the patient stays relapsed)
+  if ("relapse" %in% order_ev) {
+    rel <- as.numeric(dates$relapse)[long$p]
+    therapy <- order_ev[long$rank] %in% c("hsct", "cart")
+    long <- long[!(therapy & !is.na(rel) & long$date > rel), , drop = FALSE]
+  }
+  long <- long[order(long$p, long$date, long$rank), , drop = FALSE]
+  # one event per patient and date: the last (most severe) one
+  key <- paste(long$p, long$date)
+  tied <- unique(long$p[duplicated(key)])
+  long <- long[!duplicated(key, fromLast = TRUE), , drop = FALSE]
+  o <- as.numeric(ori)[long$p]
+  at0 <- long$date == o
+  init <- rep("event-free", n)
+  init[long$p[at0]] <- lab[long$rank[at0]]
+  long <- long[!at0, , drop = FALSE]
+  # rows: from the previous event (or the origin) to each event, then to the
+  # last contact unless the last state was death (or the event fell on it)
+  first <- !duplicated(long$p)
+  prev_date <- c(NA, long$date[-nrow(long)])
+  prev_state <- c(NA, lab[long$rank][-nrow(long)])
+  start <- ifelse(first, as.numeric(ori)[long$p], prev_date)
+  from <- ifelse(first, init[long$p], prev_state)
+  ev_rows <- data.frame(p = long$p, start = start, stop = long$date, from = from,
+                        state = lab[long$rank], reason = lab[long$rank],
+                        stringsAsFactors = FALSE)
+  last_state <- init
+  last_date <- as.numeric(ori)
+  if (nrow(long)) {
+    lastk <- !duplicated(long$p, fromLast = TRUE)
+    last_state[long$p[lastk]] <- lab[long$rank[lastk]]
+    last_date[long$p[lastk]] <- long$date[lastk]
+  }
+  tail_p <- which(keep & last_state != "death" & as.numeric(lc) > last_date)
+  cens_rows <- data.frame(p = tail_p, start = last_date[tail_p], stop = as.numeric(lc)[tail_p],
+                          from = last_state[tail_p], state = "censored",
+                          reason = ifelse(at_cut[tail_p], "cut-off", "last contact"),
+                          stringsAsFactors = FALSE)
+  rows <- rbind(ev_rows, cens_rows)
+  rows <- rows[order(rows$p, rows$start), , drop = FALSE]
+  # a patient followed for no time at all (last contact on the origin date,
+  # no event) has no row: listed as left out
+  none <- which(keep & !(seq_len(n) %in% rows$p))
+  why_out[none] <- "no follow-up after the origin"
+  keep[none] <- FALSE
+  divisor <- c(days = 1, weeks = 7, months = 30.4375, years = 365.25)[[unit]]
+  op <- as.numeric(ori)[rows$p]
+  from_levels <- c("event-free", setdiff(lab, "death"))
+  out <- data.frame(id = ids[rows$p], origin = ori[rows$p],
+                    start_date = structure(rows$start, class = "Date"),
+                    stop_date = structure(rows$stop, class = "Date"),
+                    tstart = (rows$start - op) / divisor, tstop = (rows$stop - op) / divisor,
+                    from = factor(rows$from, from_levels),
+                    state = factor(rows$state, c("censored", lab)),
+                    reason = rows$reason, stringsAsFactors = FALSE)
+  names(out)[1] <- id_name
+  rownames(out) <- NULL
+  listing <- function(x) if (length(x) <= 2L) paste(x, collapse = " and ") else
+    paste0(paste(x[-length(x)], collapse = ", "), " and ", x[length(x)])
+  definition <- paste0(
+    "Multi-state: from ", cols$origin, " every patient is \"event-free\" until the first of ",
+    listing(lab), "; each event moves the patient to that state",
+    if ("relapse" %in% order_ev && any(c("hsct", "cart") %in% order_ev))
+      " (HSCT or CAR-T after a relapse is no transition: the patient stays in \"relapse\")",
+    if ("death" %in% order_ev) "; death is absorbing", ". Follow-up ends at ",
+    cols$last_contact, ". Events on the same date: the later of ", listing(lab),
+    " is the state entered.",
+    if (!is.null(cut_txt)) paste0(" Events after ", cut_txt, " are ignored and follow-up ends there."),
+    " Time in ", unit, if (unit != "days") paste0(" (days / ", format(divisor), ")"), ".")
+  attr(out, "endpoint") <- "multistate"
+  attr(out, "unit") <- unit
+  attr(out, "definition") <- definition
+  attr(out, "excluded") <- stats::setNames(why_out[!keep], label[!keep])
+  attr(out, "ties") <- label[tied]
+  class(out) <- c("smallsurv_endpoints", "data.frame")
+  out
 }

@@ -157,9 +157,13 @@ print.smallsurv_km <- function(x, ...) {
 #' `estimate` is the cumulative incidence (0 before the first event, with
 #' no interval), `n.risk` the number still event-free and at risk,
 #' `n.event` the cumulative number of events of that cause (of any cause
-#' for `"(s0)"`) and `n.censor` the cumulative number censored.
+#' for `"(s0)"`) and `n.censor` the cumulative number censored. For a fit
+#' from [multistate()] likewise, with `estimate` the probability of being in
+#' the state (its initial value before the first time), `n.risk` the number
+#' under observation in any state and `n.event` the cumulative number of
+#' transitions into the state.
 #'
-#' @param fit A fit from [km()] or [cif()].
+#' @param fit A fit from [km()], [cif()] or [multistate()].
 #' @param times Non-negative times at which to report.
 #' @param min.risk Flag estimates with fewer subjects at risk than this.
 #' @param maturity `TRUE` (default: [maturity()]'s rules, at least 5 and
@@ -181,9 +185,10 @@ print.smallsurv_km <- function(x, ...) {
 #' at_times(fit, c(0, 3, 6, 12, 24))
 #' @export
 at_times <- function(fit, times, min.risk = 5, maturity = TRUE) {
-  cif <- inherits(fit, "smallsurv_cif")
+  ms <- inherits(fit, "smallsurv_ms")
+  cif <- inherits(fit, "smallsurv_cif") || ms
   if (!cif && !inherits(fit, "smallsurv_km")) {
-    abort("`fit` must be a fit from km() or cif(); got an object of class ",
+    abort("`fit` must be a fit from km(), cif() or multistate(); got an object of class ",
           paste(class(fit), collapse = "/"), ".")
   }
   check_times_arg(times)
@@ -194,7 +199,15 @@ at_times <- function(fit, times, min.risk = 5, maturity = TRUE) {
   # curve), a cif fit the event-free state and one per cause; counts are
   # patients under either survival layout (cif_counts())
   mat <- function(v) if (is.null(v)) NULL else as.matrix(v)
-  if (cif) {
+  if (ms) {
+    # everyone under observation (in any state) is at risk of a change
+    cnt <- ms_counts(fit)
+    cnt$n.risk <- rowSums(cnt$n.risk)
+    states <- fit$states
+    est_m <- fit$pstate
+    se_m <- fit$std.err
+    nev <- cnt$n.event
+  } else if (cif) {
     cnt <- cif_counts(fit)
     states <- fit$states
     est_m <- fit$pstate
@@ -227,7 +240,9 @@ at_times <- function(fit, times, min.risk = 5, maturity = TRUE) {
     nrisk <- ifelse(first_ge > length(tt), 0, cnt$n.risk[rows][pmin(first_ge, length(tt))])
     ccen <- c(0, cumsum(cnt$n.censor[rows]))[idx + 1L]
     for (j in seq_along(states)) {
-      p0 <- if (j == 1L) 1 else 0  # survival / event-free 1, incidences 0 at the start
+      # survival / event-free 1, incidences 0 at the start; a multi-state
+      # fit's initial distribution
+      p0 <- if (ms) ms_p0(fit, k)[j] else if (j == 1L) 1 else 0
       est <- ifelse(before, p0, est_m[row, j])
       se <- ifelse(before, 0, se_m[row, j])
       lo <- if (has_ci) ifelse(before, p0, lo_m[row, j]) else rep(NA_real_, nt)

@@ -1,6 +1,7 @@
 #' How far a curve can be read: numbers at risk and curtailment rules
 #'
-#' For a Kaplan-Meier fit ([km()]) or a cumulative incidence fit ([cif()]),
+#' For a Kaplan-Meier fit ([km()]), a cumulative incidence fit ([cif()]) or a
+#' multi-state fit ([multistate()]),
 #' tabulates at chosen times the KMunicate quantities (numbers at risk,
 #' cumulative events, cumulative censored), the fraction of the cohort still
 #' at risk and the change one more event would cause (Gebski et al. 2018),
@@ -28,7 +29,11 @@
 #'   cumulative incidence curve it is exactly the rise of the incidence
 #'   \eqn{\hat F_k(t)} of the cause one more event of that cause at \eqn{t}
 #'   would cause, with \eqn{\hat S} the all-cause event-free probability
-#'   (the same for every cause).
+#'   (the same for every cause). For a multi-state fit \eqn{n(t)} counts
+#'   the subjects under observation in any state, and the change is the
+#'   largest over the states \eqn{j} of \eqn{\hat p_j(t-)/n_j(t)}, the
+#'   change of \eqn{\hat p_j} one more transition out of \eqn{j} would
+#'   cause.
 #'
 #' A rule set to `NULL` is not applied. \eqn{n(t)} is constant on
 #' \eqn{(t_{j-1}, t_j]} between the observed times of the curve, so the
@@ -38,7 +43,7 @@
 #' returned with the rule(s) that fired. A curve that never breaks a rule
 #' is readable to its last observed time (rule `"none"`).
 #'
-#' @param fit A fit from [km()] or [cif()].
+#' @param fit A fit from [km()], [cif()] or [multistate()].
 #' @param times Times of the table (default: `pretty()` over the
 #'   follow-up, as `plot()` uses).
 #' @param min.risk Smallest acceptable number at risk, or `NULL`.
@@ -54,7 +59,7 @@
 #'   `strata`, `n`, `time` (the maturity time), `rule` (the rule(s) that
 #'   fired, or `"none"`), `n.risk`, `fraction` and `drop` at the first
 #'   time past it, `last` (the last observed time)), `rules` and `type`
-#'   (`"km"` or `"cif"`). `as.data.frame()` gives `table`.
+#'   (`"km"`, `"cif"` or `"ms"`). `as.data.frame()` gives `table`.
 #' @references
 #' Gebski V, Garès V, Gibbs E, Byth K (2018). Data maturity and follow-up in
 #' time-to-event analyses. *Int J Epidemiol* 47:850-859.
@@ -81,18 +86,24 @@
 #' plot(fit, maturity = m)
 #' @export
 maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.drop = NULL) {
-  type <- if (inherits(fit, "smallsurv_cif")) "cif" else if (inherits(fit, "smallsurv_km")) "km"
+  type <- if (inherits(fit, "smallsurv_cif")) "cif" else if (inherits(fit, "smallsurv_km")) "km" else
+    if (inherits(fit, "smallsurv_ms")) "ms"
   if (is.null(type)) {
-    abort("`fit` must be a fit from km() or cif(); got an object of class ",
+    abort("`fit` must be a fit from km(), cif() or multistate(); got an object of class ",
           paste(class(fit), collapse = "/"), ".")
   }
   rules <- check_maturity_rules(min.risk, min.fraction, max.drop)
   if (is.null(times)) times <- unique(pmax(pretty(c(0, max(fit$time))), 0))  # (pretty(0) has -1)
   check_times_arg(times)
   st <- fit_strata(fit)
-  nrisk_all <- if (type == "cif") cif_counts(fit)$n.risk else fit$n.risk
-  surv_all <- if (type == "cif") fit$pstate[, 1L] else fit$surv
-  at <- if (type == "cif") {
+  if (type == "ms") {
+    cnt <- ms_counts(fit)
+    nrisk_all <- rowSums(cnt$n.risk)  # under observation, in any state
+  } else {
+    nrisk_all <- if (type == "cif") cif_counts(fit)$n.risk else fit$n.risk
+    surv_all <- if (type == "cif") fit$pstate[, 1L] else fit$surv
+  }
+  at <- if (type != "km") {
     a <- at_times(fit, times, min.risk = 0, maturity = FALSE)
     a[a$state == fit$states[1L], , drop = FALSE]
   } else {
@@ -104,10 +115,19 @@ maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.dr
     rows <- seq.int(st$from[k], st$to[k])
     tt <- fit$time[rows]
     nr <- nrisk_all[rows]
-    sprev <- c(1, surv_all[rows])[seq_along(rows)]
-    N <- as.vector(fit$n)[k]
+    if (type == "ms") {
+      # one more transition out of state j changes p by p_j(t-)/n_j(t)
+      N <- ms_n_subjects(fit)[k]
+      pprev <- rbind(ms_p0(fit, k), fit$pstate[rows, , drop = FALSE])[seq_along(rows), ,
+                                                                       drop = FALSE]
+      yj <- cnt$n.risk[rows, , drop = FALSE]
+      drop <- ifelse(nr > 0, apply(ifelse(yj > 0, pprev / pmax(yj, 1), 0), 1L, max), Inf)
+    } else {
+      sprev <- c(1, surv_all[rows])[seq_along(rows)]
+      N <- as.vector(fit$n)[k]
+      drop <- ifelse(nr > 0, sprev / nr, Inf)
+    }
     frac <- nr / N
-    drop <- ifelse(nr > 0, sprev / nr, Inf)
     bad <- maturity_violations(nr, frac, drop, rules)
     j <- which(rowSums(bad) > 0)[1L]
     lim <- if (is.na(j)) {
@@ -122,11 +142,20 @@ maturity <- function(fit, times = NULL, min.risk = 5, min.fraction = 0.1, max.dr
     # the grid: n(t) from at_times(); S(t-) from the last row before t
     a <- if (is.null(fit$strata)) at else at[at$strata == st$names[k], , drop = FALSE]
     before <- findInterval(times, tt, left.open = TRUE)
-    sp <- c(1, surv_all[rows])[before + 1L]
+    gdrop <- if (type == "ms") {
+      ifelse(before + 1L > length(tt), Inf, drop[pmin(before + 1L, length(tt))])
+    } else {
+      sp <- c(1, surv_all[rows])[before + 1L]
+      ifelse(a$n.risk > 0, sp / a$n.risk, Inf)
+    }
+    nev <- a$n.event
+    if (type == "ms") {  # transitions of any kind, cumulative
+      idx <- findInterval(times, tt)
+      nev <- c(0, cumsum(rowSums(cnt$n.event[rows, , drop = FALSE])))[idx + 1L]
+    }
     tabs[[k]] <- data.frame(strata = st$names[k], time = times, n.risk = a$n.risk,
-                            n.event = a$n.event, n.censor = a$n.censor,
-                            fraction = a$n.risk / N,
-                            drop = ifelse(a$n.risk > 0, sp / a$n.risk, Inf),
+                            n.event = nev, n.censor = a$n.censor,
+                            fraction = a$n.risk / N, drop = gdrop,
                             readable = times <= lim$time, stringsAsFactors = FALSE)
   }
   table <- do.call(rbind, tabs)
@@ -169,13 +198,15 @@ maturity_violations <- function(nr, frac, drop, rules) {
 
 # The rules in words.
 maturity_rule_text <- function(rules, type) {
-  change <- if (type == "cif") "raise a cumulative incidence" else "lower the survival curve"
+  change <- switch(type, cif = "raise a cumulative incidence",
+                   ms = "change a state probability", "lower the survival curve")
   c(if (!is.null(rules$min.risk)) paste0("at least ", format(rules$min.risk), " subjects at risk"),
     if (!is.null(rules$min.fraction)) paste0("at least ", format(100 * rules$min.fraction),
                                              "% of the curve's subjects still at risk"),
     if (!is.null(rules$max.drop)) paste0("one more event would ", change, " by at most ",
                                          format(rules$max.drop),
-                                         " (S(t-)/n(t); Gebski et al. 2018)"))
+                                         if (type == "ms") " (max over states of p_j(t-)/n_j(t))"
+                                         else " (S(t-)/n(t); Gebski et al. 2018)"))
 }
 
 #' @rdname maturity
@@ -184,7 +215,8 @@ maturity_rule_text <- function(rules, type) {
 #' @param ... Unused.
 #' @export
 print.smallsurv_maturity <- function(x, digits = 3L, ...) {
-  cat("Maturity of the ", if (x$type == "cif") "cumulative incidence" else "Kaplan-Meier",
+  cat("Maturity of the ", switch(x$type, cif = "cumulative incidence",
+                                  ms = "state occupation", "Kaplan-Meier"),
       " curves (smallsurv)\n", sep = "")
   txt <- maturity_rule_text(x$rules, x$type)
   if (length(txt)) {
@@ -215,7 +247,8 @@ print.smallsurv_maturity <- function(x, digits = 3L, ...) {
   tab$drop <- format(tab$drop, digits = digits)
   print(tab, row.names = FALSE)
   cat("n.risk: at risk at time; n.event, n.censor: cumulative; fraction: n.risk / n;",
-      "drop: S(t-)/n.risk.\n")
+      if (x$type == "ms") "drop: max over states of p_j(t-)/n_j(t).\n" else
+        "drop: S(t-)/n.risk.\n")
   invisible(x)
 }
 

@@ -371,6 +371,7 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
                  reference = if (is.null(method)) NA_character_ else method$reference,
                  conf.level = conf.level, variance = variance, variance_requested = variance)
   attr(fit, "unit") <- input$unit
+  attr(fit, "n.subjects") <- ms_n_id(input)  # (survfit < 3.6 has no n.id)
   class(fit) <- c("smallsurv_ms", "survfitms", "survfit")
   fit
 }
@@ -403,20 +404,4 @@ ms_transitions <- function(input, ms) {
   storage.mode(counts) <- "integer"
   as.table(array(counts, dim = dim(counts),
                  dimnames = list(from = states[used_from], to = c(states[used_to], cens_col))))
-}
-
-#' @export
-print.smallsurv_ms <- function(x, ...) {
-  ci <- fit_ci(x)
-  cat("Multi-state Aalen-Johansen fit (smallsurv)\n")
-  cat("  states: ", paste(x$states, collapse = ", "), "\n", sep = "")
-  cat("  variance: ", if (identical(ci$variance, "ij")) "infinitesimal jackknife (survfit's)"
-      else "Greenwood type (multinomial)", "; interval: ", ci$label, ", ",
-      format(100 * ci$conf.level), "%\n", sep = "")
-  cat("\n")
-  y <- x
-  y$ci <- NULL
-  class(y) <- c("survfitms", "survfit")
-  print(y, ...)
-  invisible(x)
 }

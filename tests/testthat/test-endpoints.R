@@ -259,3 +259,62 @@ test_that("error messages and printed output read well (snapshots)", {
   expect_snapshot(print(endpoints(d, "rfs", induction_failure = response == "NR",
                                   censor_at = "hsct", cutoff = as.Date("2022-03-01"))))
 })
+
+test_that("multistate endpoint: rows from the dates, each number traceable, equal to survfit on them", {
+  ms <- endpoints(rrall, "multistate")
+  expect_s3_class(ms, "smallsurv_endpoints")
+  expect_identical(levels(ms$state), c("censored", "HSCT", "CAR-T", "relapse", "death"))
+  expect_identical(levels(ms$from), c("event-free", "HSCT", "CAR-T", "relapse"))
+  # every patient's rows are contiguous from the origin to the last date
+  for (p in unique(ms$id)) {
+    r <- ms[ms$id == p, ]
+    d <- rrall[rrall$id == p, ]
+    expect_equal(r$start_date[1], d$enrolled)
+    expect_equal(r$start_date[-1], r$stop_date[-nrow(r)])
+    end <- if (!is.na(d$death_date)) d$death_date else d$last_contact
+    expect_equal(r$stop_date[nrow(r)], end)
+    expect_equal(as.character(r$from[-1]), as.character(r$state[-nrow(r)]))
+  }
+  # P01: relapse, then CAR-T (salvage: no transition), then death
+  p1 <- ms[ms$id == "P01", ]
+  expect_identical(as.character(p1$state), c("relapse", "death"))
+  expect_equal(p1$tstop, as.numeric(c(as.Date("2022-09-01"), as.Date("2023-02-15")) -
+                                      as.Date("2022-01-10")) / 30.4375)
+  # P05: CAR-T, relapse, death
+  expect_identical(as.character(ms$state[ms$id == "P05"]), c("CAR-T", "relapse", "death"))
+  expect_output(print(ms), "25 patients, 43 rows; transitions:")
+  f <- multistate(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
+  s <- survival::survfit(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
+  expect_equal(unclass(f$pstate), unclass(s$pstate), tolerance = 1e-12, check.attributes = FALSE)
+  expect_equal(unclass(f$std.err), unclass(s$std.err), tolerance = 1e-10, check.attributes = FALSE)
+  expect_identical(attr(ms, "unit"), "months")
+})
+
+test_that("multistate endpoint: same-date events, events at the origin, a cut-off, bad records", {
+  d <- data.frame(id = c("a", "b", "c", "d"), enrolled = as.Date("2022-01-01"),
+                  relapse_date = as.Date(c("2022-03-01", NA, NA, NA)),
+                  hsct_date = as.Date(c("2022-03-01", "2022-01-01", NA, "2022-02-01")),
+                  cart_date = as.Date(NA), death_date = as.Date(c(NA, NA, "2022-05-01", NA)),
+                  last_contact = as.Date(c("2022-06-01", "2022-04-01", "2022-05-01",
+                                           "2022-07-01")))
+  ms <- endpoints(d, "multistate", unit = "days")
+  # a: HSCT and relapse on one date -> relapse (listed in ties)
+  expect_identical(as.character(ms$state[ms$id == "a"]), c("relapse", "censored"))
+  expect_identical(attr(ms, "ties"), "a")
+  # b: HSCT on the enrolment date -> starts in HSCT
+  expect_identical(as.character(ms$from[ms$id == "b"]), "HSCT")
+  expect_equal(ms$tstop[ms$id == "b"], 90)
+  # c: death only
+  expect_identical(as.character(ms$state[ms$id == "c"]), "death")
+  f <- multistate(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
+  expect_equal(as.vector(f$p0), c(0.75, 0.25, 0, 0, 0))
+  # cut-off: d's HSCT after it is ignored
+  cut <- endpoints(d, "multistate", cutoff = as.Date("2022-01-15"), unit = "days")
+  expect_identical(as.character(cut$state[cut$id == "d"]), "censored")
+  expect_identical(cut$reason[cut$id == "d"], "cut-off")
+  bad <- d
+  bad$hsct_date[3] <- as.Date("2022-06-01")
+  expect_error(endpoints(bad, "multistate"), "is after .* for patient c")
+  expect_error(endpoints(d, "multistate", censor_at = "hsct"), "do not apply to endpoint")
+  expect_error(endpoints(d, "multistate", events = "induction_failure"), "`events` must name")
+})

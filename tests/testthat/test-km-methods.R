@@ -188,8 +188,8 @@ test_that("at_times() refuses bad `times`, `min.risk` and fits not from km()", {
   expect_error(at_times(fit, 1, min.risk = NA), "`min.risk` must be a single non-negative number")
   expect_error(at_times(fit, 1, min.risk = c(1, 2)), "`min.risk` must be a single non-negative number")
   ref <- survival::survfit(Surv(t, s) ~ 1, tiny())
-  expect_error(at_times(ref, 1), "`fit` must be a fit from km\\(\\) or cif\\(\\); got an object of class survfit\\.")
-  expect_error(at_times(tiny(), 1), "`fit` must be a fit from km\\(\\) or cif\\(\\); got an object of class data.frame")
+  expect_error(at_times(ref, 1), "`fit` must be a fit from km\\(\\), cif\\(\\) or multistate\\(\\); got an object of class survfit\\.")
+  expect_error(at_times(tiny(), 1), "`fit` must be a fit from km\\(\\), cif\\(\\) or multistate\\(\\); got an object of class data.frame")
   expect_error(at_times(list(), 1), "got an object of class list")
 })
 

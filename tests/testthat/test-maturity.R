@@ -48,7 +48,7 @@ test_that("each rule fires on its own, together, at time 0, or never", {
   expect_error(maturity(fit, min.fraction = 2), "`min.fraction`")
   expect_error(maturity(fit, min.risk = -1), "`min.risk`")
   expect_error(maturity(fit, max.drop = "a"), "`max.drop`")
-  expect_error(maturity(list()), "km\\(\\) or cif\\(\\)")
+  expect_error(maturity(list()), "km\\(\\), cif\\(\\) or multistate\\(\\)")
 })
 
 test_that("strata get their own maturity time; print states the rules", {
