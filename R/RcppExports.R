@@ -81,6 +81,10 @@ multistate_fit_cpp <- function(stop, from, to, nstate, entry, weights, strata, n
     .Call(`_smallsurv_multistate_fit_cpp`, stop, from, to, nstate, entry, weights, strata, nstrata, cluster, ncluster, grid, censor, p0, u0, t0, trans, timefix, variance)
 }
 
+timefix_cpp <- function(x) {
+    .Call(`_smallsurv_timefix_cpp`, x)
+}
+
 pointwise_ci_cpp <- function(method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level) {
     .Call(`_smallsurv_pointwise_ci_cpp`, method, time, n_risk, n_event, n_censor, rows, at, at_rows, conf_level)
 }

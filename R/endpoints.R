@@ -521,10 +521,14 @@ print.smallsurv_endpoints <- function(x, ...) {
   cat(strwrap(def, exdent = 2), sep = "\n")
   if (identical(attr(x, "endpoint"), "multistate")) {
     np <- length(unique(x[[1L]]))
-    tr <- table(paste(x$from, "->", x$state)[x$state != levels(x$state)[1L]])
-    cat(np, " patient", if (np == 1L) "" else "s", ", ", nrow(x), " rows; transitions: ",
-        if (length(tr)) paste(names(tr), tr, sep = " ", collapse = ", ") else "none", "\n",
-        sep = "")
+    tab <- table(x$from, x$state)[, -1L, drop = FALSE]
+    w <- which(tab > 0, arr.ind = TRUE)
+    w <- w[order(w[, 1L], w[, 2L]), , drop = FALSE]
+    tr <- paste0(rownames(tab)[w[, 1L]], " -> ", colnames(tab)[w[, 2L]], " ", tab[w])
+    cat(strwrap(paste0(np, " patient", if (np == 1L) "" else "s", ", ", nrow(x),
+                       " rows; transitions: ",
+                       if (length(tr)) paste(tr, collapse = ", ") else "none"), exdent = 2),
+        sep = "\n")
   } else {
     what <- if ("event" %in% names(x)) table(x$event) else
       table(factor(x$status, 0:1, c("censored", "event")))

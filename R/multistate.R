@@ -19,10 +19,13 @@
 #'   at `tstop`, or censoring (no transition: the subject is censored there,
 #'   or continues in the same state on its next row). `id` is required with
 #'   `tstart` (as in survfit). Right-censored `Surv(time, state)` data
-#'   (one row per subject) are a competing-risks fit (see also [cif()]).
+#'   (one row per subject) are a competing-risks fit (see also [cif()]),
+#'   or, with `istate`, one from several starting states. Near-tied times
+#'   are merged first (`timefix`, survival's rule), before the rows are
+#'   checked.
 #' * **States.** Every subject starts in `"(s0)"` unless `istate` gives the
 #'   state each row starts in; the states are then the levels of `istate`
-#'   that are not outcomes, followed by the outcome levels. A row's state
+#'   in use that are not outcomes, followed by the outcome levels. A row's state
 #'   is the state reached at the end of the subject's previous row (or its
 #'   first row's initial state); with `istate`, a row whose `istate`
 #'   contradicts that is an error naming the subject, as are overlapping
@@ -35,7 +38,10 @@
 #'   the subjects at risk at \eqn{t_0}, and its own variability enters the
 #'   variance (`se0`). survfit's influence of \eqn{p_0} with several curves
 #'   assumes the rows sorted by curve; smallsurv's does not depend on the
-#'   row order (the two agree on sorted data).
+#'   row order (the two agree on sorted data). Whether subjects start in
+#'   different states is decided from each subject's first row; survfit
+#'   decides it per curve and subject, which differs only for a subject
+#'   whose rows lie in different curves.
 #' * **Estimate.** At each time, \eqn{dA_{jk} = dN_{jk}/Y_j} (weighted
 #'   transitions from \eqn{j} to \eqn{k} over the weighted number at risk in
 #'   \eqn{j}, at risk meaning `tstart < t <= tstop`) and
@@ -45,8 +51,9 @@
 #'   - `"ij"` (default): the infinitesimal jackknife, survfit's (its only
 #'     multi-state variance): the sum over subjects (`id`) of the squared
 #'     influence of their weights. Correct with case weights, delayed entry
-#'     and subjects with several rows. Its cost grows as subjects x times
-#'     (as survfit's): about a second per 10^9 of that product.
+#'     and subjects with several rows. Computed without the subjects x
+#'     times influence matrix that survfit builds (see
+#'     `src/core/multistate.cpp`): 0.8 s for 10^5 subjects on one core.
 #'   - `"greenwood"`: the Greenwood-type (multinomial) estimator of
 #'     Andersen et al. (1993, eq. 4.4.20), etm's `var.type = "greenwood"`
 #'     and mstate's default; cost states^3 x times. For competing risks
@@ -131,6 +138,7 @@ multistate <- function(formula, data, id, istate, weights, subset, na.action,
 
 multistate_impl <- function(input, variance, method, conf.level, timefix = TRUE, call = NULL) {
   n <- length(input$time)
+  if (timefix) input <- ms_timefix(input)
   if (is.null(input$id)) {
     if (!is.null(input$entry)) {
       abort("`id` is required with `Surv(tstart, tstop, state)` data: it links each ",
@@ -162,6 +170,29 @@ multistate_impl <- function(input, variance, method, conf.level, timefix = TRUE,
   new_multistate(res, input, ms, start, trans, variance, method, conf.level, call)
 }
 
+# Near-tied times merged as survfit merges them (survival::aeqSurv(), over
+# the entry and stop times together) before any check sees them; a row that
+# has no length left is an error, as in survfit.
+ms_timefix <- function(input) {
+  n <- length(input$time)
+  if (is.null(input$entry)) {
+    input$time <- timefix_cpp(input$time)
+    return(input)
+  }
+  v <- timefix_cpp(c(input$entry, input$time))
+  input$entry <- v[seq_len(n)]
+  input$time <- v[n + seq_len(n)]
+  bad <- which(!(input$entry < input$time))
+  if (length(bad)) {
+    abort("`formula`: ", format_rows(input$row_label(bad)), " ha",
+          if (length(bad) == 1L) "s" else "ve",
+          " no length once near-tied times are merged (start and stop differ by less than ",
+          "survival's tolerance, sqrt(.Machine$double.eps) relative); remove ",
+          if (length(bad) == 1L) "it" else "them", " or use `timefix = FALSE`.")
+  }
+  input
+}
+
 # Each row's state (`from`, 1-based in `states`) and the state it enters
 # (`to`, for rows with a transition), from `istate` or from "(s0)" and the
 # subject's previous rows; checks the rows of each subject.
@@ -174,7 +205,11 @@ ms_states <- function(input) {
     if (!is.factor(ist) && !is.character(ist)) {
       abort("`istate` must be a factor or character vector of states; got ", class(ist)[1], ".")
     }
-    lev <- if (is.factor(ist)) levels(ist) else sort(unique(ist))
+    if (anyNA(ist)) {
+      abort("`istate` is missing at ", format_rows(input$row_label(which(is.na(ist)))), ".")
+    }
+    # the levels in use, as survfit (unused levels are no states)
+    lev <- if (is.factor(ist)) levels(droplevels(ist)) else sort(unique(ist))
     states <- c(setdiff(lev, causes), causes)
   } else {
     states <- c("(s0)", causes)
@@ -265,7 +300,8 @@ ms_start <- function(input, ms, sc, nst, w) {
     for (s in seq_len(nst)) {
       r <- atrisk & sc == s
       if (!any(r)) {
-        abort("No one is at risk at the start time (", format(t0), ") of curve ", s,
+        abort("No one is at risk at the start time (", format(t0), ")",
+              if (nst > 1L) paste0(" of curve ", levels(input$strata)[s]),
               "; every curve needs subjects at risk where it starts.")
       }
       tot <- sum(wt[r])
@@ -309,6 +345,7 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
   }
   pstate <- res$pstate
   std.err <- res$std.err
+  std.err[is.nan(std.err)] <- NA_real_  # a variance that could not be computed
   if (!lay$current) {
     fit <- list(n = res$n, time = res$time, n.risk = res$n.risk.u, n.event = res$n.event.u,
                 n.censor = rowSums(res$n.censor.u), pstate = pstate, p0 = p0)

@@ -341,6 +341,16 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// timefix_cpp
+Rcpp::NumericVector timefix_cpp(Rcpp::NumericVector x);
+RcppExport SEXP _smallsurv_timefix_cpp(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(timefix_cpp(x));
+    return rcpp_result_gen;
+END_RCPP
+}
 // pointwise_ci_cpp
 Rcpp::List pointwise_ci_cpp(std::string method, Rcpp::NumericVector time, Rcpp::NumericVector n_risk, Rcpp::NumericVector n_event, Rcpp::NumericVector n_censor, Rcpp::IntegerVector rows, Rcpp::NumericVector at, Rcpp::IntegerVector at_rows, double conf_level);
 RcppExport SEXP _smallsurv_pointwise_ci_cpp(SEXP methodSEXP, SEXP timeSEXP, SEXP n_riskSEXP, SEXP n_eventSEXP, SEXP n_censorSEXP, SEXP rowsSEXP, SEXP atSEXP, SEXP at_rowsSEXP, SEXP conf_levelSEXP) {
@@ -472,6 +482,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_logrank_counts_cpp", (DL_FUNC) &_smallsurv_logrank_counts_cpp, 10},
     {"_smallsurv_logrank_perm_cpp", (DL_FUNC) &_smallsurv_logrank_perm_cpp, 12},
     {"_smallsurv_multistate_fit_cpp", (DL_FUNC) &_smallsurv_multistate_fit_cpp, 18},
+    {"_smallsurv_timefix_cpp", (DL_FUNC) &_smallsurv_timefix_cpp, 1},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
     {"_smallsurv_wilson_neff_cpp", (DL_FUNC) &_smallsurv_wilson_neff_cpp, 3},

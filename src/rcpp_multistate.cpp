@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/event_table.h"  // timefix_unsorted
 #include "core/multistate.h"
 
 namespace {
@@ -131,4 +132,13 @@ Rcpp::List multistate_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector from
     out["std.auc"] = ms_matrix(r.std_auc, nrow, nstate);
   }
   return out;
+}
+
+// survival::aeqSurv()'s near-tie rule (the core's) on a vector of times,
+// for the R-side checks that must see the merged times.
+// [[Rcpp::export(rng = false)]]
+Rcpp::NumericVector timefix_cpp(Rcpp::NumericVector x) {
+  std::vector<double> v(x.begin(), x.end());
+  smallsurv::timefix_unsorted(v.data(), v.size());
+  return Rcpp::NumericVector(v.begin(), v.end());
 }

@@ -899,7 +899,10 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
         if (in.to[i] >= 0) {
           dN[in.from[i] * m + in.to[i]] += wt(i);
           dNu[in.from[i] * m + in.to[i]] += 1.0;
-          if (Y[in.from[i]] > 0.0) {
+          // a transition of weight 0 has influence 0 (E_c = W_c = 0); only
+          // weighted ones enter the variance engines (their state then has
+          // dN > 0 and is one of step.ev)
+          if (wt(i) > 0.0 && Y[in.from[i]] > 0.0) {
             step.events.push_back({local[cl(i)], in.from[i], in.to[i], wt(i)});
           }
         } else if (!in.censor || in.censor[i]) {
@@ -945,7 +948,8 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
         for (int k = 0; k < m; ++k) dA[j * m + k] = dN[j * m + k] / Yeff[j];
         dA[j * m + j] = dju == Yu[j] ? -1.0 : -dj / Yeff[j];
       }
-      step.dt = r > res.offset[s] ? t - res.time[r - 1] : 0.0;
+      // the area under p starts at t0 (p0 before the first output time)
+      step.dt = r > res.offset[s] ? t - res.time[r - 1] : t - in.t0[s];
       pold = p;
       for (int j : step.ev)
         for (int k = 0; k < m; ++k) p[k] += pold[j] * dA[j * m + k];

@@ -49,8 +49,17 @@ expect_same_ms <- function(f, s, tol = 1e-10) {
   testthat::expect_identical(setdiff(names(unclass(f)), c("ci", "na.action")), names(unclass(s)))
   for (k in ms_components) {
     if (is.null(s[[k]])) next
-    testthat::expect_equal(unclass(f[[k]]), unclass(s[[k]]), tolerance = tol,
-                           info = k, check.attributes = FALSE)
+    a <- unclass(f[[k]])
+    b <- unclass(s[[k]])
+    if (k == "std.chaz") {
+      # survfit leaves uninitialised memory (e.g. 1e234) in std.chaz before a
+      # transition first occurs; compare where its hazard has started
+      keep <- unclass(s$cumhaz) != 0
+      a <- a[keep]
+      b <- b[keep]
+      testthat::expect_true(all(unclass(f$std.chaz)[!keep] == 0), info = "std.chaz before")
+    }
+    testthat::expect_equal(a, b, tolerance = tol, info = k, check.attributes = FALSE)
   }
   testthat::expect_equal(as.vector(f$p0), as.vector(s$p0), tolerance = 1e-12)
   testthat::expect_identical(dimnames(f$transitions), dimnames(s$transitions))

@@ -208,3 +208,49 @@ test_that("degenerate and large inputs: n = 1, 2, all censored, 1e5 rows", {
   expect_false(anyNA(f$std.err))
   expect_equal(unname(rowSums(f$pstate)), rep(1, 30), tolerance = 1e-12)
 })
+
+test_that("review cases: zero-weight transitions, near-tied times, unused istate levels, right-censored with initial states", {
+  # a transition of weight 0 (crashed R before)
+  d <- data.frame(id = 1:4, t1 = 0, t2 = 1:4, w = c(0, 1, 1, 1),
+                  state = factor(c("ill", "dead", "censor", "ill"), c("censor", "ill", "dead")))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id, weights = w)
+  if (current_survival()) {
+    s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = d, id = id, weights = w)
+    expect_same_ms(f, s)
+  }
+  # near-tied times are merged before the rows are checked, as survfit does
+  nt <- data.frame(id = c(1, 1, 2), t1 = c(0, 0.3, 0), t2 = c(0.1 + 0.2, 1, 2),
+                   state = factor(c("censor", "dead", "dead"), c("censor", "dead")))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = nt, id = id)
+  s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = nt, id = id)
+  expect_equal(unclass(f$pstate), unclass(s$pstate), check.attributes = FALSE)
+  z <- data.frame(id = c(1, 1, 2), t1 = c(0, 1, 0), t2 = c(1, 1 + 1e-12, 2),
+                  state = factor(c("censor", "dead", "dead"), c("censor", "dead")))
+  expect_error(multistate(Surv(t1, t2, state) ~ 1, data = z, id = id),
+               "row 2 has no length once near-tied times are merged")
+  mix <- data.frame(id = c(1, 2, 3, 4), t1 = 0, t2 = c(0.1 + 0.2, 2, 3, 0.3),
+                    st = factor(c("b", "c", "c", "censor"), c("censor", "b", "c")),
+                    ist = factor(c("a", "a", "b", "b")))
+  if (current_survival()) {
+    f <- multistate(Surv(t1, t2, st) ~ 1, data = mix, id = id, istate = ist)
+    s <- survival::survfit(Surv(t1, t2, st) ~ 1, data = mix, id = id, istate = ist)
+    expect_same_ms(f, s)
+  }
+  # unused istate levels are no states
+  mt <- mtest()
+  mt$ist <- factor(c("entry", "a", "b", "entry", "entry", "entry", "a", "c", "entry", "b"),
+                   c("entry", "a", "b", "c", "never"))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = mt, id = id, istate = ist)
+  expect_identical(f$states, c("entry", "a", "b", "c"))
+  mt$ist[3] <- NA
+  expect_error(multistate(Surv(t1, t2, state) ~ 1, data = mt, id = id, istate = ist,
+                          na.action = na.pass), "`istate` is missing at row 3")
+  # right-censored data starting in two states: the area from t0 counts p0's influence
+  skip_if_not(current_survival())
+  rc <- data.frame(time = c(1, 2, 3, 4, 5, 6), ev = factor(c("c", "c", "censor", "c", "c", "censor"),
+                                                         c("censor", "c")),
+                   ist = factor(c("a", "b", "a", "b", "a", "a"), c("a", "b")))
+  f <- multistate(Surv(time, ev) ~ 1, data = rc, istate = ist)
+  s <- survival::survfit(Surv(time, ev) ~ 1, data = rc, istate = ist)
+  expect_same_ms(f, s)
+})
