@@ -480,3 +480,21 @@ print.smallsurv_landmark <- function(x, ...) {
   }
   invisible(x)
 }
+
+# print() of km() fits and log-rank tests cannot know how a group was
+# defined; when a grouping variable's name suggests something that happens
+# after time 0 (transplant, CAR-T, consolidation, response, MRD, "ever"),
+# they add this note on the immortal-time bias. `labels`: strata or group
+# labels ("var=level" or "var1=a, var2=b").
+immortal_time_note <- function(labels) {
+  if (!length(labels)) return(NULL)
+  parts <- unlist(strsplit(labels, ", ", fixed = TRUE))
+  vars <- unique(sub("=.*$", "", parts[grepl("=", parts, fixed = TRUE)]))
+  hit <- vars[grepl("hsct|transpl|car[._ -]?t|consolid|ever|respon|mrd", vars,
+                    ignore.case = TRUE)]
+  if (!length(hit)) return(NULL)
+  paste0("Note: if `", hit[1], "` was defined by something that happened after time 0 ",
+         "(a transplant, CAR-T, a response), comparing its groups from time 0 is biased ",
+         "(immortal time); see ?km, \"Groups defined after time 0\", and mantel_byar_test(), ",
+         "simon_makuch() or landmark().")
+}

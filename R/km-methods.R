@@ -126,6 +126,9 @@ print.smallsurv_km <- function(x, ...) {
         if (fit_ci(x)$conf.type %in% c("bpcp", "bpcp-midp")) " (bpcp's rule; see quantile())" else
           " (as survival::quantile.survfit)", ".\n", sep = "")
   }
+  # (Simon-Makuch fits group by current exposure: no note)
+  note <- if (!inherits(x, "smallsurv_simon_makuch")) immortal_time_note(names(x$strata))
+  if (!is.null(note)) cat(strwrap(note, width = getOption("width", 80), exdent = 2), sep = "\n")
   invisible(x)
 }
 

@@ -57,6 +57,9 @@ print.smallsurv_logrank <- function(x, digits = max(3L, getOption("digits") - 3L
                           has_perm = if (inherits(x, "smallsurv_mantel_byar")) NA else
                             !identical(x$permutation$type, "none"))
   if (nzchar(note)) cat(note, "\n", sep = "")
+  # (the Mantel-Byar test handles a time-dependent exposure: no note)
+  it <- if (!inherits(x, "smallsurv_mantel_byar")) immortal_time_note(x$groups)
+  if (!is.null(it)) cat(strwrap(it, width = getOption("width", 80), exdent = 2), sep = "\n")
   invisible(x)
 }
 

@@ -94,8 +94,10 @@ print.smallsurv_ms <- function(x, ...) {
   cat("  ", ns, " subject", if (ns == 1) "" else "s", ", ", sum(as.vector(x$n)), " rows",
       " (survival's table below counts rows as n)\n", sep = "")
   cat("  states: ", paste(x$states, collapse = ", "), "\n", sep = "")
-  cat("  variance: ", if (identical(ci$variance, "ij")) "infinitesimal jackknife (survfit's)"
-      else "Greenwood type (multinomial)", "; interval: ", ci$label, ", ",
+  cat("  variance: ", switch(ci$variance, ij = "infinitesimal jackknife (survfit's)",
+                            greenwood = "Greenwood type (multinomial)",
+                            aalen = "Aalen type (Poisson)", ci$variance),
+      "; interval: ", ci$label, ", ",
       format(100 * ci$conf.level), "%\n", sep = "")
   cat("\n")
   y <- x

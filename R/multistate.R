@@ -55,9 +55,13 @@
 #'     times influence matrix that survfit builds (see
 #'     `src/core/multistate.cpp`): 0.8 s for 10^5 subjects on one core.
 #'   - `"greenwood"`: the Greenwood-type (multinomial) estimator of
-#'     Andersen et al. (1993, eq. 4.4.20), etm's `var.type = "greenwood"`
-#'     and mstate's default; cost states^3 x times. For competing risks
-#'     without delayed entry it equals [cif()]'s `"delta"` variance.
+#'     Andersen et al. (1993, eq. 4.4.20): etm's, and mstate's
+#'     `probtrans(method = "greenwood")` on `msfit(vartype = "greenwood")`;
+#'     cost states^3 x times. For competing risks without delayed entry it
+#'     equals [cif()]'s `"delta"` variance.
+#'   - `"aalen"`: the same recursion with the Aalen (Poisson) covariance of
+#'     the hazard increments, mstate's default (`probtrans(method =
+#'     "aalen")`).
 #'
 #'   `std.chaz` (the hazards) and `std.auc` (the time in each state) are
 #'   the infinitesimal-jackknife standard errors, as survfit's, when
@@ -80,7 +84,7 @@
 #' @param subset Optional expression selecting rows of `data`.
 #' @param na.action Function for missing values (default
 #'   `getOption("na.action")`).
-#' @param variance `"ij"` or `"greenwood"` (see Conventions).
+#' @param variance `"ij"`, `"greenwood"` or `"aalen"` (see Conventions).
 #' @param conf.type Interval method: one of `ci_methods()$conf.type` with
 #'   `cif = TRUE` (except `"bootstrap"`), or `"none"`.
 #' @param conf.level Confidence level, strictly between 0 and 1.
@@ -120,8 +124,9 @@ multistate <- function(formula, data, id, istate, weights, subset, na.action,
                        timefix = TRUE, ...) {
   mcall <- match.call()
   if (!is.character(variance) || length(variance) != 1L ||
-      !variance %in% c("ij", "greenwood")) {
-    abort("`variance` must be \"ij\" or \"greenwood\"; got ", deparse1(variance), ".")
+      !variance %in% c("ij", "greenwood", "aalen")) {
+    abort("`variance` must be \"ij\", \"greenwood\" or \"aalen\"; got ", deparse1(variance),
+          ".")
   }
   method <- ci_method(conf.type, verb = "cif")
   if (!is.null(method) && identical(method$name, "bootstrap")) {
@@ -146,6 +151,7 @@ multistate_impl <- function(input, variance, method, conf.level, timefix = TRUE,
     }
     input$id <- seq_len(n)
   }
+  input$cluster <- match(input$id, unique(input$id))  # subjects, in order of appearance
   ms <- ms_states(input)
   w <- input$weights
   strata <- input$strata
@@ -160,13 +166,15 @@ multistate_impl <- function(input, variance, method, conf.level, timefix = TRUE,
   start <- ms_start(input, ms, sc, nst, w)
   # observed transitions, in survfit's order (by `to`, then `from`)
   ev <- input$status > 0L
-  tt <- table(factor(ms$from[ev], seq_len(ns)), factor(ms$to[ev], seq_len(ns)))
+  tt <- ms_transition_counts(ms, ev, ns)
   trans <- cbind(from = row(tt)[tt > 0], to = col(tt)[tt > 0])
-  cluster <- match(input$id, unique(input$id))
-  res <- multistate_fit_cpp(input$time, ms$from - 1L, ifelse(ev, ms$to - 1L, -1L), ns,
+  cluster <- input$cluster
+  to0 <- ms$to - 1L
+  to0[!ev] <- -1L
+  res <- multistate_fit_cpp(input$time, ms$from - 1L, to0, ns,
                             input$entry, w, if (is.null(strata)) NULL else sc, nst,
                             cluster, max(cluster), grid, grid, start$p0, start$u0,
-                            start$t0, trans - 1L, timefix, variance)
+                            start$t0, trans - 1L, FALSE, variance)  # (merged above)
   new_multistate(res, input, ms, start, trans, variance, method, conf.level, call)
 }
 
@@ -214,9 +222,9 @@ ms_states <- function(input) {
   } else {
     states <- c("(s0)", causes)
   }
-  to <- ifelse(input$status > 0L, match(causes, states)[pmax(input$status, 1L)], NA_integer_)
+  to <- c(NA_integer_, match(causes, states))[input$status + 1L]
   entry <- if (is.null(input$entry)) rep(-Inf, n) else input$entry
-  o <- order(match(id, unique(id)), entry)
+  o <- order(input$cluster, entry)
   ido <- id[o]
   first <- !duplicated(ido)
   lab <- function(rows) format_rows(input$row_label(rows))
@@ -239,14 +247,16 @@ ms_states <- function(input) {
   }
   # the state reached before each row: the last transition on earlier rows
   # of the subject, else the initial state
-  init <- if (is.null(ist)) rep(1L, n) else match(as.character(ist), states)
+  init <- if (is.null(ist)) rep(1L, n) else if (is.factor(ist))
+    match(levels(ist), states)[as.integer(ist)] else match(ist, states)
   init_o <- init[o]
-  first_pos <- cummax(ifelse(first, seq_len(n), 0L))
+  first_pos <- cummax(seq_len(n) * first)
   to_o <- to[o]
-  last_tr <- cummax(ifelse(!is.na(to_o), seq_len(n), 0L))
+  last_tr <- cummax(seq_len(n) * !is.na(to_o))
   prev <- c(0L, last_tr[-n])
   has_prev <- prev >= first_pos & prev > 0L
-  derived <- ifelse(has_prev, to_o[pmax(prev, 1L)], init_o[first_pos])
+  derived <- init_o[first_pos]
+  derived[has_prev] <- to_o[prev[has_prev]]
   if (!is.null(ist)) {
     bad <- !first & init_o != derived
     if (any(bad)) {
@@ -418,6 +428,11 @@ ms_n_id <- function(input) {
   as.vector(tapply(input$id, input$strata, function(x) length(unique(x))), "integer")
 }
 
+# Transitions from state j (rows) to state k (columns), ns x ns.
+ms_transition_counts <- function(ms, ev, ns) {
+  matrix(tabulate((ms$to[ev] - 1L) * ns + ms$from[ev], ns * ns), ns, ns)
+}
+
 # survfit's table of observed transitions: from each state to each state
 # entered and to censoring (a subject counts as censored once, at its last
 # row when that row has no transition); states never occupied nor entered
@@ -427,7 +442,7 @@ ms_transitions <- function(input, ms) {
   ns <- length(states)
   ev <- input$status > 0L
   last <- !ms$continued
-  tab <- table(factor(ms$from[ev], seq_len(ns)), factor(ms$to[ev], seq_len(ns)))
+  tab <- ms_transition_counts(ms, ev, ns)
   cens <- tabulate(ms$from[!ev & last], ns)
   used_from <- tabulate(ms$from, ns) > 0L | tabulate(ms$to[ev], ns) > 0L
   used_to <- tabulate(ms$to[ev], ns) > 0L
@@ -437,7 +452,7 @@ ms_transitions <- function(input, ms) {
   } else {
     "(censored)"
   }
-  counts <- cbind(unclass(tab)[used_from, used_to, drop = FALSE], cens[used_from])
+  counts <- cbind(tab[used_from, used_to, drop = FALSE], cens[used_from])
   storage.mode(counts) <- "integer"
   as.table(array(counts, dim = dim(counts),
                  dimnames = list(from = states[used_from], to = c(states[used_to], cens_col))))

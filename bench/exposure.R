@@ -3,7 +3,7 @@
 # test of survival::coxph() on the same counting-process rows, and
 # smallsurv::simon_makuch() against survival::survfit() on them. A
 # benchmark, not a test: it writes bench/RESULTS-exposure.md and never
-# fails. (#16 states goals only for the multi-state fit, not written yet;
+# fails. (#16 states goals only for the multi-state fit, bench/multistate.R;
 # these rows report ratios without a goal.)
 #
 # Usage (from the repository root):
@@ -111,7 +111,7 @@ out <- c("# Time-dependent exposures benchmark: Mantel-Byar and Simon-Makuch", "
                  parallel::detectCores(), load0, loadavg()),
          "",
          paste0("No goal is stated for these verbs (#16's goals are for the multi-state fit, ",
-                "not written yet). The Mantel-Byar statistic is coxph's score test with ",
+                "bench/multistate.R). The Mantel-Byar statistic is coxph's score test with ",
                 "`ties = \"exact\"` (hypergeometric variance); Breslow's score test is the ",
                 "cheapest coxph call and differs from it where event times tie."),
          "", tab, "")

@@ -48,6 +48,7 @@ Rcpp::List multistate_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector from
   else if (variance == "greenwood") var = smallsurv::MsVariance::greenwood;
   else if (variance == "none") var = smallsurv::MsVariance::none;
   else if (variance == "ij-direct") var = smallsurv::MsVariance::ij_direct;
+  else if (variance == "aalen") var = smallsurv::MsVariance::aalen;
   else Rcpp::stop("unknown variance '%s'", variance);
   smallsurv::MsInput in;
   in.n = n;

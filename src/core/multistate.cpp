@@ -826,7 +826,7 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
       if (direct) dij.begin(ncl, u0);
       else lij.begin(ncl, u0, srows);
     }
-    if (variance == MsVariance::greenwood) {
+    if (variance == MsVariance::greenwood || variance == MsVariance::aalen) {
       // Sigma(t0): the IJ variance of p0
       std::fill(sigma.begin(), sigma.end(), 0.0);
       for (int c = 0; c < ncl; ++c)
@@ -972,7 +972,8 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
         }
         for (int h = 0; h < H; ++h) res.std_chaz[h * nrow + r] = se_chaz[h];
       }
-      if (variance == MsVariance::greenwood && !step.ev.empty()) {
+      if ((variance == MsVariance::greenwood || variance == MsVariance::aalen) &&
+          !step.ev.empty()) {
         // Sigma <- T' Sigma T + sum_j p_j(t-)^2 Cov(dA_j.)
         for (int k = 0; k < m; ++k)
           for (int l = 0; l < m; ++l) {
@@ -987,25 +988,33 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
             sigma[k * m + l] = v;
           }
         for (int j : step.ev) {
-          const double y = Yeff[j], pj2 = pold[j] * pold[j];
+          // (mstate's "aalen" method weights the increments' covariance by
+          // p_j after the step, its "greenwood" method by p_j before it)
+          const double pj = variance == MsVariance::aalen ? p[j] : pold[j];
+          const double y = Yeff[j], pj2 = pj * pj;
           double dj = 0.0;
           for (int k = 0; k < m; ++k)
             if (k != j) dj += dN[j * m + k];
+          // Greenwood (multinomial): Cov(dA_jk, dA_jl) = dN_jk (delta_kl Y - dN_jl)/Y^3;
+          // Aalen (Poisson): delta_kl dN_jk / Y^2; dA_jj = -sum_k dA_jk
+          const bool gw = variance == MsVariance::greenwood;
           for (int k = 0; k < m; ++k) {
             if (k == j) continue;
             for (int l = 0; l < m; ++l) {
               if (l == j) continue;
-              const double c = dN[j * m + k] * ((k == l ? y : 0.0) - dN[j * m + l]) / (y * y * y);
+              const double c = gw ? dN[j * m + k] * ((k == l ? y : 0.0) - dN[j * m + l]) / (y * y * y)
+                                  : (k == l ? dN[j * m + k] / (y * y) : 0.0);
               sigma[k * m + l] += pj2 * c;
             }
-            const double cj = -dN[j * m + k] * (y - dj) / (y * y * y);  // Cov(dA_jk, dA_jj)
+            const double cj = gw ? -dN[j * m + k] * (y - dj) / (y * y * y)  // Cov(dA_jk, dA_jj)
+                                 : -dN[j * m + k] / (y * y);
             sigma[k * m + j] += pj2 * cj;
             sigma[j * m + k] += pj2 * cj;
           }
-          sigma[j * m + j] += pj2 * dj * (y - dj) / (y * y * y);
+          sigma[j * m + j] += pj2 * (gw ? dj * (y - dj) / (y * y * y) : dj / (y * y));
         }
       }
-      if (variance == MsVariance::greenwood) {
+      if (variance == MsVariance::greenwood || variance == MsVariance::aalen) {
         double scale = 0.0;
         for (int k = 0; k < m; ++k) scale = std::max(scale, std::fabs(sigma[k * m + k]));
         for (int k = 0; k < m; ++k) res.std_err[k * nrow + r] = se_from(sigma[k * m + k], scale);

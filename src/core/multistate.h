@@ -41,6 +41,9 @@
 //               sum_j p_j(t-)^2 Cov(dA_j.), Cov(dA_jk, dA_jl) =
 //               dN_jk (delta_kl Y_j - dN_jl) / Y_j^3, starting from the IJ
 //               variance of p0.  O(states^3 x times).
+//   aalen     : the same recursion with the Aalen (Poisson) covariance
+//               Cov(dA_jk, dA_jl) = delta_kl dN_jk / Y_j^2 (mstate's
+//               probtrans default, method = "aalen").
 // Reference: Aalen & Johansen (1978); Andersen, Borgan, Gill & Keiding
 // (1993) IV.4; Allignol, Schumacher & Beyersmann (2011) J Stat Softw 38(4).
 #ifndef SMALLSURV_MULTISTATE_H
@@ -77,7 +80,7 @@ struct MsInput {
 
 // ij_direct: the same IJ variance by the direct O(clusters x rows)
 // recursion (a test oracle for the lazy scheme of the .cpp).
-enum class MsVariance { none, ij, greenwood, ij_direct };
+enum class MsVariance { none, ij, greenwood, ij_direct, aalen };
 
 struct MsResult {
   int nstate = 0, ntrans = 0;

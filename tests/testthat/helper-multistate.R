@@ -65,3 +65,31 @@ expect_same_ms <- function(f, s, tol = 1e-10) {
   testthat::expect_identical(dimnames(f$transitions), dimnames(s$transitions))
   testthat::expect_equal(unclass(f$transitions), unclass(s$transitions), check.attributes = FALSE)
 }
+
+# mstate's long data (one row per subject and possible transition, msprep())
+# as counting-process rows: one per subject and stay, with the state it
+# enters (or censoring) and the state it is in.
+from_msdata <- function(msd, names) {
+  key <- paste(msd$id, msd$from, msd$Tstart)
+  ev <- msd[msd$status == 1, ]
+  first <- msd[!duplicated(key), c("id", "from", "Tstart", "Tstop")]
+  to <- ev$to[match(paste(first$id, first$from, first$Tstart),
+                    paste(ev$id, ev$from, ev$Tstart))]
+  d <- data.frame(id = first$id, t1 = first$Tstart, t2 = first$Tstop,
+                  from = factor(names[first$from], names),
+                  state = factor(ifelse(is.na(to), "censored", names[to]),
+                                 c("censored", names[-1])))
+  d[d$t2 > d$t1, ]
+}
+
+# probtrans() from the initial state against a multistate fit, at
+# probtrans's times: the largest differences of the probabilities and of
+# the standard errors.
+vs_probtrans <- function(f, pt) {
+  ns <- length(f$states)
+  ix <- findInterval(pt$time, f$time)
+  P <- rbind(c(1, rep(0, ns - 1L)), f$pstate)[ix + 1L, ]
+  S <- rbind(rep(0, ns), f$std.err)[ix + 1L, ]
+  c(p = max(abs(P - as.matrix(pt[, paste0("pstate", seq_len(ns))]))),
+    se = max(abs(S - as.matrix(pt[, paste0("se", seq_len(ns))]))))
+}

@@ -309,3 +309,18 @@ test_that("review cases: one curve, rows split without a switch, names with '=',
                         subset = time > 1), "does not take `subset`")
   expect_output(print(b), "\nLandmark 3: ", fixed = TRUE)
 })
+
+test_that("print() of km() and logrank_test() notes the immortal-time bias for post-baseline-looking groups", {
+  d <- rrall
+  d$ever_hsct <- ifelse(is.na(d$hsct_date), "no", "yes")
+  expect_output(print(km(Surv(os_time, os_status) ~ ever_hsct, data = d)),
+                "if `ever_hsct` was defined by something that happened after time 0")
+  expect_output(print(logrank_test(Surv(os_time, os_status) ~ ever_hsct, data = d,
+                                   permutation = "none")), "immortal time")
+  expect_output(print(km(Surv(os_time, os_status) ~ response, data = d)), "`response`")
+  out <- capture.output(print(km(Surv(os_time, os_status) ~ dose, data = d)))
+  expect_false(any(grepl("immortal", out)))
+  expect_null(smallsurv:::immortal_time_note(NULL))
+  expect_null(smallsurv:::immortal_time_note(c("dose=DL1", "dose=DL2")))
+  expect_match(smallsurv:::immortal_time_note("dose=DL1, CAR_T=yes"), "`CAR_T`")
+})

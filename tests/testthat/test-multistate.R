@@ -254,3 +254,37 @@ test_that("review cases: zero-weight transitions, near-tied times, unused istate
   s <- survival::survfit(Surv(time, ev) ~ 1, data = rc, istate = ist)
   expect_same_ms(f, s)
 })
+
+test_that("mstate's ebmt3 and ebmt4: probtrans() (both variances) and survfit", {
+  skip_if_not_installed("mstate")
+  env <- environment()
+  utils::data("ebmt3", "ebmt4", package = "mstate", envir = env)
+  e3 <- env$ebmt3
+  tm3 <- mstate::trans.illdeath(names = c("Tx", "PR", "RelDeath"))
+  m3 <- mstate::msprep(time = c(NA, "prtime", "rfstime"), status = c(NA, "prstat", "rfsstat"),
+                       data = e3, trans = tm3)
+  e4 <- env$ebmt4
+  nm4 <- c("Tx", "Rec", "AE", "Rec+AE", "Rel", "Death")
+  tm4 <- mstate::transMat(x = list(c(2, 3, 5, 6), c(4, 5, 6), c(4, 5, 6), c(5, 6), c(), c()),
+                          names = nm4)
+  m4 <- mstate::msprep(time = c(NA, "rec", "ae", "recae", "rel", "srv"),
+                       status = c(NA, "rec.s", "ae.s", "recae.s", "rel.s", "srv.s"),
+                       data = e4, trans = tm4)
+  for (case in list(list(m3, tm3, c("Tx", "PR", "RelDeath")), list(m4, tm4, nm4))) {
+    msd <- case[[1]]
+    d <- from_msdata(msd, case[[3]])
+    c0 <- survival::coxph(Surv(Tstart, Tstop, status) ~ strata(trans), data = msd,
+                          method = "breslow")
+    for (v in c("greenwood", "aalen")) {
+      pt <- mstate::probtrans(mstate::msfit(c0, trans = case[[2]], vartype = v), predt = 0,
+                              method = v)[[1]]
+      f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id, istate = from, variance = v)
+      dif <- vs_probtrans(f, pt)
+      expect_lt(dif[["p"]], 1e-12)
+      expect_lt(dif[["se"]], 1e-12)
+    }
+    f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id, istate = from, conf.type = "log")
+    s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = d, id = id, istate = from)
+    expect_same_ms(f, s)
+  }
+})
