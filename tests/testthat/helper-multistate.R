@@ -59,11 +59,11 @@ expect_same_ms <- function(f, s, tol = 1e-10) {
       b <- b[keep]
       testthat::expect_true(all(unclass(f$std.chaz)[!keep] == 0), info = "std.chaz before")
     }
-    testthat::expect_equal(a, b, tolerance = tol, info = k, check.attributes = FALSE)
+    testthat::expect_equal(a, b, tolerance = tol, info = k, ignore_attr = TRUE)
   }
   testthat::expect_equal(as.vector(f$p0), as.vector(s$p0), tolerance = 1e-12)
   testthat::expect_identical(dimnames(f$transitions), dimnames(s$transitions))
-  testthat::expect_equal(unclass(f$transitions), unclass(s$transitions), check.attributes = FALSE)
+  testthat::expect_equal(unclass(f$transitions), unclass(s$transitions), ignore_attr = TRUE)
 }
 
 # mstate's long data (one row per subject and possible transition, msprep())

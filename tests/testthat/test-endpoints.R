@@ -285,8 +285,8 @@ test_that("multistate endpoint: rows from the dates, each number traceable, equa
   expect_output(print(ms), "25 patients, 43 rows; transitions:")
   f <- multistate(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
   s <- survival::survfit(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from)
-  expect_equal(unclass(f$pstate), unclass(s$pstate), tolerance = 1e-12, check.attributes = FALSE)
-  expect_equal(unclass(f$std.err), unclass(s$std.err), tolerance = 1e-10, check.attributes = FALSE)
+  expect_equal(unclass(f$pstate), unclass(s$pstate), tolerance = 1e-12, ignore_attr = TRUE)
+  expect_equal(unclass(f$std.err), unclass(s$std.err), tolerance = 1e-10, ignore_attr = TRUE)
   expect_identical(attr(ms, "unit"), "months")
 })
 

@@ -52,12 +52,12 @@ test_that("mgus2 (survival's compete vignette): competing risks and illness-deat
   # the same fit as cif(), both variances
   expect_equal(unclass(f$std.err), unclass(cif(Surv(etime, event) ~ sex, data = mg,
                                                variance = "ij")$std.err),
-               tolerance = 1e-12, check.attributes = FALSE)
+               tolerance = 1e-12, ignore_attr = TRUE)
   g <- multistate(Surv(etime, event) ~ sex, data = mg, variance = "greenwood")
   expect_equal(unclass(g$std.err), unclass(cif(Surv(etime, event) ~ sex, data = mg)$std.err),
-               tolerance = 1e-12, check.attributes = FALSE)
+               tolerance = 1e-12, ignore_attr = TRUE)
   expect_equal(unclass(g$lower), unclass(cif(Surv(etime, event) ~ sex, data = mg)$lower),
-               tolerance = 1e-12, check.attributes = FALSE)
+               tolerance = 1e-12, ignore_attr = TRUE)
   d3 <- mgus2_illness_death()
   f <- multistate(Surv(tstart, tstop, event) ~ sex, data = d3, id = id, conf.type = "log")
   s <- survival::survfit(Surv(tstart, tstop, event) ~ sex, data = d3, id = id)
@@ -194,7 +194,7 @@ test_that("degenerate and large inputs: n = 1, 2, all censored, 1e5 rows", {
                     state = factor(c("ill", "censor"), c("censor", "ill", "dead")))
   f <- multistate(Surv(t1, t2, state) ~ 1, data = two, id = id)
   s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = two, id = id)
-  expect_equal(unclass(f$std.err), unclass(s$std.err), check.attributes = FALSE)
+  expect_equal(unclass(f$std.err), unclass(s$std.err), ignore_attr = TRUE)
   cens <- two
   cens$state[] <- "censor"
   f <- multistate(Surv(t1, t2, state) ~ 1, data = cens, id = id)
@@ -223,7 +223,7 @@ test_that("review cases: zero-weight transitions, near-tied times, unused istate
                    state = factor(c("censor", "dead", "dead"), c("censor", "dead")))
   f <- multistate(Surv(t1, t2, state) ~ 1, data = nt, id = id)
   s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = nt, id = id)
-  expect_equal(unclass(f$pstate), unclass(s$pstate), check.attributes = FALSE)
+  expect_equal(unclass(f$pstate), unclass(s$pstate), ignore_attr = TRUE)
   z <- data.frame(id = c(1, 1, 2), t1 = c(0, 1, 0), t2 = c(1, 1 + 1e-12, 2),
                   state = factor(c("censor", "dead", "dead"), c("censor", "dead")))
   expect_error(multistate(Surv(t1, t2, state) ~ 1, data = z, id = id),

@@ -1,4 +1,5 @@
 // Hand-computed checks of the C++ core, built with sanitizers (make sanitize).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "aalen_johansen.h"
+#include "multistate.h"
 #include "bootstrap.h"
 #include "ci_transform.h"
 #include "confband.h"
@@ -346,6 +348,65 @@ int main() {
     check(!stopped.complete && std::isnan(stopped.p_value), "an expired budget stops the enumeration");
     const ExactPlan huge = perm_exact_plan(q);
     check(std::isinf(huge.log_outcomes) || huge.log_outcomes > 100, "counts saturate, never overflow");
+  }
+  // multi-state Aalen-Johansen: illness-death with recovery, delayed entry,
+  // weights (one of them 0, on a transition), ties; the lazy IJ equals the
+  // direct recursion, p sums to 1, and the variances are finite.
+  {
+    std::mt19937 gen(7);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<double> entry, stop, w;
+    std::vector<int> from, to, cl;
+    for (int id = 0; id < 60; ++id) {
+      double t = id % 3 == 0 ? std::floor(u(gen) * 3) : 0.0;
+      int s = 0;
+      for (int k = 0; k < 4; ++k) {
+        const double t2 = t + 1 + std::floor(u(gen) * 6);
+        const double r = u(gen);
+        int nxt = r < 0.35 ? (s == 0 ? 1 : 0) : (r < 0.65 ? 2 : -1);
+        entry.push_back(t); stop.push_back(t2); from.push_back(s); to.push_back(nxt);
+        cl.push_back(id); w.push_back(id == 5 ? 0.0 : 0.5 + (id % 4));
+        if (nxt < 0 || nxt == 2) break;
+        t = t2; s = nxt;
+      }
+    }
+    MsInput in;
+    in.n = stop.size(); in.entry = entry.data(); in.stop = stop.data(); in.from = from.data();
+    in.to = to.data(); in.weight = w.data(); in.cluster = cl.data(); in.ncluster = 60;
+    in.nstate = 3;
+    std::vector<double> p0{1, 0, 0}, t0{0};
+    std::vector<int> tf{0, 1, 0, 1}, tt{1, 0, 2, 2};
+    in.p0 = p0.data(); in.t0 = t0.data(); in.ntrans = 4; in.trans_from = tf.data();
+    in.trans_to = tt.data();
+    const MsResult lazy = multistate_fit(in, MsVariance::ij, {});
+    const MsResult direct = multistate_fit(in, MsVariance::ij_direct, {});
+    const MsResult gw = multistate_fit(in, MsVariance::greenwood, {});
+    double worst = 0.0, sum_err = 0.0;
+    bool finite = true;
+    const std::size_t nr = lazy.time.size();
+    for (std::size_t i = 0; i < lazy.std_err.size(); ++i) {
+      worst = std::max(worst, std::fabs(lazy.std_err[i] - direct.std_err[i]));
+      worst = std::max(worst, std::fabs(lazy.std_auc[i] - direct.std_auc[i]));
+      finite = finite && std::isfinite(lazy.std_err[i]) && std::isfinite(gw.std_err[i]);
+    }
+    for (std::size_t i = 0; i < lazy.std_chaz.size(); ++i)
+      worst = std::max(worst, std::fabs(lazy.std_chaz[i] - direct.std_chaz[i]));
+    for (std::size_t r = 0; r < nr; ++r)
+      sum_err = std::max(sum_err, std::fabs(lazy.pstate[r] + lazy.pstate[nr + r] +
+                                            lazy.pstate[2 * nr + r] - 1.0));
+    check(nr > 5 && worst < 1e-12, "multistate: lazy IJ equals the direct recursion");
+    check(sum_err < 1e-12 && finite, "multistate: p sums to 1, variances finite");
+    bool threw = false;
+    try {
+      std::vector<int> bad = to;
+      bad[0] = from[0];
+      MsInput b = in;
+      b.to = bad.data();
+      multistate_fit(b, MsVariance::ij, {});
+    } catch (const std::invalid_argument&) {
+      threw = true;
+    }
+    check(threw, "multistate: a transition to the same state is refused");
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
