@@ -45,6 +45,11 @@ test_that("the template drafts and renders with default parameters", {
   expect_true(has_text("Mantel-Byar test of consolidation as a time-dependent exposure"))
   expect_true(has_text("immortal time"))
   expect_true(has_text("Simon-Makuch"))
+  # the multi-state section: state occupation, with the patients still followed
+  expect_true("Where the patients are over time" %in% h)
+  expect_true(has_text("Probability of each state"))
+  expect_true(has_text("patients followed"))
+  expect_true(has_text("Aalen-Johansen estimator of a multi-state model"))
 })
 
 test_that("report() renders in one call, passes parameters and returns the path", {
