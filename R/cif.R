@@ -384,7 +384,8 @@ cif_unweighted_counts <- function(res, seen, tr_names, ns) {
   nr <- length(res$time)
   out <- cbind(res$n.risk, matrix(0, nr, ns - 1L), res$n.event[, seen, drop = FALSE],
                res$n.censor, matrix(0, nr, ns - 1L))
-  colnames(out) <- c(paste0("nrisk:", seq_len(ns)), paste0("nevent:", tr_names),
+  colnames(out) <- c(paste0("nrisk:", seq_len(ns)),
+                     if (length(tr_names)) paste0("nevent:", tr_names),
                      paste0("ncensor:", seq_len(ns)))
   out
 }

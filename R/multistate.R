@@ -315,6 +315,11 @@ ms_start <- function(input, ms, sc, nst, w) {
               "; every curve needs subjects at risk where it starts.")
       }
       tot <- sum(wt[r])
+      if (!(tot > 0)) {
+        abort("The subjects at risk at the start time (", format(t0), ")",
+              if (nst > 1L) paste0(" of curve ", levels(input$strata)[s]),
+              " all have weight 0: their initial distribution is undefined.")
+      }
       p0[s, ] <- vapply(seq_len(ns), function(j) sum(wt[r & ms$from == j]), 0) / tot
       if (all(p0[s, ] < 1)) {
         for (j in seq_len(ns)) u0[r, j] <- wt[r] * ((ms$from[r] == j) - p0[s, j]) / tot
@@ -355,7 +360,13 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
   }
   pstate <- res$pstate
   std.err <- res$std.err
-  std.err[is.nan(std.err)] <- NA_real_  # a variance that could not be computed
+  # a variance that could not be computed is NA (with a warning below)
+  nan_any <- anyNaN(std.err, res$std.chaz, res$std.auc)
+  std.err[is.nan(std.err)] <- NA_real_
+  if (!is.null(res$std.chaz)) {
+    res$std.chaz[is.nan(res$std.chaz)] <- NA_real_
+    res$std.auc[is.nan(res$std.auc)] <- NA_real_
+  }
   if (!lay$current) {
     fit <- list(n = res$n, time = res$time, n.risk = res$n.risk.u, n.event = res$n.event.u,
                 n.censor = rowSums(res$n.censor.u), pstate = pstate, p0 = p0)
@@ -377,7 +388,8 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
                 n.id = ms_n_id(input), cumhaz = cumhaz)
     if (weighted && !isTRUE(all.equal(input$weights, rep(1, length(input$weights))))) {
       counts <- cbind(res$n.risk.u, res$n.transition.u, res$n.censor.u)
-      colnames(counts) <- c(paste0("nrisk:", seq_len(ns)), paste0("nevent:", tr_names),
+      colnames(counts) <- c(paste0("nrisk:", seq_len(ns)),
+                            if (length(tr_names)) paste0("nevent:", tr_names),
                             paste0("ncensor:", seq_len(ns)))
       fit$counts <- counts
     }
@@ -395,10 +407,10 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
     if (est[1L]) fit$se0 <- as.vector(t(sd0[est, , drop = FALSE]))
   }
   fit$transitions <- ms_transitions(input, ms)
-  if (anyNA(std.err)) {
-    warning("multistate(): the ", variance, " variance could not be computed at ",
-            sum(is.na(std.err)), " time(s); their standard errors and intervals are NA.",
-            call. = FALSE)
+  if (nan_any) {
+    warning("multistate(): a standard error (of the state probabilities, hazards or time in ",
+            "state) could not be computed at ", sum(is.na(std.err)) + sum(is.na(res$std.chaz)) +
+              sum(is.na(res$std.auc)), " cell(s); they are NA.", call. = FALSE)
   }
   if (!is.null(method)) {
     ci <- method$cif(pstate, std.err, conf.level, fit, input)
@@ -452,8 +464,13 @@ ms_transitions <- function(input, ms) {
   } else {
     "(censored)"
   }
-  counts <- cbind(tab[used_from, used_to, drop = FALSE], cens[used_from])
+  # (as survfit: no censoring column when nobody is censored)
+  keep_cens <- sum(cens) > 0
+  counts <- cbind(tab[used_from, used_to, drop = FALSE], if (keep_cens) cens[used_from])
   storage.mode(counts) <- "integer"
   as.table(array(counts, dim = dim(counts),
-                 dimnames = list(from = states[used_from], to = c(states[used_to], cens_col))))
+                 dimnames = list(from = states[used_from],
+                                 to = c(states[used_to], if (keep_cens) cens_col))))
 }
+
+anyNaN <- function(...) any(vapply(list(...), function(x) any(is.nan(x)), logical(1)))

@@ -49,6 +49,7 @@ Rcpp::List multistate_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector from
   else if (variance == "none") var = smallsurv::MsVariance::none;
   else if (variance == "ij-direct") var = smallsurv::MsVariance::ij_direct;
   else if (variance == "aalen") var = smallsurv::MsVariance::aalen;
+  else if (variance == "ij-lazy") var = smallsurv::MsVariance::ij_lazy;
   else Rcpp::stop("unknown variance '%s'", variance);
   smallsurv::MsInput in;
   in.n = n;
@@ -128,7 +129,8 @@ Rcpp::List multistate_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector from
   if (var != smallsurv::MsVariance::none) {
     out["std.err"] = ms_matrix(r.std_err, nrow, nstate);
   }
-  if (var == smallsurv::MsVariance::ij || var == smallsurv::MsVariance::ij_direct) {
+  if (var == smallsurv::MsVariance::ij || var == smallsurv::MsVariance::ij_direct ||
+      var == smallsurv::MsVariance::ij_lazy) {
     out["std.chaz"] = ms_matrix(r.std_chaz, nrow, H);
     out["std.auc"] = ms_matrix(r.std_auc, nrow, nstate);
   }

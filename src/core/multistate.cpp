@@ -37,6 +37,9 @@ namespace smallsurv {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// clusters x rows up to which a stratum's IJ variance takes the direct
+// recursion (about 10 ms)
+constexpr double kDirectWork = 1e6;
 
 void check_input(const MsInput& in) {
   if (!in.stop || !in.from || !in.to || !in.p0 || !in.t0) {
@@ -774,8 +777,10 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
   alloc(res.n_censor, m); alloc(res.n_censor_u, m); alloc(res.n_trans, H);
   alloc(res.n_trans_u, H); alloc(res.pstate, m); alloc(res.cumhaz, H);
   if (variance != MsVariance::none) alloc(res.std_err, m);
-  const bool ij = variance == MsVariance::ij || variance == MsVariance::ij_direct;
+  const bool ij = variance == MsVariance::ij || variance == MsVariance::ij_direct ||
+                  variance == MsVariance::ij_lazy;
   const bool direct = variance == MsVariance::ij_direct;
+  const bool force_lazy = variance == MsVariance::ij_lazy;
   if (ij) {
     alloc(res.std_chaz, H);
     alloc(res.std_auc, m);
@@ -822,8 +827,23 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
       }
     }
     const std::size_t srows = res.offset[s + 1] - res.offset[s];
+    // the IJ engine of this stratum: the direct recursion (exact sums of
+    // squares) where it is cheap, and where weights span more than three
+    // orders of magnitude (the lazy scheme's updates by subtraction then
+    // lose relative precision); the lazy scheme otherwise
+    bool use_direct = direct;
+    if (ij && !direct && !force_lazy) {
+      double wmin = std::numeric_limits<double>::infinity(), wmax = 0.0;
+      for (std::size_t q = b0; q < b1; ++q) {
+        const double w = wt(by_stop[q]);
+        if (w > 0.0) wmin = std::min(wmin, w);
+        wmax = std::max(wmax, w);
+      }
+      use_direct = static_cast<double>(ncl) * static_cast<double>(srows) <= kDirectWork ||
+                   (wmax > 0.0 && wmax > 1e3 * wmin);
+    }
     if (ij) {
-      if (direct) dij.begin(ncl, u0);
+      if (use_direct) dij.begin(ncl, u0);
       else lij.begin(ncl, u0, srows);
     }
     if (variance == MsVariance::greenwood || variance == MsVariance::aalen) {
@@ -853,7 +873,7 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
       }
       const int nj = add ? j : -1;
       const double nw = add ? w : 0.0;
-      if (direct) dij.set_risk(c, nj, nw, cstate[c], cweight[c]);
+      if (use_direct) dij.set_risk(c, nj, nw, cstate[c], cweight[c]);
       else lij.set_risk(c, nj, nw, cstate[c], cweight[c]);
       cstate[c] = nj;
       cweight[c] = nw;
@@ -959,7 +979,7 @@ MsResult multistate_fit(const MsInput& in, MsVariance variance,
           if (h >= 0) haz[h] += dA[j * m + k];
         }
       if (ij) {
-        if (direct) {
+        if (use_direct) {
           dij.step(step, se.data(), se_auc.data(), se_chaz.data());
           work += dij.cost();
         } else {

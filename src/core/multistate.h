@@ -31,9 +31,16 @@
 //               (e_i: +1 at i's new state, -1 at j; a_j: row j of dA), and
 //               Var p_k(t) = sum_c U_ck(t)^2.  Also the IJ standard errors
 //               of the cumulative hazards (std_chaz) and of the area under
-//               each p_k from the first output time (std_auc).  Computed
-//               without the clusters x times influence matrix (see the .cpp):
-//               O((n + times)(log times + states^2) + times states^3).
+//               each p_k from t0 (std_auc).  Two engines, chosen per
+//               stratum: the direct recursion (exact sums of squares,
+//               O(clusters x times)) when clusters x times <= 1e6 or when
+//               the positive weights span more than a factor 1e3 (where the
+//               lazy scheme's updates by subtraction lose relative
+//               precision), else the lazy scheme of the .cpp without the
+//               influence matrix, O((n + times)(log times + states^2) +
+//               times states^3), agreeing with the direct one to ~1e-12
+//               relative (the square root of a rounding residue, ~1e-8,
+//               where the exact value is 0 but no state is empty).
 //   greenwood : the Greenwood-type (multinomial) estimator (Andersen et
 //               al. 1993, eq. 4.4.20; etm's var.type "greenwood"; mstate's
 //               probtrans variance type "greenwood"), a recursion on the
@@ -78,9 +85,9 @@ struct MsInput {
   bool timefix = true;
 };
 
-// ij_direct: the same IJ variance by the direct O(clusters x rows)
-// recursion (a test oracle for the lazy scheme of the .cpp).
-enum class MsVariance { none, ij, greenwood, ij_direct, aalen };
+// ij_direct / ij_lazy: the same IJ variance by one engine only (ij picks
+// per stratum, see below); for the tests.
+enum class MsVariance { none, ij, greenwood, ij_direct, aalen, ij_lazy };
 
 struct MsResult {
   int nstate = 0, ntrans = 0;

@@ -88,7 +88,7 @@ test_that("seeded data (ties across transitions, delayed entry, recovery, weight
   }
 })
 
-test_that("the fast IJ variance equals the direct recursion and does not depend on row order", {
+test_that("the lazy IJ variance equals the direct recursion; the fit does not depend on row order", {
   for (seed in 1:12) {
     cfg <- list(ties = seed %% 2 == 0, entry = seed %% 3 != 0, weights = seed %% 2 == 1,
                 strata = seed %% 4 == 0, ist = seed %% 3 == 0)
@@ -100,8 +100,10 @@ test_that("the fast IJ variance equals the direct recursion and does not depend 
     f <- eval(fc)
     input <- smallsurv:::surv_input(match.call(multistate, fc), environment(), multi = TRUE)
     direct <- smallsurv:::multistate_impl(input, "ij-direct", NULL, 0.95)
+    lazy <- smallsurv:::multistate_impl(input, "ij-lazy", NULL, 0.95)
     for (k in c("std.err", "std.chaz", "std.auc")) {
       expect_equal(unclass(f[[k]]), unclass(direct[[k]]), tolerance = 1e-12, info = k)
+      expect_equal(unclass(lazy[[k]]), unclass(direct[[k]]), tolerance = 1e-10, info = k)
     }
     d <- d[sample(nrow(d)), ]
     g <- eval(fc)
@@ -287,4 +289,31 @@ test_that("mstate's ebmt3 and ebmt4: probtrans() (both variances) and survfit", 
     s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = d, id = id, istate = from)
     expect_same_ms(f, s)
   }
+})
+
+test_that("fuzzing cases: weights spanning orders of magnitude, no censoring, all censored, zero weight at the start", {
+  skip_if_not(current_survival())
+  # weights 1, 1e-4, 1e-9: the direct IJ recursion keeps the precision
+  d <- data.frame(id = 1:3, t1 = 0, t2 = c(7, 8, 9), state = factor("c", c("censor", "c")),
+                  w = c(1, 1e-4, 1e-9))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id, weights = w, conf.type = "log")
+  s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = d, id = id, weights = w)
+  expect_equal(unclass(f$std.chaz), unclass(s$std.chaz), tolerance = 1e-8, ignore_attr = TRUE)
+  expect_equal(unclass(f$std.err), unclass(s$std.err), tolerance = 1e-7, ignore_attr = TRUE)
+  # nobody censored: no censoring column in `transitions`, as survfit
+  d <- data.frame(id = 1:2, t1 = 0, t2 = 1:2, state = factor("a", c("censor", "a")))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id)
+  s <- survival::survfit(Surv(t1, t2, state) ~ 1, data = d, id = id)
+  expect_identical(dimnames(f$transitions), dimnames(s$transitions))
+  # everyone censored, with weights: a flat fit (survfit itself fails here)
+  d <- data.frame(id = 1:2, t1 = 0, t2 = 3:4, state = factor("censor", c("censor", "a")),
+                  w = c(1, 2))
+  f <- multistate(Surv(t1, t2, state) ~ 1, data = d, id = id, weights = w)
+  expect_true(all(f$pstate[, 1] == 1) && all(f$std.err == 0))
+  # the subjects at risk where a curve starts all have weight 0
+  d <- data.frame(id = 1:3, t1 = 0, t2 = c(1, 3, 2), state = factor(c("c", "censor", "c"),
+                  c("censor", "c")), ist = factor(c("a", "b", "a"), c("a", "b", "c")),
+                  w = c(0, 0, 1), g = c("A", "A", "B"))
+  expect_error(multistate(Surv(t1, t2, state) ~ g, data = d, id = id, istate = ist, weights = w),
+               "of curve g=A all have weight 0")
 })

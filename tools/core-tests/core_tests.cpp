@@ -378,7 +378,7 @@ int main() {
     std::vector<int> tf{0, 1, 0, 1}, tt{1, 0, 2, 2};
     in.p0 = p0.data(); in.t0 = t0.data(); in.ntrans = 4; in.trans_from = tf.data();
     in.trans_to = tt.data();
-    const MsResult lazy = multistate_fit(in, MsVariance::ij, {});
+    const MsResult lazy = multistate_fit(in, MsVariance::ij_lazy, {});
     const MsResult direct = multistate_fit(in, MsVariance::ij_direct, {});
     const MsResult gw = multistate_fit(in, MsVariance::greenwood, {});
     double worst = 0.0, sum_err = 0.0;
