@@ -368,7 +368,7 @@ new_coverage <- function(res, methods, times, truth, design) {
 #' colour and symbol, named in a legend beside the panels). Every panel has
 #' the same scale, so the times compare.
 #'
-#' @param x A result of [ci_coverage()].
+#' @param x A result of [ci_coverage()] or [ci_coverage_ms()].
 #' @param digits Decimals of the percentages.
 #' @param type `"coverage"` or `"tails"`.
 #' @param ... Unused by `print()`; graphical parameters for `plot()`.
@@ -387,25 +387,44 @@ NULL
 #' @export
 print.smallsurv_coverage <- function(x, digits = 1, ...) {
   d <- attr(x, "design")
-  cat("Coverage laboratory (smallsurv)\n")
+  ms <- "state" %in% names(x)
+  cat("Coverage laboratory (smallsurv)", if (ms) ": multi-state occupation probabilities", "\n",
+      sep = "")
   if (!is.null(d)) {
-    cat("Cohorts: ", format(d$reps, big.mark = ","), " replicates of n = ", d$n, " (seed ",
-        format(d$seed, scientific = FALSE), "); ", format(100 * d$conf.level),
-        "% pointwise intervals\n", sep = "")
-    cat("Event times: ", d$event, "\n", sep = "")
-    cat("Censoring: ", d$censor, " (", format(round(100 * (1 - d$events), 1)),
-        "% of subjects censored)\n", sep = "")
+    seed <- if (is.na(d$seed)) "R's generator as it stood" else
+      paste("seed", format(d$seed, scientific = FALSE))
+    cat("Cohorts: ", format(d$reps, big.mark = ","), " replicates of n = ", d$n, " (", seed,
+        "); ", format(100 * d$conf.level), "% pointwise intervals",
+        if (ms) paste0(" (", d$variance, " variance)"), "\n", sep = "")
+    wrap <- function(...) cat(strwrap(paste0(...), exdent = 2), sep = "\n")
+    wrap(if (ms) "Model: " else "Event times: ", d$event)
+    wrap("Censoring: ", d$censor, " (", format(round(100 * (1 - d$events), 1)),
+         "% of ", if (ms) "patients censored before the last time assessed)" else
+           "subjects censored)")
   }
   pt <- attr(x, "per_time")
   y <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
   pct <- function(v) ifelse(is.na(v), "NA", formatC(100 * v, format = "f", digits = digits))
-  for (t in unique(y$time)) {
-    yt <- y[y$time == t, , drop = FALSE]
-    cat("\nt = ", format(t), ": true S(t) = ", format(round(yt$truth[1], 4)), sep = "")
-    if (!is.null(pt)) {
-      p <- pt[pt$time == t, ]
-      cat(", mean at risk ", format(round(p$mean_at_risk, 1)), ", no event yet in ",
-          pct(p$p_no_event), "%", sep = "")
+  key <- lab_panels(y)
+  for (kk in unique(key)) {
+    yt <- y[key == kk, , drop = FALSE]
+    t <- yt$time[1]
+    if (ms) {
+      cat("\n", yt$state[1], " at t = ", format(t), ": true p(t) = ", format(round(yt$truth[1], 4)),
+          sep = "")
+      if (!is.null(pt)) {
+        p <- pt[pt$time == t & pt$state == yt$state[1], ]
+        cat("\n  mean under observation ", format(round(p$mean_observed, 1)),
+            "; no transition yet in ", pct(p$p_no_transition), "%; past the last follow-up in ",
+            pct(p$p_after_last), "%", sep = "")
+      }
+    } else {
+      cat("\nt = ", format(t), ": true S(t) = ", format(round(yt$truth[1], 4)), sep = "")
+      if (!is.null(pt)) {
+        p <- pt[pt$time == t, ]
+        cat(", mean at risk ", format(round(p$mean_at_risk, 1)), ", no event yet in ",
+            pct(p$p_no_event), "%", sep = "")
+      }
     }
     cat("\n")
     tab <- data.frame(method = yt$method, coverage = pct(yt$coverage),
@@ -416,9 +435,22 @@ print.smallsurv_coverage <- function(x, digits = 1, ...) {
                       stringsAsFactors = FALSE)
     print(tab, row.names = FALSE, right = TRUE)
   }
-  cat("\nPercent; lower_error = P(lower > S(t)), upper_error = P(upper < S(t)), among the",
-      "replicates with a defined interval (n_na undefined).\n")
+  what <- if (ms) "p(t)" else "S(t)"
+  cat("\n")
+  cat(strwrap(paste0("Percent; lower_error = P(lower > ", what, "), upper_error = P(upper < ",
+                     what, "), among the replicates with a defined interval (n_na undefined).")),
+      sep = "\n")
   invisible(x)
+}
+
+# One panel per time (and state, for the multi-state laboratory).
+lab_panels <- function(y) {
+  if ("state" %in% names(y)) paste0(y$state, "\r", format(y$time)) else format(y$time)
+}
+
+lab_panel_title <- function(yt) {
+  if ("state" %in% names(yt)) paste0(yt$state[1], ", t = ", format(yt$time[1])) else
+    paste0("t = ", format(yt$time[1]))
 }
 
 #' @rdname coverage-methods
@@ -428,20 +460,25 @@ plot.smallsurv_coverage <- function(x, type = c("coverage", "tails"), ...) {
   d <- attr(x, "design")
   level <- if (is.null(d)) 0.95 else d$conf.level
   y <- as.data.frame(unclass(x), stringsAsFactors = FALSE)
-  tt <- unique(y$time)
+  key <- lab_panels(y)
+  tt <- unique(key)
   methods <- unique(y$method)
+  what <- if ("state" %in% names(y)) "p" else "S"
+  # a row of panels per state (multi-state laboratory), a column per time
+  nr <- if ("state" %in% names(y)) length(unique(y$state)) else 1L
+  nc <- length(tt) %/% nr
   if (type == "coverage") {
     # one coverage scale for every panel, so that the times compare
     lo <- y$coverage - 2 * y$mc_se
     hi <- y$coverage + 2 * y$mc_se
     xl <- range(c(lo, hi, level), na.rm = TRUE)
-    op <- graphics::par(mfrow = c(1L, length(tt)), mar = c(4.5, 8, 3, 1))
+    op <- graphics::par(mfrow = c(nr, nc), mar = c(4.5, 8, 3, 1))
     on.exit(graphics::par(op))
     for (t in tt) {
-      i <- which(y$time == t)
+      i <- which(key == t)
       k <- length(i)
       graphics::plot(y$coverage[i], seq_len(k), xlim = xl, ylim = c(0.5, k + 0.5), yaxt = "n",
-                     pch = 19, xlab = "coverage", ylab = "", main = paste0("t = ", format(t)),
+                     pch = 19, xlab = "coverage", ylab = "", main = lab_panel_title(y[i, ]),
                      ...)
       graphics::segments(lo[i], seq_len(k), hi[i], seq_len(k))
       graphics::axis(2, at = seq_len(k), labels = y$method[i], las = 1)
@@ -455,20 +492,393 @@ plot.smallsurv_coverage <- function(x, type = c("coverage", "tails"), ...) {
   lim <- c(0, max(c(y$lower_error, y$upper_error, 2 * a2), na.rm = TRUE) * 1.1)
   col <- grDevices::hcl.colors(max(length(methods), 2L), "Dark 3")[seq_along(methods)]
   pch <- rep_len(c(15:18, 0:6), length(methods))
-  op <- graphics::par(mfrow = c(1L, length(tt) + 1L), mar = c(4.5, 4.5, 3, 1))
+  op <- graphics::par(mfrow = c(nr, nc + 1L), mar = c(4.5, 4.5, 3, 1))
   on.exit(graphics::par(op))
-  for (t in tt) {
-    yt <- y[y$time == t, , drop = FALSE]
+  for (p in seq_along(tt)) {
+    # the legend's column stays empty in the rows below the first
+    if (p > nc + 1L && (p - 1L) %% nc == 0L) graphics::plot.new()
+    yt <- y[key == tt[p], , drop = FALSE]
     m <- match(yt$method, methods)
     graphics::plot(yt$lower_error, yt$upper_error, xlim = lim, ylim = lim, pch = pch[m],
-                   col = col[m], xlab = "lower_error: P(lower > S)",
-                   ylab = "upper_error: P(upper < S)", main = paste0("t = ", format(t)), ...)
+                   col = col[m], xlab = paste0("lower_error: P(lower > ", what, ")"),
+                   ylab = paste0("upper_error: P(upper < ", what, ")"),
+                   main = lab_panel_title(yt), ...)
     graphics::abline(v = a2, h = a2, lty = 2)
+    if (p == nc) {
+      mar <- graphics::par(mar = c(0, 0, 3, 0))
+      graphics::plot.new()
+      graphics::legend("center", legend = methods, col = col, pch = pch, bty = "n",
+                       title = paste0("method (nominal ", format(100 * a2), "% dashed)"),
+                       cex = 0.85)
+      graphics::par(mar)
+    }
   }
-  graphics::par(mar = c(0, 0, 3, 0))
-  graphics::plot.new()
-  graphics::legend("center", legend = methods, col = col, pch = pch, bty = "n",
-                   title = paste0("method (nominal ", format(100 * a2), "% dashed)"),
-                   cex = 0.85)
   invisible(x)
+}
+
+#' Coverage laboratory for multi-state models
+#'
+#' Simulates `reps` cohorts of `n` patients moving between states with
+#' constant transition hazards (a Markov model such as response -> HSCT ->
+#' relapse or death), fits each with [multistate()] exactly as an analyst
+#' would, and reports, per interval method, state and time, how often the
+#' pointwise interval of the state occupation probability \eqn{p_j(t)}
+#' covers the true one, how often it misses on each side, and its mean
+#' width. This is the check behind the small-sample option of
+#' [multistate()] (`conf.type = "wilson-neff"`): run it on a design like
+#' your own before relying on either interval.
+#'
+#' @section Model:
+#' `rates` is the matrix \eqn{Q} of constant transition hazards, `rates[j, k]`
+#' the hazard of moving from state `j` to state `k` (the diagonal is
+#' ignored); a state with no hazard out is absorbing. Every patient starts
+#' in `initial` at time 0. The true occupation probabilities are the row
+#' of `initial` in the matrix exponential \eqn{\exp(Qt)} (scaling and
+#' squaring with a Taylor series, accurate to about 1e-14).
+#'
+#' @section Simulation:
+#' Draws come from R's generator (`seed`, when given, is passed to
+#' [set.seed()] and R's generator state is restored afterwards), for all
+#' replicates at once: each round gives every patient still in a transient
+#' state an exponential sojourn and, if it ends before the patient's
+#' censoring time, the next state with probabilities proportional to the
+#' hazards out. Censoring is the smallest of the administrative censoring
+#' `cutoff - E` (entry \eqn{E} uniform on \eqn{[0,} `accrual`\eqn{]}), an
+#' exponential loss to follow-up with rate `dropout`, and the largest
+#' requested time (the estimates at `times` do not depend on what happens
+#' later). The replicates are fitted together, as strata of one
+#' [multistate()] call per method, so every interval is computed by the
+#' same code as in an analysis.
+#'
+#' @section What is counted:
+#' The limits at each time are those of the replicate's fit at the last
+#' observed time \eqn{\le t}, as [at_times()] reads them; there is no
+#' interval before the first observed time, after the replicate's last
+#' observed time (no extrapolation), where the standard error is 0 (no
+#' transition yet, a state not yet entered, everyone absorbed: whichever
+#' convention `smallsurv.limits_at_zero_se` names) or where the method
+#' gives none. Such replicates are counted in `n_na` and left out of
+#' coverage, tail errors and width, which are therefore conditional on a
+#' defined interval (read `n_na` first; `per_time` says why intervals were
+#' missing). Otherwise the columns mean what they mean in [ci_coverage()],
+#' with the truth \eqn{p_j(t)} in place of \eqn{S(t)}.
+#'
+#' @param n Cohort size (patients per replicate).
+#' @param times Times at which to assess the intervals (positive; sorted,
+#'   duplicates dropped).
+#' @param rates Square matrix of transition hazards with the state names
+#'   as row and column names (the same, in the same order); see Model.
+#' @param initial The initial state (a name or an index of `rates`); it
+#'   must not be absorbing.
+#' @param methods Interval methods: `conf.type` names that [multistate()]
+#'   accepts; `NULL` (default) runs all of them (see
+#'   `attr(result, "design")$methods`).
+#' @param reps Number of simulated cohorts.
+#' @param seed `NULL` (default: R's generator as it stands) or a whole
+#'   number for [set.seed()].
+#' @param accrual,cutoff,dropout Censoring, as in [ci_coverage()].
+#' @param states States to report (names; default: all of them).
+#' @param variance The variance of [multistate()] (`"ij"`, `"greenwood"`
+#'   or `"aalen"`).
+#' @param conf.level Confidence level of the intervals.
+#' @return A data frame of class `smallsurv_coverage` with one row per
+#'   method, state and time and columns `method`, `state`, `time`,
+#'   `coverage`, `lower_error`, `upper_error`, `width`, `mc_se`, `n_na` and
+#'   `truth`; `print()` and `plot()` work as for [ci_coverage()] (one panel
+#'   per state and time). Attribute `design` lists the settings and
+#'   `per_time`, per state and time, the truth, the mean number of patients
+#'   under observation, the proportion of replicates with no transition
+#'   yet and the proportion past their last observed time.
+#' @references
+#' Morris TP, White IR, Crowther MJ (2019). Using simulation studies to
+#' evaluate statistical methods. *Statistics in Medicine* 38:2074-2102.
+#' \doi{10.1002/sim.8086}
+#' @family confidence intervals
+#' @examples
+#' # event-free -> HSCT -> relapse/death, and relapse/death without HSCT;
+#' # rates per month
+#' Q <- matrix(0, 3, 3, dimnames = rep(list(c("event-free", "HSCT", "relapse/death")), 2))
+#' Q["event-free", "HSCT"] <- 0.10
+#' Q["event-free", "relapse/death"] <- 0.05
+#' Q["HSCT", "relapse/death"] <- 0.04
+#' cv <- ci_coverage_ms(25, times = c(3, 6), rates = Q, reps = 200, seed = 1,
+#'                      methods = c("log-log", "wilson-neff"), accrual = 12,
+#'                      cutoff = 20)
+#' cv
+#' @export
+ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps = 2000,
+                           seed = NULL, accrual = 0, cutoff = Inf, dropout = 0,
+                           states = NULL, variance = "ij", conf.level = 0.95) {
+  if (!is.numeric(n) || length(n) != 1L || !is.finite(n) || n != round(n) || n < 1 || n > 1e5) {
+    abort("`n` must be a single whole number between 1 and 1e5 (the cohort size); got ",
+          deparse1(n), ".")
+  }
+  check_times_arg(times)
+  times <- sort(unique(as.double(times)))
+  if (times[length(times)] <= 0) abort("`times` must contain a positive time.")
+  Q <- lab_rates(rates)
+  snames <- rownames(Q)
+  ini <- lab_state_arg(initial, snames, "initial")
+  out_rate <- rowSums(Q)
+  if (out_rate[ini] <= 0) {
+    abort("`initial` (\"", snames[ini], "\") is absorbing (no hazard out of it): nothing ",
+          "would happen.")
+  }
+  rep_states <- if (is.null(states)) seq_along(snames) else
+    vapply(states, lab_state_arg, 1L, snames = snames, arg = "states")
+  methods <- check_ms_lab_methods(methods)
+  reps <- check_reps(reps, 1, 1e5, "simulated cohorts")
+  if (n * reps > 2e7) abort("`n` x `reps` must be at most 2e7 patients in all; got ",
+                            format(n * reps), ".")
+  if (!is.null(seed)) {
+    seed <- check_seed(seed)
+    if (seed > .Machine$integer.max) {
+      abort("`seed` must be at most ", .Machine$integer.max, " (it is passed to set.seed()).")
+    }
+  }
+  if (!is.character(variance) || length(variance) != 1L ||
+      !variance %in% c("ij", "greenwood", "aalen")) {
+    abort("`variance` must be \"ij\", \"greenwood\" or \"aalen\"; got ", deparse1(variance),
+          ".")
+  }
+  check_conf_level(conf.level)
+  for (a in c("accrual", "dropout")) {
+    v <- get(a)
+    if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0) {
+      abort("`", a, "` must be a single non-negative number; got ", deparse1(v), ".")
+    }
+  }
+  if (!is.numeric(cutoff) || length(cutoff) != 1L || is.na(cutoff) || cutoff <= accrual) {
+    abort("`cutoff` must be a single number (or Inf) exceeding `accrual` (", format(accrual),
+          "); got ", deparse1(cutoff), ".")
+  }
+  if (!is.null(seed)) {
+    old <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv()) else NULL
+    on.exit(if (is.null(old)) rm(".Random.seed", envir = globalenv()) else
+      assign(".Random.seed", old, envir = globalenv()), add = TRUE)
+    set.seed(seed)
+  }
+  d <- lab_ms_simulate(n, reps, Q, ini, times[length(times)], accrual, cutoff, dropout)
+  G <- Q  # the generator: minus the total hazard out on the diagonal
+  diag(G) <- -out_rate
+  truth <- t(vapply(times, function(t) lab_expm(G * t)[ini, ], numeric(length(snames))))
+  dimnames(truth) <- list(NULL, snames)
+  k <- length(times)
+  res <- list()
+  per_time <- NULL
+  for (m in methods) {
+    fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = d, id = id,
+                      istate = from, variance = variance, conf.type = m,
+                      conf.level = conf.level)
+    ex <- lab_ms_extract(fit, times, reps)
+    for (j in rep_states) {
+      col <- match(snames[j], fit$states)
+      tr <- truth[, j]
+      cnt <- lapply(seq_len(k), function(i) {
+        if (is.na(col)) return(c(na = reps, low = 0, up = 0, w = 0))
+        lo <- ex$lower[[i]][, col]
+        hi <- ex$upper[[i]][, col]
+        ok <- !is.na(lo) & !is.na(hi)
+        c(na = sum(!ok), low = sum(lo[ok] > tr[i]), up = sum(hi[ok] < tr[i]),
+          w = sum(hi[ok] - lo[ok]))
+      })
+      cnt <- do.call(rbind, cnt)
+      res[[length(res) + 1L]] <- data.frame(method = m, state = snames[j], time = times,
+                                            n_na = cnt[, "na"], n_low = cnt[, "low"],
+                                            n_up = cnt[, "up"], sum_w = cnt[, "w"],
+                                            truth = tr, stringsAsFactors = FALSE)
+    }
+    if (is.null(per_time)) {
+      per_time <- data.frame(state = rep(snames[rep_states], each = k),
+                             time = rep(times, length(rep_states)),
+                             truth = as.vector(truth[, rep_states]),
+                             mean_observed = rep(ex$observed / reps, length(rep_states)),
+                             p_no_transition = rep(ex$before / reps, length(rep_states)),
+                             p_after_last = rep(ex$after / reps, length(rep_states)),
+                             stringsAsFactors = FALSE)
+    }
+  }
+  res <- do.call(rbind, res)
+  m <- reps - res$n_na
+  lo <- res$n_low / m
+  up <- res$n_up / m
+  cov <- 1 - lo - up
+  out <- data.frame(method = res$method, state = res$state, time = res$time, coverage = cov,
+                    lower_error = lo, upper_error = up, width = res$sum_w / m,
+                    mc_se = sqrt(cov * (1 - cov) / m), n_na = res$n_na, truth = res$truth,
+                    stringsAsFactors = FALSE)
+  out[m == 0, c("coverage", "lower_error", "upper_error", "width", "mc_se")] <- NA_real_
+  rownames(out) <- NULL
+  rate_lab <- which(Q > 0, arr.ind = TRUE)
+  attr(out, "design") <- list(
+    n = n, reps = reps, seed = if (is.null(seed)) NA_real_ else seed, conf.level = conf.level,
+    methods = methods, variance = variance, rates = Q, initial = snames[ini],
+    event = paste0("Markov, constant hazards ",
+                   paste0(snames[rate_lab[, 1]], " -> ", snames[rate_lab[, 2]], " ",
+                          signif(Q[rate_lab], 4), collapse = ", "),
+                   "; all start in ", snames[ini]),
+    censor = lab_censor_label("none", accrual, cutoff, dropout),
+    # 1 - the share of patients censored before the last requested time
+    events = 1 - mean(with(d[!duplicated(d$id, fromLast = TRUE), ],
+                           state == "(censored)" & tstop < times[length(times)])))
+  attr(out, "per_time") <- per_time
+  class(out) <- c("smallsurv_coverage", "data.frame")
+  out
+}
+
+# The laboratory's multi-state methods: those multistate() accepts.
+ms_lab_methods <- function() {
+  setdiff(ci_names("cif"), "bootstrap")
+}
+
+check_ms_lab_methods <- function(methods) {
+  ok <- ms_lab_methods()
+  if (is.null(methods)) return(ok)
+  if (!is.character(methods) || !length(methods) || anyNA(methods)) {
+    abort("`methods` must be NULL or a character vector of interval methods; got ",
+          deparse1(methods), ".")
+  }
+  bad <- setdiff(methods, ok)
+  if (length(bad)) {
+    abort("`methods` must be among ", paste0("\"", ok, "\"", collapse = ", "),
+          " (the methods of multistate()); got ", paste0("\"", bad, "\"", collapse = ", "), ".")
+  }
+  unique(methods)
+}
+
+# `rates`: a square non-negative matrix with matching state names; the
+# diagonal is set to 0 (only the off-diagonal hazards are used).
+lab_rates <- function(rates) {
+  if (!is.matrix(rates) || !is.numeric(rates) || nrow(rates) != ncol(rates) || nrow(rates) < 2L) {
+    abort("`rates` must be a square numeric matrix of transition hazards (at least 2 ",
+          "states); got ", deparse1(rates, nlines = 1L), ".")
+  }
+  rn <- rownames(rates)
+  if (is.null(rn) || !identical(rn, colnames(rates)) || anyNA(rn) || any(rn == "") ||
+      anyDuplicated(rn)) {
+    abort("`rates` must have the state names as row and column names, the same in the ",
+          "same order.")
+  }
+  diag(rates) <- 0
+  bad <- which(!is.finite(rates) | rates < 0, arr.ind = TRUE)
+  if (nrow(bad)) {
+    abort("`rates` must hold finite non-negative hazards; not so for ",
+          paste0(rn[bad[, 1]], " -> ", rn[bad[, 2]], collapse = ", "), ".")
+  }
+  if (any(rn == "(censored)")) abort("`rates`: \"(censored)\" cannot be a state name.")
+  storage.mode(rates) <- "double"
+  rates
+}
+
+lab_state_arg <- function(x, snames, arg) {
+  i <- if (is.character(x) && length(x) == 1L) match(x, snames) else
+    if (is.numeric(x) && length(x) == 1L && !is.na(x) && x == round(x)) as.integer(x) else NA
+  if (is.na(i) || i < 1L || i > length(snames)) {
+    abort("`", arg, "` must name a state of `rates` (", paste0("\"", snames, "\"", collapse = ", "),
+          ") or be its index; got ", deparse1(x), ".")
+  }
+  i
+}
+
+# exp(A) by scaling and squaring with a Taylor series (A small: a handful
+# of states).
+lab_expm <- function(A) {
+  nrm <- max(rowSums(abs(A)))
+  s <- if (nrm > 0.5) ceiling(log2(nrm / 0.5)) else 0
+  B <- A / 2^s
+  E <- term <- diag(nrow(A))
+  for (k in 1:30) {
+    term <- term %*% B / k
+    E <- E + term
+  }
+  for (i in seq_len(s)) E <- E %*% E
+  E
+}
+
+# Counting-process rows of n x reps patients of the Markov model, all
+# replicates at once (one vectorised round per transition).
+lab_ms_simulate <- function(n, reps, Q, ini, tmax, accrual, cutoff, dropout) {
+  N <- n * reps
+  snames <- rownames(Q)
+  qout <- rowSums(Q)
+  entry <- if (accrual > 0) stats::runif(N, 0, accrual) else rep(0, N)
+  cens <- pmin(cutoff - entry, tmax)
+  if (dropout > 0) cens <- pmin(cens, stats::rexp(N, dropout))
+  rows <- list()
+  act <- seq_len(N)
+  cur <- rep(ini, N)
+  t0 <- numeric(N)
+  round <- 0L
+  while (length(act)) {
+    round <- round + 1L
+    if (round > 10000L) abort("`rates`: patients still moving after 10,000 transitions each; ",
+                              "are the hazards of a cycle very large?")
+    from <- cur[act]
+    tn <- t0[act] + stats::rexp(length(act)) / qout[from]
+    censored <- tn > cens[act]
+    stop <- ifelse(censored, cens[act], tn)
+    to <- integer(length(act))
+    for (s in unique(from[!censored])) {
+      i <- which(!censored & from == s)
+      to[i] <- if (sum(Q[s, ] > 0) == 1L) which(Q[s, ] > 0) else
+        sample.int(nrow(Q), length(i), replace = TRUE, prob = Q[s, ])
+    }
+    rows[[round]] <- list(id = act, tstart = t0[act], tstop = stop, from = from, to = to)
+    moved <- !censored
+    cur[act[moved]] <- to[moved]
+    t0[act[moved]] <- tn[moved]
+    act <- act[moved][qout[to[moved]] > 0]
+  }
+  g <- function(v) unlist(lapply(rows, `[[`, v), use.names = FALSE)
+  id <- g("id")
+  o <- order(id, g("tstart"))
+  # status levels: censoring and the states that can be entered (an
+  # initial-only state is known from `from`)
+  lev <- c("(censored)", snames)
+  dest <- c(TRUE, colSums(Q) > 0)
+  data.frame(id = id[o], rep = factor((id[o] - 1L) %/% n + 1L, levels = seq_len(reps)),
+             tstart = g("tstart")[o], tstop = g("tstop")[o],
+             from = factor(snames[g("from")[o]], levels = snames),
+             state = factor(lev[g("to")[o] + 1L], levels = lev[dest]))
+}
+
+# The limits of a fit with one stratum per replicate at `times`, by the
+# rules of at_times() (vectorised over the strata): the row of the last
+# time <= t; no interval before the first time (no transition yet) or
+# after the stratum's last time.
+lab_ms_extract <- function(fit, times, reps) {
+  st <- fit_strata(fit)
+  if (length(st$from) != reps) abort("internal: a replicate has no rows.")
+  sid <- rep.int(seq_len(reps), st$to - st$from + 1L)
+  last <- fit$time[st$to]
+  cnt <- ms_counts(fit)
+  observed <- rowSums(as.matrix(cnt$n.risk))
+  lower <- upper <- vector("list", length(times))
+  before <- after <- obs <- numeric(length(times))
+  for (i in seq_along(times)) {
+    t <- times[i]
+    k <- as.vector(rowsum(as.integer(fit$time <= t), sid, reorder = FALSE))
+    row <- st$from + k - 1L
+    b <- k == 0L
+    a <- t > last
+    lo <- fit$lower[pmax(row, st$from), , drop = FALSE]
+    hi <- fit$upper[pmax(row, st$from), , drop = FALSE]
+    lo[b | a, ] <- NA_real_
+    hi[b | a, ] <- NA_real_
+    # no variance (a state's estimate fixed at 0 or 1 so far): no interval,
+    # whatever the fit holds there
+    se0 <- fit$std.err[pmax(row, st$from), , drop = FALSE]
+    z <- !is.na(se0) & se0 == 0
+    lo[z] <- NA_real_
+    hi[z] <- NA_real_
+    lower[[i]] <- lo
+    upper[[i]] <- hi
+    before[i] <- sum(b | rowSums(z) == ncol(z))  # no transition by t
+    after[i] <- sum(a & !b)
+    # patients under observation at t: at the first row with time >= t
+    ge <- as.vector(rowsum(as.integer(fit$time < t), sid, reorder = FALSE))
+    r2 <- st$from + ge
+    obs[i] <- sum(ifelse(r2 > st$to, 0, observed[pmin(r2, length(observed))]))
+  }
+  list(lower = lower, upper = upper, before = before, after = after, observed = obs)
 }

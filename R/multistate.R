@@ -86,7 +86,9 @@
 #'   `getOption("na.action")`).
 #' @param variance `"ij"`, `"greenwood"` or `"aalen"` (see Conventions).
 #' @param conf.type Interval method: one of `ci_methods()$conf.type` with
-#'   `cif = TRUE` (except `"bootstrap"`), or `"none"`.
+#'   `cif = TRUE` (except `"bootstrap"`), or `"none"`. How each covers at
+#'   a design like yours (e.g. `"log-log"` against the small-sample
+#'   `"wilson-neff"` at 25 patients) is what [ci_coverage_ms()] simulates.
 #' @param conf.level Confidence level, strictly between 0 and 1.
 #' @param timefix Merge near-tied times as survfit does (default `TRUE`).
 #' @param ... Not used; any argument is an error.

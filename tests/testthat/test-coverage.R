@@ -321,3 +321,127 @@ test_that("the laboratory gives identical results for 1 and 2 threads", {
   b <- run(2)
   expect_identical(as.data.frame(a), as.data.frame(b))
 })
+
+# ---- multi-state laboratory ----------------------------------------------
+
+ms_rates <- function() {
+  s <- c("event-free", "HSCT", "relapse/death")
+  Q <- matrix(0, 3, 3, dimnames = list(s, s))
+  Q["event-free", "HSCT"] <- 0.10
+  Q["event-free", "relapse/death"] <- 0.05
+  Q["HSCT", "relapse/death"] <- 0.04
+  Q
+}
+
+test_that("ci_coverage_ms(): the truth is the illness-death closed form", {
+  Q <- ms_rates()
+  times <- c(0.5, 3, 6, 40)
+  cv <- ci_coverage_ms(5, times, Q, reps = 3, seed = 1, methods = "log-log")
+  a <- 0.15
+  b <- 0.04
+  p1 <- exp(-a * times)
+  p2 <- 0.10 / (a - b) * (exp(-b * times) - exp(-a * times))
+  tr <- function(s) cv$truth[cv$state == s]
+  expect_equal(tr("event-free"), p1, tolerance = 1e-13)
+  expect_equal(tr("HSCT"), p2, tolerance = 1e-13)
+  expect_equal(tr("relapse/death"), 1 - p1 - p2, tolerance = 1e-13)
+  # a recovery model: two states back and forth, p(t) in closed form
+  R <- matrix(c(0, 0.3, 0.7, 0), 2, 2, dimnames = list(c("a", "b"), c("a", "b")))
+  cv2 <- ci_coverage_ms(5, c(1, 2), R, reps = 2, seed = 1, methods = "log-log")
+  pb <- 0.7 / (0.3 + 0.7) * (1 - exp(-(0.3 + 0.7) * c(1, 2)))
+  expect_equal(cv2$truth[cv2$state == "b"], pb, tolerance = 1e-13)
+})
+
+test_that("ci_coverage_ms(): the simulated cohorts follow the model", {
+  Q <- ms_rates()
+  set.seed(11)
+  d <- lab_ms_simulate(20000, 1, Q, 1L, 6, 0, Inf, 0)
+  fit <- multistate(Surv(tstart, tstop, state) ~ 1, data = d, id = id, istate = from)
+  at <- at_times(fit, c(2, 5), maturity = FALSE)
+  a <- 0.15
+  b <- 0.04
+  t <- at$time
+  truth <- ifelse(at$state == "event-free", exp(-a * t),
+                  ifelse(at$state == "HSCT", 0.10 / (a - b) * (exp(-b * t) - exp(-a * t)),
+                         1 - exp(-a * t) - 0.10 / (a - b) * (exp(-b * t) - exp(-a * t))))
+  expect_true(all(abs(at$estimate - truth) < 4 * at$std.error))
+  # each patient: rows contiguous, from = previous state, ends absorbed or at 6
+  expect_true(all(d$tstart < d$tstop))
+  last <- !duplicated(d$id, fromLast = TRUE)
+  expect_true(all(d$state[last] == "relapse/death" | d$tstop[last] == 6))
+  expect_true(all(d$state[!last] != "(censored)"))
+})
+
+test_that("ci_coverage_ms(): counts equal at_times() of each replicate's own fit", {
+  Q <- ms_rates()
+  times <- c(1, 4, 8)
+  reps <- 15
+  for (m in c("log-log", "wilson-neff")) {
+    cv <- ci_coverage_ms(12, times, Q, methods = m, reps = reps, seed = 7, accrual = 6,
+                         cutoff = 12, dropout = 0.02)
+    set.seed(7)
+    d <- lab_ms_simulate(12, reps, Q, 1L, 8, 6, 12, 0.02)
+    low <- up <- na <- w <- 0
+    for (r in seq_len(reps)) {
+      f <- multistate(Surv(tstart, tstop, state) ~ 1, data = d[d$rep == r, ], id = id,
+                      istate = from, conf.type = m)
+      at <- at_times(f, times, maturity = FALSE)
+      at <- at[order(match(at$state, rownames(Q)), at$time), ]
+      tr <- cv$truth[match(paste(at$state, at$time), paste(cv$state, cv$time))]
+      ok <- !is.na(at$conf.low) & !is.na(at$conf.high) & !is.na(at$std.error) &
+        at$std.error > 0
+      na <- na + !ok
+      low <- low + (ok & at$conf.low > tr)
+      up <- up + (ok & at$conf.high < tr)
+      w <- w + ifelse(ok, at$conf.high - at$conf.low, 0)
+    }
+    key <- paste(at$state, at$time)
+    o <- match(paste(cv$state, cv$time), key)
+    expect_equal(cv$n_na, as.vector(na[o]))
+    expect_equal(cv$lower_error, as.vector((low / (reps - na))[o]), tolerance = 1e-14)
+    expect_equal(cv$upper_error, as.vector((up / (reps - na))[o]), tolerance = 1e-14)
+    expect_equal(cv$width, as.vector((w / (reps - na))[o]), tolerance = 1e-12)
+  }
+})
+
+test_that("ci_coverage_ms(): reproducible, restores R's generator, prints and plots", {
+  Q <- ms_rates()
+  set.seed(3)
+  before <- .Random.seed
+  a <- ci_coverage_ms(10, c(2, 5), Q, reps = 50, seed = 9, methods = c("log-log", "plain"),
+                      states = "HSCT")
+  expect_identical(.Random.seed, before)
+  b <- ci_coverage_ms(10, c(2, 5), Q, reps = 50, seed = 9, methods = c("log-log", "plain"),
+                      states = "HSCT")
+  expect_identical(a, b)
+  expect_setequal(unique(a$state), "HSCT")
+  expect_equal(nrow(a), 4L)
+  expect_true(all(a$coverage >= 0 & a$coverage <= 1, na.rm = TRUE))
+  out <- capture.output(print(a))
+  expect_true(any(grepl("HSCT at t = 2: true p\\(t\\)", out)))
+  expect_true(any(grepl("Markov, constant hazards event-free -> HSCT 0.1", out)))
+  pdf(NULL)
+  on.exit(grDevices::dev.off())
+  expect_silent(plot(a))
+  expect_silent(plot(a, type = "tails"))
+})
+
+test_that("ci_coverage_ms(): bad input is a clear error", {
+  Q <- ms_rates()
+  expect_error(ci_coverage_ms(10, 2, unname(Q)), "state names as row and column names")
+  Qn <- Q
+  Qn[2, 3] <- -1
+  expect_error(ci_coverage_ms(10, 2, Qn), "HSCT -> relapse/death")
+  expect_error(ci_coverage_ms(10, 2, Q, initial = "relapse/death"), "absorbing")
+  expect_error(ci_coverage_ms(10, 2, Q, initial = "CAR-T"), "`initial` must name a state")
+  expect_error(ci_coverage_ms(10, 2, Q, methods = "bpcp"), "methods of multistate")
+  expect_error(ci_coverage_ms(10, 0, Q), "positive time")
+  expect_error(ci_coverage_ms(10, 2, Q, cutoff = 0), "`cutoff`")
+  expect_error(ci_coverage_ms(0, 2, Q), "`n` must be")
+  expect_error(ci_coverage_ms(10, 2, Q, variance = "delta"), "`variance`")
+  # n = 1 and 2 run; undefined intervals are counted, not hidden
+  one <- ci_coverage_ms(1, c(1, 5), Q, reps = 30, seed = 1, methods = "log-log")
+  expect_true(all(one$n_na > 0))
+  two <- ci_coverage_ms(2, c(1, 5), Q, reps = 30, seed = 1, methods = "wilson-neff")
+  expect_equal(nrow(two), 6L)
+})
