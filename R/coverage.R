@@ -628,7 +628,7 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
     vapply(states, lab_state_arg, 1L, snames = snames, arg = "states")
   methods <- check_ms_lab_methods(methods)
   reps <- check_reps(reps, 1, 1e5, "simulated cohorts")
-  if (n * reps > 2e7) abort("`n` x `reps` must be at most 2e7 patients in all; got ",
+  if (n * reps > 5e6) abort("`n` x `reps` must be at most 5e6 patients in all; got ",
                             format(n * reps), ".")
   if (!is.null(seed)) {
     seed <- check_seed(seed)
@@ -666,13 +666,25 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
   k <- length(times)
   res <- list()
   per_time <- NULL
+  # the replicates in blocks of at most 2e5 patients (strata are fitted
+  # independently: blocks change nothing but the memory used; the internal
+  # option is for the tests)
+  per <- max(1, floor(getOption("smallsurv.lab_block", 2e5) / n))
+  blocks <- split(seq_len(reps), ceiling(seq_len(reps) / per))
+  rows <- split(seq_len(nrow(d)), ceiling(as.integer(d$rep) / per))
   for (m in methods) {
-    fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = d, id = id,
-                      istate = from, variance = variance, conf.type = m,
-                      conf.level = conf.level)
-    ex <- lab_ms_extract(fit, times, reps)
+    exs <- lapply(seq_along(blocks), function(b) {
+      db <- d[rows[[b]], , drop = FALSE]
+      db$rep <- factor(as.integer(db$rep) - blocks[[b]][1] + 1L,
+                       levels = seq_along(blocks[[b]]))
+      fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = id,
+                        istate = from, variance = variance, conf.type = m,
+                        conf.level = conf.level)
+      lab_ms_extract(fit, times, length(blocks[[b]]), snames[ini])
+    })
+    ex <- lab_ms_bind(exs, snames)
     for (j in rep_states) {
-      col <- match(snames[j], fit$states)
+      col <- match(snames[j], ex$states)
       tr <- truth[, j]
       cnt <- lapply(seq_len(k), function(i) {
         if (is.na(col)) return(c(na = reps, low = 0, up = 0, w = 0))
@@ -846,7 +858,7 @@ lab_ms_simulate <- function(n, reps, Q, ini, tmax, accrual, cutoff, dropout) {
 # rules of at_times() (vectorised over the strata): the row of the last
 # time <= t; no interval before the first time (no transition yet) or
 # after the stratum's last time.
-lab_ms_extract <- function(fit, times, reps) {
+lab_ms_extract <- function(fit, times, reps, initial) {
   st <- fit_strata(fit)
   if (length(st$from) != reps) abort("internal: a replicate has no rows.")
   sid <- rep.int(seq_len(reps), st$to - st$from + 1L)
@@ -873,12 +885,34 @@ lab_ms_extract <- function(fit, times, reps) {
     hi[z] <- NA_real_
     lower[[i]] <- lo
     upper[[i]] <- hi
-    before[i] <- sum(b | rowSums(z) == ncol(z))  # no transition by t
+    # no transition by t: all of p(t) in the initial state, no variance
+    p_ini <- fit$pstate[pmax(row, st$from), match(initial, fit$states)]
+    before[i] <- sum(b | (rowSums(z) == ncol(z) & p_ini == 1))
     after[i] <- sum(a & !b)
     # patients under observation at t: at the first row with time >= t
     ge <- as.vector(rowsum(as.integer(fit$time < t), sid, reorder = FALSE))
     r2 <- st$from + ge
     obs[i] <- sum(ifelse(r2 > st$to, 0, observed[pmin(r2, length(observed))]))
   }
-  list(lower = lower, upper = upper, before = before, after = after, observed = obs)
+  list(lower = lower, upper = upper, before = before, after = after, observed = obs,
+       states = fit$states)
+}
+
+# The extracts of blocks of replicates, bound (limits as columns of all
+# states, NA for a state a block never entered).
+lab_ms_bind <- function(exs, snames) {
+  full <- function(x, st) {
+    out <- matrix(NA_real_, nrow(x), length(snames))
+    out[, match(st, snames)] <- x
+    out
+  }
+  k <- length(exs[[1]]$lower)
+  list(lower = lapply(seq_len(k), function(i)
+         do.call(rbind, lapply(exs, function(e) full(e$lower[[i]], e$states)))),
+       upper = lapply(seq_len(k), function(i)
+         do.call(rbind, lapply(exs, function(e) full(e$upper[[i]], e$states)))),
+       before = Reduce(`+`, lapply(exs, `[[`, "before")),
+       after = Reduce(`+`, lapply(exs, `[[`, "after")),
+       observed = Reduce(`+`, lapply(exs, `[[`, "observed")),
+       states = snames)
 }

@@ -426,6 +426,18 @@ test_that("ci_coverage_ms(): reproducible, restores R's generator, prints and pl
   expect_silent(plot(a, type = "tails"))
 })
 
+test_that("ci_coverage_ms(): fitting the replicates in blocks changes nothing", {
+  Q <- ms_rates()
+  a <- ci_coverage_ms(10, c(2, 6), Q, reps = 37, seed = 4, methods = c("log-log", "cp-neff"),
+                      dropout = 0.05)
+  old <- options(smallsurv.lab_block = 45)  # blocks of 4 replicates, the last of 1
+  on.exit(options(old))
+  b <- ci_coverage_ms(10, c(2, 6), Q, reps = 37, seed = 4, methods = c("log-log", "cp-neff"),
+                      dropout = 0.05)
+  expect_identical(a, b)
+  expect_true(sum(a$n_na) < nrow(a) * 37)
+})
+
 test_that("ci_coverage_ms(): bad input is a clear error", {
   Q <- ms_rates()
   expect_error(ci_coverage_ms(10, 2, unname(Q)), "state names as row and column names")
