@@ -101,10 +101,8 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
                     double seed = 0, double threads = 1, double budget = -1) {
   smallsurv::GrayInput in;
   in.n = time.size();
-  // near ties merged as survival::aeqSurv (the rule of the event table)
-  std::vector<double> tfix(time.begin(), time.end());
-  if (timefix) smallsurv::timefix_unsorted(tfix.data(), tfix.size());
-  in.time = tfix.data();
+  in.time = time.begin();
+  in.timefix = timefix;
   in.status = status.begin();
   in.ncause = ncause;
   const std::vector<int> g = smallsurv_glue::zero_based(group);
@@ -116,12 +114,11 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
     in.strata = st.data();
     in.nstrata = nstrata;
   }
-  const smallsurv::index_vector ord =
-      smallsurv::stable_order(in.time, in.strata, in.n, in.nstrata);
+  const smallsurv::GrayData data = smallsurv::gray_data(in);
   Rcpp::List scores(ncause), vars(ncause);
   std::vector<double> stat(ncause);
   for (int c = 1; c <= ncause; ++c) {
-    const smallsurv::GrayScore gs = smallsurv::gray_score(in, ord, c, rho);
+    const smallsurv::GrayScore gs = smallsurv::gray_score(in, data, c, rho);
     scores[c - 1] = Rcpp::wrap(gs.score);
     vars[c - 1] = as_matrix(gs.var, gs.score.size(), static_cast<int>(gs.score.size()));
     stat[c - 1] = smallsurv::gray_statistic(gs);
@@ -129,13 +126,13 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
   smallsurv::GrayPermResult pr;
   bool have = true;
   if (permutation == "monte-carlo") {
-    pr = smallsurv::gray_permutation(in, ord, rho, static_cast<std::size_t>(reps),
+    pr = smallsurv::gray_permutation(in, data, rho, static_cast<std::size_t>(reps),
                                      smallsurv_glue::as_seed(seed),
                                      stat, smallsurv_glue::as_threads(threads),
                                      smallsurv_glue::poll_interrupt);
   } else if (permutation == "exact") {
     smallsurv::Watch watch(smallsurv_glue::poll_interrupt, budget);
-    pr = smallsurv::gray_exact(in, ord, rho, stat, watch);
+    pr = smallsurv::gray_exact(in, data, rho, stat, watch);
   } else {
     have = false;
   }

@@ -120,18 +120,16 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
   struct Scratch {
     std::vector<double> tile;
     std::vector<std::uint32_t> draws, count;
-    std::vector<double> tot, ent, dsum, nrisk, dk, F;
+    std::vector<double> mult, F;
+    Recount rc;
   };
+  const int by_cause = K > 1 && spec.all_states ? K : 0;
   std::vector<Scratch> scratch(static_cast<std::size_t>(nw));
   for (Scratch& w : scratch) {
     w.tile.assign(std::min(block, nrow) * ns * kTile, 0.0);
     w.draws.resize(nunit);
     w.count.resize(nunit);
-    w.tot.resize(nrow);
-    w.ent.resize(nrow);
-    w.dsum.resize(nrow);
-    w.nrisk.resize(nrow);
-    w.dk.assign(K > 1 && spec.all_states ? nrow * K : 0, 0.0);
+    w.mult.resize(n);
     w.F.resize(K);
   }
 
@@ -142,11 +140,6 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
       Scratch& sc = scratch[static_cast<std::size_t>(wk)];
       Xoshiro256 rng = streams[blk];
       std::vector<double>& tile = sc.tile;
-      std::vector<double>& tot = sc.tot;
-      std::vector<double>& ent = sc.ent;
-      std::vector<double>& dsum = sc.dsum;
-      std::vector<double>& nrisk = sc.nrisk;
-      std::vector<double>& dk = sc.dk;
       std::vector<double>& F = sc.F;
       const std::size_t b0 = blk * kStreamBlock, b1 = std::min(reps, b0 + kStreamBlock);
       for (std::size_t b = b0; b < b1; ++b) {
@@ -156,34 +149,13 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
         std::fill(sc.count.begin(), sc.count.end(), 0u);
         for (std::uint32_t u : sc.draws) ++sc.count[u];
         // resampled weighted counts per row of the original table
-        std::fill(tot.begin(), tot.end(), 0.0);
-        std::fill(ent.begin(), ent.end(), 0.0);
-        std::fill(dsum.begin(), dsum.end(), 0.0);
-        std::fill(dk.begin(), dk.end(), 0.0);
         for (std::size_t i = 0; i < n; ++i) {
-          const std::uint32_t c = sc.count[unit ? unit[i] : i];
-          if (c == 0) continue;
-          const double v = static_cast<double>(c) * (w ? w[i] : 1.0);
-          const std::size_t r = tab.stop_row[i];
-          tot[r] += v;
-          ent[tab.first_row[i]] += v;
-          const int st = tab.obs_status[i];
-          if (st > 0) {
-            dsum[r] += v;
-            if (!dk.empty()) dk[r * K + st - 1] += v;
-          }
+          sc.mult[i] = static_cast<double>(sc.count[unit ? unit[i] : i]) * (w ? w[i] : 1.0);
         }
-        // at risk at row r: stops at or after r, minus entries after r
-        // (survival's backward accumulation, as in the event table)
-        for (int s = 0; s < tab.nstrata; ++s) {
-          const std::size_t a = tab.offset[s], z = tab.offset[s + 1];
-          double at = 0.0;
-          for (std::size_t r = z; r-- > a;) {
-            at += tot[r];
-            if (r + 1 < z) at -= ent[r + 1];
-            nrisk[r] = at;
-          }
-        }
+        recount(tab, nullptr, 1, sc.mult.data(), by_cause, sc.rc);
+        const std::vector<double>& dsum = sc.rc.n_event;
+        const std::vector<double>& nrisk = sc.rc.n_risk;
+        const std::vector<double>& dk = sc.rc.n_event_cause;
         // Kaplan-Meier / Aalen-Johansen on the resampled counts (km.cpp's and
         // aalen_johansen.cpp's arithmetic), stored for the rows of the block
         for (int s = 0; s < tab.nstrata; ++s) {

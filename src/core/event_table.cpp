@@ -329,4 +329,52 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
   return tab;
 }
 
+void recount(const EventTable& tab, const int* group, int ngroup, const double* mult,
+             int ncause, Recount& out) {
+  const std::size_t n = tab.stop_row.size();
+  const std::size_t nrow = tab.nrow();
+  if (n == 0 && nrow > 0) {
+    throw std::logic_error("recount() needs the per-observation rows of the event table");
+  }
+  const std::size_t G = static_cast<std::size_t>(ngroup);
+  const std::size_t m = nrow * G;
+  const bool entry = tab.has_entry;
+  out.ngroup = ngroup;
+  out.ncause = ncause;
+  // n_risk first collects the stops at each row, then is accumulated in place
+  out.n_risk.assign(m, 0.0);
+  out.n_event.assign(m, 0.0);
+  out.n_censor.assign(m, 0.0);
+  out.n_event_cause.assign(ncause > 0 ? m * static_cast<std::size_t>(ncause) : 0, 0.0);
+  out.entries.assign(entry ? m : 0, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = mult ? mult[i] : 1.0;
+    if (v == 0.0) continue;
+    const std::size_t base = (group ? static_cast<std::size_t>(group[i]) : 0) * nrow;
+    const std::size_t r = base + tab.stop_row[i];
+    out.n_risk[r] += v;
+    if (entry) out.entries[base + tab.first_row[i]] += v;
+    const int st = tab.obs_status[i];
+    if (st > 0) {
+      out.n_event[r] += v;
+      if (ncause > 0) out.n_event_cause[r * ncause + st - 1] += v;
+    } else {
+      out.n_censor[r] += v;
+    }
+  }
+  for (std::size_t g = 0; g < G; ++g) {
+    double* risk = out.n_risk.data() + g * nrow;
+    const double* ent = entry ? out.entries.data() + g * nrow : nullptr;
+    for (int s = 0; s < tab.nstrata; ++s) {
+      const std::size_t a = tab.offset[s], z = tab.offset[s + 1];
+      double at = 0.0;
+      for (std::size_t r = z; r-- > a;) {
+        at += risk[r];
+        if (ent && r + 1 < z) at -= ent[r + 1];
+        risk[r] = at;
+      }
+    }
+  }
+}
+
 }  // namespace smallsurv

@@ -108,6 +108,27 @@ struct EventTable {
 EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
                              const ColumnAllocator* alloc = nullptr);
 
+// The table's counts recomputed for relabelled or reweighted observations
+// (a permutation of group labels, a bootstrap draw, a subset by group):
+// per group g and row r, at index g * nrow + r (each group's column
+// contiguous), the weighted number at risk, events and censorings, and
+// with ncause > 0 the events by cause at (g * nrow + r) * ncause + cause - 1.
+// `group` (nullptr: one group) holds 0-based codes < ngroup; `mult`
+// (nullptr: all 1) is each observation's weight times its multiplicity (0
+// drops it).  The numbers at risk are accumulated backwards over each
+// stratum's rows, stops at or after r less entries after r, as the table
+// itself is; unweighted counts are exact.  Needs a table built with
+// keep_obs_rows.  O(n + nrow * ngroup); the buffers are reused across calls.
+struct Recount {
+  int ngroup = 1;
+  int ncause = 0;
+  std::vector<double> n_risk, n_event, n_censor, n_event_cause;
+  std::vector<double> entries;  // scratch (delayed entry only)
+};
+
+void recount(const EventTable& tab, const int* group, int ngroup, const double* mult,
+             int ncause, Recount& out);
+
 // Stable order of the n keys by (stratum, value); exposed for reuse (tests,
 // follow-up measures).  strata may be nullptr.  `sorted` (optional) receives
 // the values in that order.

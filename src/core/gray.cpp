@@ -25,46 +25,64 @@ struct Term {
 
 }  // namespace
 
-GrayScore gray_score(const GrayInput& in, const index_vector& ord, int cause,
-                     double rho) {
-  const int G = in.ngroup, G1 = G - 1;
+GrayData gray_data(const GrayInput& in) {
+  SurvInput si;
+  si.n = in.n;
+  si.stop = in.time;
+  si.status = in.status;
+  si.strata = in.strata;
+  si.nstrata = in.strata ? in.nstrata : 1;
+  si.ncause = in.ncause;
+  si.timefix = in.timefix;
+  GrayData d;
+  d.tab = build_event_table(si, true);
+  // the observations by (stratum, row), stable: a counting sort on the
+  // table's rows (rows are ordered by stratum, then time)
+  const std::size_t nrow = d.tab.nrow();
+  std::vector<std::size_t> count(nrow + 1, 0);
+  for (std::size_t i = 0; i < in.n; ++i) ++count[d.tab.stop_row[i] + 1];
+  for (std::size_t r = 0; r < nrow; ++r) count[r + 1] += count[r];
+  d.ord.resize(in.n);
+  for (std::size_t i = 0; i < in.n; ++i)
+    d.ord[count[d.tab.stop_row[i]]++] = static_cast<std::uint32_t>(i);
+  d.starts.push_back(0);
+  std::size_t q = 0;
+  for (int s = 0; s < d.tab.nstrata; ++s) {
+    q += d.tab.n_obs[s];
+    if (q > d.starts.back()) d.starts.push_back(q);
+  }
+  return d;
+}
+
+GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho) {
+  const EventTable& tab = d.tab;
+  const int G = rc.ngroup, G1 = G - 1;
+  const std::size_t K = static_cast<std::size_t>(rc.ncause);
+  const std::size_t nrow = tab.nrow();
   GrayScore out;
   out.score.assign(G1, 0.0);
   out.var.assign(static_cast<std::size_t>(G1) * G1, 0.0);
-  const std::size_t n = in.n;
-  std::size_t lo = 0;
   std::vector<double> Y(G), Sm(G), S(G), Fm(G), Fn(G), h(G);
-  std::vector<double> d0(G), d1(G), d2(G);
+  std::vector<double> d1(G), d2(G);
   std::vector<double> A(static_cast<std::size_t>(G) * G), C(static_cast<std::size_t>(G) * G);
   std::vector<Term> terms;
-  auto stratum = [&](std::uint32_t i) { return in.strata ? in.strata[i] : 0; };
-  while (lo < n) {
-    // one stratum: [lo, hi)
-    const int st = stratum(ord[lo]);
-    std::size_t hi = lo;
-    while (hi < n && stratum(ord[hi]) == st) ++hi;
-    std::fill(Y.begin(), Y.end(), 0.0);
-    for (std::size_t q = lo; q < hi; ++q) Y[in.group[ord[q]]] += 1.0;
+  for (int st = 0; st < tab.nstrata; ++st) {
     std::fill(Sm.begin(), Sm.end(), 1.0);
     std::fill(Fm.begin(), Fm.end(), 0.0);
     std::fill(C.begin(), C.end(), 0.0);
     terms.clear();
     double F0m = 0.0;
-    std::size_t a = lo;
-    while (a < hi) {
-      std::size_t b = a;
-      const double t = in.time[ord[a]];
-      while (b < hi && in.time[ord[b]] == t) ++b;
-      std::fill(d0.begin(), d0.end(), 0.0);
-      std::fill(d1.begin(), d1.end(), 0.0);
-      std::fill(d2.begin(), d2.end(), 0.0);
+    for (std::size_t r = tab.offset[st]; r < tab.offset[st + 1]; ++r) {
+      // the recounted table's row: at risk, failures of the cause and of
+      // the others, by group
       double nd1 = 0, nd2 = 0;
-      for (std::size_t q = a; q < b; ++q) {
-        const std::uint32_t i = ord[q];
-        const int g = in.group[i], s = in.status[i];
-        if (s == 0) d0[g] += 1;
-        else if (s == cause) { d1[g] += 1; nd1 += 1; }
-        else { d2[g] += 1; nd2 += 1; }
+      for (int g = 0; g < G; ++g) {
+        const std::size_t gr = static_cast<std::size_t>(g) * nrow + r;
+        Y[g] = rc.n_risk[gr];
+        d1[g] = rc.n_event_cause[gr * K + static_cast<std::size_t>(cause - 1)];
+        d2[g] = rc.n_event[gr] - d1[g];
+        nd1 += d1[g];
+        nd2 += d2[g];
       }
       if (nd1 > 0 || nd2 > 0) {
         double Hs = 0, Qs = 0;
@@ -116,8 +134,6 @@ GrayScore gray_score(const GrayInput& in, const index_vector& ord, int cause,
         Fm = Fn;
         Sm = S;
       }
-      for (int g = 0; g < G; ++g) Y[g] -= d0[g] + d1[g] + d2[g];
-      a = b;
     }
     // second pass: u = e + b C(T)
     std::vector<double> u(G1);
@@ -126,9 +142,14 @@ GrayScore gray_score(const GrayInput& in, const index_vector& ord, int cause,
       for (int g = 0; g < G1; ++g)
         for (int l = 0; l < G1; ++l) out.var[g + G1 * l] += tm.m * u[g] * u[l];
     }
-    lo = hi;
   }
   return out;
+}
+
+GrayScore gray_score(const GrayInput& in, const GrayData& d, int cause, double rho) {
+  Recount rc;
+  recount(d.tab, in.group, in.ngroup, nullptr, in.ncause, rc);
+  return gray_score(d, rc, cause, rho);
 }
 
 double gray_statistic(const GrayScore& gs) {
@@ -163,22 +184,14 @@ double gray_statistic(const GrayScore& gs) {
 
 namespace {
 
-// The stratum blocks of `ord` (labels are permuted inside them).
-std::vector<std::size_t> stratum_starts(const GrayInput& in, const index_vector& ord) {
-  std::vector<std::size_t> starts{0};
-  for (std::size_t q = 1; q < in.n; ++q)
-    if (in.strata && in.strata[ord[q]] != in.strata[ord[q - 1]]) starts.push_back(q);
-  starts.push_back(in.n);
-  return starts;
-}
-
-// Every cause's statistic for the labels in `pin`, tallied against the
-// observed ones.
-void tally_causes(const GrayInput& pin, const index_vector& ord, double rho,
-                  const std::vector<double>& observed, McTally* tally) {
-  for (int c = 1; c <= pin.ncause; ++c) {
+// Every cause's statistic for the labels in `group`, tallied against the
+// observed ones (the table recounted once for all causes).
+void tally_causes(const GrayInput& in, const GrayData& d, const int* group, double rho,
+                  const std::vector<double>& observed, Recount& rc, McTally* tally) {
+  recount(d.tab, group, in.ngroup, nullptr, in.ncause, rc);
+  for (int c = 1; c <= in.ncause; ++c) {
     if (std::isnan(observed[c - 1])) continue;
-    tally[c - 1].add(gray_statistic(gray_score(pin, ord, c, rho)), observed[c - 1]);
+    tally[c - 1].add(gray_statistic(gray_score(d, rc, c, rho)), observed[c - 1]);
   }
 }
 
@@ -210,12 +223,13 @@ GrayPermResult finish(const std::vector<McTally>& all, const std::vector<double>
 
 }  // namespace
 
-GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, double rho,
+GrayPermResult gray_permutation(const GrayInput& in, const GrayData& d, double rho,
                                 std::size_t reps, std::uint64_t seed,
                                 const std::vector<double>& observed, int threads,
                                 const std::function<void()>& poll) {
   const int K = in.ncause;
-  const std::vector<std::size_t> starts = stratum_starts(in, ord);
+  const std::vector<std::size_t>& starts = d.starts;
+  const index_vector& ord = d.ord;
   for (std::size_t blk = 0; blk + 1 < starts.size(); ++blk)
     if (starts[blk + 1] - starts[blk] >= 0xFFFFFFFFULL)
       throw input_error("gray: a stratum has 2^32 or more observations");
@@ -225,12 +239,11 @@ GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, do
                              threads);
   const int nw = worker_count(nblocks, threads);
   std::vector<std::vector<int>> grp(static_cast<std::size_t>(nw));
+  std::vector<Recount> rcs(static_cast<std::size_t>(nw));
   std::vector<McTally> tally(nblocks * static_cast<std::size_t>(K));
   auto task = [&](std::size_t blk, int w, const std::atomic<bool>& stop) {
     std::vector<int>& g = grp[static_cast<std::size_t>(w)];
     g.assign(in.group, in.group + in.n);  // every block starts from the data's labels
-    GrayInput pin = in;
-    pin.group = g.data();
     Xoshiro256 rng = streams[blk];
     const std::size_t r0 = blk * kStreamBlock, r1 = std::min(reps, r0 + kStreamBlock);
     for (std::size_t r = r0; r < r1; ++r) {
@@ -242,7 +255,8 @@ GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, do
           std::swap(g[ord[b0 + q - 1]], g[ord[b0 + j]]);
         }
       }
-      tally_causes(pin, ord, rho, observed, &tally[blk * static_cast<std::size_t>(K)]);
+      tally_causes(in, d, g.data(), rho, observed, rcs[static_cast<std::size_t>(w)],
+                   &tally[blk * static_cast<std::size_t>(K)]);
     }
   };
   parallel_blocks(nblocks, threads, task, poll);
@@ -252,10 +266,11 @@ GrayPermResult gray_permutation(const GrayInput& in, const index_vector& ord, do
   return finish(all, observed, false);
 }
 
-GrayPermResult gray_exact(const GrayInput& in, const index_vector& ord, double rho,
+GrayPermResult gray_exact(const GrayInput& in, const GrayData& d, double rho,
                           const std::vector<double>& observed, Watch& watch) {
   const int K = in.ncause;
-  const std::vector<std::size_t> starts = stratum_starts(in, ord);
+  const std::vector<std::size_t>& starts = d.starts;
+  const index_vector& ord = d.ord;
   const std::size_t S = starts.size() - 1;
   // labels in `ord` order, each stratum's block sorted: next_permutation
   // then walks its distinct arrangements (multiset permutations) once each
@@ -265,13 +280,12 @@ GrayPermResult gray_exact(const GrayInput& in, const index_vector& ord, double r
     std::sort(lab.begin() + static_cast<std::ptrdiff_t>(starts[s]),
               lab.begin() + static_cast<std::ptrdiff_t>(starts[s + 1]));
   std::vector<int> g(in.n);
-  GrayInput pin = in;
-  pin.group = g.data();
+  Recount rc;
   std::vector<McTally> all(static_cast<std::size_t>(K));
   GrayPermResult res;
   for (;;) {
     for (std::size_t q = 0; q < in.n; ++q) g[ord[q]] = lab[q];
-    tally_causes(pin, ord, rho, observed, all.data());
+    tally_causes(in, d, g.data(), rho, observed, rc, all.data());
     res.outcomes += 1.0;
     if (watch.tick()) {
       const double done = res.outcomes;

@@ -1,8 +1,8 @@
 // gray.h -- Gray's (1988) K-sample test for equality of cumulative incidence
 // functions, stratified, with the weight (1 - F0(t-))^rho.
 //
-// Inputs : n right-censored observations: times (any order; near ties are
-//          expected merged by the caller), status 0 = censored, 1..ncause,
+// Inputs : n right-censored observations: times (any order; near ties
+//          merged by the event table), status 0 = censored, 1..ncause,
 //          0-based group codes (ngroup groups), optional 0-based strata codes.
 // Outputs: for the chosen cause, the scores of groups 1..ngroup-1 and their
 //          (ngroup-1) x (ngroup-1) covariance (column-major), summed over
@@ -25,7 +25,8 @@
 //                      m = tau S_k(t-)^2 d2_k / Y_k^2, tau = 1 - (d2_k - 1)/(Y_k - 1);
 // T is the stratum's last time.  These are the conventions of
 // cmprsk::cuminc() (tie factors included), so statistics agree with it.
-// Complexity: O(n log n) sort + O(times x ngroup^2) per cause.
+// Complexity: one O(n log n) event table; per labelling an O(n + times x
+// ngroup) recount and O(times x ngroup^2) per cause.
 // Reference: Gray RJ (1988) Ann Stat 16:1141-1154.
 #ifndef SMALLSURV_GRAY_H
 #define SMALLSURV_GRAY_H
@@ -49,16 +50,30 @@ struct GrayInput {
   int ngroup = 2;
   int nstrata = 1;
   int ncause = 1;
+  bool timefix = true;  // near ties merged by the event table (survival's rule)
 };
+
+// The pooled event table of the observations (sorted, timefixed, counts by
+// cause, each observation's rows), built once; every labelling of the
+// groups (the data's, each permutation) is a recount() of it.  `ord`: the
+// observations by (stratum, time), stable, the order in which permutations
+// visit them; `starts`: its blocks of non-empty strata.
+struct GrayData {
+  EventTable tab;
+  index_vector ord;
+  std::vector<std::size_t> starts;
+};
+GrayData gray_data(const GrayInput& in);
 
 struct GrayScore {
   std::vector<double> score;  // ngroup - 1
   std::vector<double> var;    // (ngroup - 1)^2, column-major
 };
 
-// `order`: the observations sorted by (stratum, time) (stable_order()).
-GrayScore gray_score(const GrayInput& in, const index_vector& order, int cause,
-                     double rho);
+// The scores for the labels of a recount of d.tab (by group, with every
+// cause), and for the labels in `in.group`.
+GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho);
+GrayScore gray_score(const GrayInput& in, const GrayData& d, int cause, double rho);
 
 // The statistic s' V^{-1} s by Gaussian elimination with partial pivoting;
 // NaN when V is (numerically) singular.
@@ -74,9 +89,8 @@ struct GrayPermResult {
 };
 
 // Monte Carlo: `reps` random permutations, (1 + b) / (1 + valid), in blocks
-// of kStreamBlock on `threads` threads (identical for any number); `order`
-// is the caller's stable_order() of the observations (as for gray_score()).
-GrayPermResult gray_permutation(const GrayInput& in, const index_vector& order, double rho,
+// of kStreamBlock on `threads` threads (identical for any number).
+GrayPermResult gray_permutation(const GrayInput& in, const GrayData& d, double rho,
                                 std::size_t reps, std::uint64_t seed,
                                 const std::vector<double>& observed, int threads,
                                 const std::function<void()>& poll);
@@ -84,7 +98,7 @@ GrayPermResult gray_permutation(const GrayInput& in, const index_vector& order, 
 // Exact: every distinct arrangement of the labels within strata (equally
 // likely), p = #{T >= T_obs} / #{defined}; their number is
 // prod_s n_s! / prod_g n_gs!.  `watch` is ticked once per arrangement.
-GrayPermResult gray_exact(const GrayInput& in, const index_vector& order, double rho,
+GrayPermResult gray_exact(const GrayInput& in, const GrayData& d, double rho,
                           const std::vector<double>& observed, Watch& watch);
 
 }  // namespace smallsurv

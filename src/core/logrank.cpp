@@ -338,25 +338,17 @@ LogrankCounts logrank_counts(const LogrankInput& in) {
   out.variance.assign(K * K, 0.0);
   out.score.assign(in.n, 0.0);
 
-  // per-group numbers at risk (difference arrays over the rows of each
-  // observation's risk interval) and events
-  std::vector<double> risk((R + 1) * K, 0.0), dev(R * K, 0.0);
+  // per-group numbers at risk and events at each row (the table recounted
+  // by group: risk[g * R + r], dev[g * R + r])
+  Recount rc;
+  recount(tab, in.group, in.ngroup, nullptr, 0, rc);
+  const std::vector<double>& risk = rc.n_risk;
+  const std::vector<double>& dev = rc.n_event;
   for (std::size_t i = 0; i < in.n; ++i) {
     const std::size_t g = static_cast<std::size_t>(in.group[i]);
     const std::size_t s = in.strata ? static_cast<std::size_t>(in.strata[i]) : 0;
-    const std::size_t f = tab.first_row[i], e = tab.stop_row[i];
-    if (f <= e) {
-      risk[f * K + g] += 1.0;
-      risk[(e + 1) * K + g] -= 1.0;
-    }
     out.n_obs[g + K * s] += 1.0;
-    if (in.status[i]) {
-      dev[e * K + g] += 1.0;
-      out.events[g + K * s] += 1.0;
-    }
-  }
-  for (std::size_t r = 1; r < R; ++r) {
-    for (std::size_t g = 0; g < K; ++g) risk[r * K + g] += risk[(r - 1) * K + g];
+    if (in.status[i]) out.events[g + K * s] += 1.0;
   }
 
   // weights from the pooled left-continuous KM of each stratum, and the
@@ -374,18 +366,17 @@ LogrankCounts logrank_counts(const LogrankInput& in) {
       }
       cum[r] = c;
       if (d <= 0.0 || n <= 0.0) continue;
-      const double* ng = &risk[r * K];
-      const double* dg = &dev[r * K];
+      const auto ng = [&](std::size_t g) { return risk[g * R + r]; };
       for (std::size_t g = 0; g < K; ++g) {
-        out.observed[g + K * s] += w[r] * dg[g];
-        out.expected[g + K * s] += w[r] * d * ng[g] / n;
+        out.observed[g + K * s] += w[r] * dev[g * R + r];
+        out.expected[g + K * s] += w[r] * d * ng(g) / n;
       }
       if (n < 2.0) continue;  // one subject at risk: no variance (survdiff)
       const double f = w[r] * w[r] * d * (n - d) / (n * (n - 1.0));
       for (std::size_t g = 0; g < K; ++g) {
-        const double t = f * ng[g];
+        const double t = f * ng(g);
         out.variance[g + K * g] += t;
-        for (std::size_t k = 0; k < K; ++k) out.variance[g + K * k] -= t * ng[k] / n;
+        for (std::size_t k = 0; k < K; ++k) out.variance[g + K * k] -= t * ng(k) / n;
       }
     }
   }

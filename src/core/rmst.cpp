@@ -162,36 +162,19 @@ RmstPermResult rmst_permutation(const double* time, const int* status, const int
   in.timefix = timefix;
   const EventTable tab = build_event_table(in, true);
   const std::size_t nrow = tab.nrow();
-  // per observation: its row
-  std::vector<std::uint32_t> row(n);
-  for (std::size_t i = 0; i < n; ++i) row[i] = static_cast<std::uint32_t>(tab.stop_row[i]);
 
-  // per-worker scratch: counts per group and row, the curve's work space
+  // per-worker scratch: the recounted table, the curve's work space
   struct Scratch {
-    std::vector<double> d[2], c[2], nr[2];
+    Recount rc;
     CurveWork work;
     std::vector<int> lab;
   };
   const auto stats = [&](Scratch& w, const int* labels, double* out3) {
-    for (int g = 0; g < 2; ++g) {
-      std::fill(w.d[g].begin(), w.d[g].end(), 0.0);
-      std::fill(w.c[g].begin(), w.c[g].end(), 0.0);
-    }
-    double size[2] = {0.0, 0.0};
-    for (std::size_t i = 0; i < n; ++i) {
-      const int g = labels[i];
-      size[g] += 1.0;
-      if (status[i] != 0) w.d[g][row[i]] += 1.0;
-      else w.c[g][row[i]] += 1.0;
-    }
+    recount(tab, labels, 2, nullptr, 0, w.rc);
     RmstEstimate est[2];
     for (int g = 0; g < 2; ++g) {
-      double left = size[g];
-      for (std::size_t r = 0; r < nrow; ++r) {
-        w.nr[g][r] = left;
-        left -= w.d[g][r] + w.c[g][r];
-      }
-      est[g] = rmst_curve_work(tab.time.data(), w.nr[g].data(), w.d[g].data(), nrow, tau, w.work);
+      est[g] = rmst_curve_work(tab.time.data(), w.rc.n_risk.data() + g * nrow,
+                               w.rc.n_event.data() + g * nrow, nrow, tau, w.work);
     }
     rmst_statistics(est[1], est[0], tau, out3);
   };
@@ -200,14 +183,7 @@ RmstPermResult rmst_permutation(const double* time, const int* status, const int
                              threads);
   const int nw = worker_count(nblocks, threads);
   std::vector<Scratch> scratch(static_cast<std::size_t>(nw));
-  for (Scratch& w : scratch) {
-    for (int g = 0; g < 2; ++g) {
-      w.d[g].assign(nrow, 0.0);
-      w.c[g].assign(nrow, 0.0);
-      w.nr[g].assign(nrow, 0.0);
-    }
-    w.lab.resize(n);
-  }
+  for (Scratch& w : scratch) w.lab.resize(n);
 
   RmstPermResult res;
   stats(scratch[0], group, res.observed);

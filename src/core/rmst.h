@@ -15,8 +15,8 @@
 // Permutation: the pooled observations of two groups are put once into an
 //          event table (timefix applied there); each replicate permutes the
 //          group labels (Fisher-Yates, xoshiro256** seeded per replicate from
-//          `seed`, see rng.h), recounts events and censorings per group and
-//          distinct time in O(n), and recomputes the studentized statistics
+//          `seed`, see rng.h), recounts the table by group (recount(),
+//          O(n + rows)), and recomputes the studentized statistics
 //          of the difference, the log RMST ratio and the log RMTL ratio.
 // Complexity: O(rows) per curve; O(reps * n) for the permutation, after
 //          one O(n log n) sort.

@@ -130,7 +130,7 @@ int main() {
     GrayInput gi;
     gi.n = t.size(); gi.time = t.data(); gi.status = s.data(); gi.group = grp.data();
     gi.ngroup = 2; gi.ncause = 2;
-    GrayScore gs = gray_score(gi, stable_order(t.data(), nullptr, t.size(), 1), 2, 0.0);
+    GrayScore gs = gray_score(gi, gray_data(gi), 2, 0.0);
     check(gs.score.size() == 1 && gs.var[0] > 0 && std::isfinite(gray_statistic(gs)),
           "Gray: finite statistic");
   }
@@ -407,6 +407,42 @@ int main() {
       threw = true;
     }
     check(threw, "multistate: a transition to the same state is refused");
+  }
+  // recount(): the data's own labels and weights give the table's columns
+  // (delayed entry, two strata, causes); by group, the counts add up
+  {
+    std::vector<double> entry{0, 0, 1, 2, 0, 3, 0, 1.5};
+    std::vector<double> stop{2, 3, 3, 5, 4, 6, 1, 4};
+    std::vector<int> st{1, 0, 2, 1, 0, 2, 1, 0}, strata{0, 0, 0, 0, 1, 1, 1, 1};
+    std::vector<int> grp{0, 1, 1, 0, 1, 0, 0, 1};
+    std::vector<double> w{1.5, 0.5, 2, 1, 0.25, 3, 1, 2};
+    SurvInput in;
+    in.n = stop.size(); in.stop = stop.data(); in.entry = entry.data(); in.status = st.data();
+    in.strata = strata.data(); in.nstrata = 2; in.ncause = 2;
+    for (int weighted = 0; weighted < 2; ++weighted) {
+      in.weight = weighted ? w.data() : nullptr;
+      EventTable tab = build_event_table(in, true);
+      Recount rc;
+      recount(tab, nullptr, 1, in.weight, 2, rc);
+      bool same = true;
+      for (std::size_t r = 0; r < tab.nrow(); ++r) {
+        same = same && near(rc.n_risk[r], tab.n_risk[r], 1e-14) &&
+               near(rc.n_event[r], tab.n_event[r], 1e-14) &&
+               near(rc.n_censor[r], tab.n_censor[r], 1e-14) &&
+               near(rc.n_event_cause[r * 2], tab.n_event_cause[r * 2], 1e-14) &&
+               near(rc.n_event_cause[r * 2 + 1], tab.n_event_cause[r * 2 + 1], 1e-14);
+      }
+      check(same, weighted ? "recount: weighted table reproduced" : "recount: table reproduced");
+      Recount bg;
+      recount(tab, grp.data(), 2, in.weight, 2, bg);
+      const std::size_t nr = tab.nrow();
+      bool sums = true;
+      for (std::size_t r = 0; r < nr; ++r) {
+        sums = sums && near(bg.n_risk[r] + bg.n_risk[nr + r], tab.n_risk[r], 1e-14) &&
+               near(bg.n_event[r] + bg.n_event[nr + r], tab.n_event[r], 1e-14);
+      }
+      check(sums, "recount: groups add up to the table");
+    }
   }
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "core tests passed", failures);
   return failures ? 1 : 0;
