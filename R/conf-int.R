@@ -278,3 +278,23 @@ register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
                    "refitted on `reps` resamples of the subjects (clusters with `id`), ",
                    "stratum by stratum; arguments `reps` (default 2000) and `seed`"),
             cif = boot_ci_cif, args = c("reps", "seed"))
+
+# The one "estimate (lower, upper)" formatter of every table, print method
+# and report: `estimate` is already formatted text, `fmt` formats the
+# limits, a missing limit reads `na_limit`; when both limits are missing
+# the estimate stands alone, or is followed by "(no_interval)" when that is
+# given.
+paste_ci <- function(estimate, lower, upper, fmt, na_limit = "NA", no_interval = NULL) {
+  if (!length(estimate)) return(character())
+  lim <- function(v) {
+    out <- rep(na_limit, length(v))
+    ok <- !is.na(v)
+    out[ok] <- fmt(v[ok])
+    out
+  }
+  out <- paste0(estimate, " (", lim(lower), ", ", lim(upper), ")")
+  none <- is.na(lower) & is.na(upper)
+  out[none] <- if (is.null(no_interval)) estimate[none] else
+    paste0(estimate[none], " (", no_interval, ")")
+  out
+}

@@ -414,9 +414,9 @@ print.smallsurv_coverage <- function(x, digits = 1, ...) {
           sep = "")
       if (!is.null(pt)) {
         p <- pt[pt$time == t & pt$state == yt$state[1], ]
-        cat("\n  mean under observation ", format(round(p$mean_observed, 1)),
-            "; no transition yet in ", pct(p$p_no_transition), "%; past the last follow-up in ",
-            pct(p$p_after_last), "%", sep = "")
+        cat("\n  mean at risk of a transition ", format(round(p$mean_at_risk, 1)),
+            "; past the last follow-up in ", pct(p$p_after_last), "%; no transition yet in ",
+            pct(p$p_no_transition), "%", sep = "")
       }
     } else {
       cat("\nt = ", format(t), ": true S(t) = ", format(round(yt$truth[1], 4)), sep = "")
@@ -586,9 +586,12 @@ plot.smallsurv_coverage <- function(x, type = c("coverage", "tails"), ...) {
 #'   `coverage`, `lower_error`, `upper_error`, `width`, `mc_se`, `n_na` and
 #'   `truth`; `print()` and `plot()` work as for [ci_coverage()] (one panel
 #'   per state and time). Attribute `design` lists the settings and
-#'   `per_time`, per state and time, the truth, the mean number of patients
-#'   under observation, the proportion of replicates with no transition
-#'   yet and the proportion past their last observed time.
+#'   `per_time`, per state and time, the truth, `mean_at_risk` (the mean
+#'   number of patients at risk of a transition: followed, in a state they
+#'   can leave), `p_after_last` (the proportion of replicates past their
+#'   last observed time) and `p_no_transition` (of the others, the
+#'   proportion with no transition yet), two disjoint reasons for a missing
+#'   interval.
 #' @references
 #' Morris TP, White IR, Crowther MJ (2019). Using simulation studies to
 #' evaluate statistical methods. *Statistics in Medicine* 38:2074-2102.
@@ -624,8 +627,11 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
     abort("`initial` (\"", snames[ini], "\") is absorbing (no hazard out of it): nothing ",
           "would happen.")
   }
+  if (!is.null(states) && (!length(states) || anyDuplicated(states))) {
+    abort("`states` must be NULL or distinct states of `rates`; got ", deparse1(states), ".")
+  }
   rep_states <- if (is.null(states)) seq_along(snames) else
-    vapply(states, lab_state_arg, 1L, snames = snames, arg = "states")
+    vapply(states, lab_state_arg, 1L, snames = snames, arg = "states", USE.NAMES = FALSE)
   methods <- check_ms_lab_methods(methods)
   reps <- check_reps(reps, 1, 1e5, "simulated cohorts")
   if (n * reps > 5e6) abort("`n` x `reps` must be at most 5e6 patients in all; got ",
@@ -664,6 +670,7 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
   truth <- t(vapply(times, function(t) lab_expm(G * t)[ini, ], numeric(length(snames))))
   dimnames(truth) <- list(NULL, snames)
   k <- length(times)
+  why <- lab_ms_why(d, times, reps)
   res <- list()
   per_time <- NULL
   # the replicates in blocks of at most 2e5 patients (strata are fitted
@@ -680,7 +687,7 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
       fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = id,
                         istate = from, variance = variance, conf.type = m,
                         conf.level = conf.level)
-      lab_ms_extract(fit, times, length(blocks[[b]]), snames[ini])
+      lab_ms_extract(fit, times, length(blocks[[b]]))
     })
     ex <- lab_ms_bind(exs, snames)
     for (j in rep_states) {
@@ -704,9 +711,9 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
       per_time <- data.frame(state = rep(snames[rep_states], each = k),
                              time = rep(times, length(rep_states)),
                              truth = as.vector(truth[, rep_states]),
-                             mean_observed = rep(ex$observed / reps, length(rep_states)),
-                             p_no_transition = rep(ex$before / reps, length(rep_states)),
-                             p_after_last = rep(ex$after / reps, length(rep_states)),
+                             mean_at_risk = rep(ex$observed / reps, length(rep_states)),
+                             p_no_transition = rep(why$none, length(rep_states)),
+                             p_after_last = rep(why$after, length(rep_states)),
                              stringsAsFactors = FALSE)
     }
   }
@@ -858,7 +865,7 @@ lab_ms_simulate <- function(n, reps, Q, ini, tmax, accrual, cutoff, dropout) {
 # rules of at_times() (vectorised over the strata): the row of the last
 # time <= t; no interval before the first time (no transition yet) or
 # after the stratum's last time.
-lab_ms_extract <- function(fit, times, reps, initial) {
+lab_ms_extract <- function(fit, times, reps) {
   st <- fit_strata(fit)
   if (length(st$from) != reps) abort("internal: a replicate has no rows.")
   sid <- rep.int(seq_len(reps), st$to - st$from + 1L)
@@ -866,7 +873,7 @@ lab_ms_extract <- function(fit, times, reps, initial) {
   cnt <- ms_counts(fit)
   observed <- rowSums(as.matrix(cnt$n.risk))
   lower <- upper <- vector("list", length(times))
-  before <- after <- obs <- numeric(length(times))
+  obs <- numeric(length(times))
   for (i in seq_along(times)) {
     t <- times[i]
     k <- as.vector(rowsum(as.integer(fit$time <= t), sid, reorder = FALSE))
@@ -885,17 +892,25 @@ lab_ms_extract <- function(fit, times, reps, initial) {
     hi[z] <- NA_real_
     lower[[i]] <- lo
     upper[[i]] <- hi
-    # no transition by t: all of p(t) in the initial state, no variance
-    p_ini <- fit$pstate[pmax(row, st$from), match(initial, fit$states)]
-    before[i] <- sum(b | (rowSums(z) == ncol(z) & p_ini == 1))
-    after[i] <- sum(a & !b)
     # patients under observation at t: at the first row with time >= t
     ge <- as.vector(rowsum(as.integer(fit$time < t), sid, reorder = FALSE))
     r2 <- st$from + ge
     obs[i] <- sum(ifelse(r2 > st$to, 0, observed[pmin(r2, length(observed))]))
   }
-  list(lower = lower, upper = upper, before = before, after = after, observed = obs,
-       states = fit$states)
+  list(lower = lower, upper = upper, observed = obs, states = fit$states)
+}
+
+# Why a replicate has no interval at t, from the simulated rows: past its
+# last observed time (`after`), or not past it but with no transition yet
+# (`none`); proportions of the replicates, the two disjoint.
+lab_ms_why <- function(d, times, reps) {
+  last <- as.vector(tapply(d$tstop, d$rep, max))
+  tr <- d$state != "(censored)"
+  first <- as.vector(tapply(d$tstop[tr], d$rep[tr], min))
+  first[is.na(first)] <- Inf  # no transition at all
+  after <- vapply(times, function(t) mean(t > last), 0)
+  none <- vapply(times, function(t) mean(t <= last & first > t), 0)
+  list(after = after, none = none)
 }
 
 # The extracts of blocks of replicates, bound (limits as columns of all
@@ -911,8 +926,6 @@ lab_ms_bind <- function(exs, snames) {
          do.call(rbind, lapply(exs, function(e) full(e$lower[[i]], e$states)))),
        upper = lapply(seq_len(k), function(i)
          do.call(rbind, lapply(exs, function(e) full(e$upper[[i]], e$states)))),
-       before = Reduce(`+`, lapply(exs, `[[`, "before")),
-       after = Reduce(`+`, lapply(exs, `[[`, "after")),
        observed = Reduce(`+`, lapply(exs, `[[`, "observed")),
        states = snames)
 }

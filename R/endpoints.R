@@ -105,6 +105,15 @@
 #'   `"years"`.
 #' @param cutoff `NULL`, a single `Date`, or the name of a `Date` column:
 #'   the data cut-off.
+#' @param ever `NULL` (default), or any of `"hsct"`, `"cart"`: add a logical
+#'   column `ever_hsct` / `ever_cart`, `TRUE` for a patient with that
+#'   therapy recorded at any time of follow-up (up to the cut-off). Such a
+#'   grouping is **biased by immortal time** when compared as fixed groups
+#'   (a patient must stay alive and event-free long enough to be
+#'   transplanted), so it comes only on this explicit request and with a
+#'   warning; the valid analyses are [mantel_byar_test()],
+#'   [simon_makuch()], [landmark()] and [multistate()]. Not for
+#'   `"multistate"`, where the therapies are states.
 #' @return A data frame of class `c("smallsurv_endpoints", "data.frame")`,
 #'   one row per patient analysed, with columns: the identifier (named as
 #'   `id`, or `row`), `origin`, `date` (the date the time was measured to),
@@ -117,7 +126,8 @@
 #'   `excluded` (a character vector of reasons named by the identifiers left
 #'   out: non-responders for `"rfs"`/`"dor"`, patients whose origin is after
 #'   the cut-off)
-#'   and `ties` (identifiers whose first events shared a date).
+#'   and `ties` (identifiers whose first events shared a date). With `ever`,
+#'   the columns `ever_hsct` and/or `ever_cart` after `reason`.
 #'   For `"multistate"` one row per interval instead: the identifier,
 #'   `origin`, `start_date`, `stop_date`, `tstart`, `tstop`, `from`,
 #'   `state` and `reason`.
@@ -162,7 +172,7 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing",
                       last_contact = "last_contact", induction_failure = NULL,
                       events = NULL, censor_at = NULL, competing = c("keep", "censor"),
                       cause = NULL, unit = c("months", "days", "weeks", "years"),
-                      cutoff = NULL) {
+                      cutoff = NULL, ever = NULL) {
   if (!is.data.frame(data)) {
     abort("`data` must be a data frame with one row per patient; got an object of class ",
           paste(class(data), collapse = "/"), ".")
@@ -383,6 +393,22 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing",
     lc[at_cut] <- cutoff[at_cut]
   }
 
+  # --- "ever treated" groups, on explicit request only ------------------------
+  if (!is.null(ever)) {
+    if (endpoint == "multistate") {
+      abort("`ever` does not apply to endpoint \"multistate\": there HSCT and CAR-T are ",
+            "states entered at their dates.")
+    }
+    if (!is.character(ever) || !length(ever) || anyNA(ever) || !all(ever %in% c("hsct", "cart"))) {
+      abort("`ever` must be NULL or any of \"hsct\", \"cart\"; got ", deparse1(ever), ".")
+    }
+    ever <- unique(ever)
+    for (a in ever) {
+      if (is.null(dates[[a]])) abort("`ever = \"", a, "\"` needs the `", a, "` date column; `",
+                                     a, "` is NULL.")
+    }
+  }
+
   if (endpoint == "multistate") {
     return(endpoints_multistate(ids, id_name, label, dates, events, ev_labels, ori, lc,
                                 at_cut, keep, why_out, cols, cut_txt, unit))
@@ -395,19 +421,14 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing",
     ev_date[, j] <- if (events[j] == "induction_failure") ifelse(fail, as.numeric(ori), NA)
                     else as.numeric(dates[[events[j]]])
   }
-  first <- rep(NA_integer_, n)
-  first_date <- rep(NA_real_, n)
-  n_first <- integer(n)
-  for (i in seq_len(n)) {
-    x <- ev_date[i, ]
-    if (any(!is.na(x))) {
-      m <- min(x, na.rm = TRUE)
-      hit <- which(!is.na(x) & x == m)
-      first[i] <- hit[1]
-      first_date[i] <- m
-      n_first[i] <- length(hit)
-    }
-  }
+  # the first event of each patient (ties: the first in `events`' order)
+  first_date <- if (k) do.call(pmin, c(lapply(seq_len(k), function(j) ev_date[, j]),
+                                       na.rm = TRUE)) else rep(NA_real_, n)
+  hit <- !is.na(ev_date) & ev_date == first_date
+  hit[is.na(hit)] <- FALSE
+  n_first <- as.integer(rowSums(hit))
+  first <- if (k) max.col(hit, ties.method = "first") else integer(n)
+  first[n_first == 0L] <- NA_integer_
   cens_date <- rep(NA_real_, n)
   cens_what <- rep(NA_character_, n)
   for (a in censor_at) {
@@ -447,6 +468,7 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing",
     out$status <- as.integer(is_event)
   }
   out$reason <- reason
+  for (a in ever) out[[paste0("ever_", a)]] <- !is.na(dates[[a]])
   out <- out[keep, , drop = FALSE]
   rownames(out) <- NULL
 
@@ -458,6 +480,15 @@ endpoints <- function(data, endpoint = c("efs", "os", "rfs", "dor", "competing",
   attr(out, "excluded") <- stats::setNames(why_out[!keep], label[!keep])
   attr(out, "ties") <- label[keep & is_event & n_first > 1L]
   class(out) <- c("smallsurv_endpoints", "data.frame")
+  if (length(ever)) {
+    nm <- paste0("ever_", ever)
+    warning(paste0(
+      "endpoints(): ", paste0("`", nm, "`", collapse = " and "), " groups patients by a ",
+      "treatment received after time 0. Compared as fixed groups (km(), logrank_test() or ",
+      "cif() by ", nm[1], ") they are biased by immortal time: a patient must stay alive and ",
+      "event-free long enough to be treated. Use mantel_byar_test(), simon_makuch() or ",
+      "landmark() (vignette \"after-response\")."), call. = FALSE)
+  }
   if (n_comp > 0L) {
     warning(paste0(
       "endpoints(): ", n_comp, " competing first event", if (n_comp > 1L) "s" else "",

@@ -421,7 +421,7 @@ print.smallsurv_followup <- function(x, digits = 3, ...) {
                         paste0(formatC(100 * t$estimate, format = "f", digits = 1), "%"),
                         fmt_num(t$estimate)))
   ci <- !is.na(t$lower) | !is.na(t$upper) | grepl("^reverse_km", t$measure)
-  cell[ci] <- paste0(cell[ci], " (", fmt_num(t$lower[ci]), ", ", fmt_num(t$upper[ci]), ")")
+  cell[ci] <- paste_ci(cell[ci], t$lower[ci], t$upper[ci], fmt_num, no_interval = "NA, NA")
   measures <- unique(t$measure)
   groups <- unique(t$group)
   m <- matrix("", length(measures), length(groups), dimnames = list(measures, groups))

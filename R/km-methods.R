@@ -312,8 +312,7 @@ format.smallsurv_at_times <- function(x, digits = if (percent) 1L else 3L, perce
   k <- if (percent) 100 else 1
   f <- function(v) ifelse(is.na(v), "NA", formatC(k * v, format = "f", digits = digits))
   est <- ifelse(is.na(x$estimate), "not estimable",
-                ifelse(is.na(x$conf.low) & is.na(x$conf.high), f(x$estimate),
-                       paste0(f(x$estimate), " (", f(x$conf.low), ", ", f(x$conf.high), ")")))
+                paste_ci(f(x$estimate), x$conf.low, x$conf.high, f))
   lvl <- unique(x$conf.level)
   ctype <- unique(x$conf.type)
   head <- if (length(ctype) == 1L && identical(ctype, "none")) "Estimate" else

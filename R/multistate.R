@@ -363,7 +363,7 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
   pstate <- res$pstate
   std.err <- res$std.err
   # a variance that could not be computed is NA (with a warning below)
-  nan_any <- anyNaN(std.err, res$std.chaz, res$std.auc)
+  n_nan <- sum(is.nan(std.err)) + sum(is.nan(res$std.chaz)) + sum(is.nan(res$std.auc))
   std.err[is.nan(std.err)] <- NA_real_
   if (!is.null(res$std.chaz)) {
     res$std.chaz[is.nan(res$std.chaz)] <- NA_real_
@@ -409,10 +409,9 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
     if (est[1L]) fit$se0 <- as.vector(t(sd0[est, , drop = FALSE]))
   }
   fit$transitions <- ms_transitions(input, ms)
-  if (nan_any) {
+  if (n_nan > 0L) {
     warning("multistate(): a standard error (of the state probabilities, hazards or time in ",
-            "state) could not be computed at ", sum(is.na(std.err)) + sum(is.na(res$std.chaz)) +
-              sum(is.na(res$std.auc)), " cell(s); they are NA.", call. = FALSE)
+            "state) could not be computed at ", n_nan, " cell(s); they are NA.", call. = FALSE)
   }
   if (!is.null(method)) {
     ci <- method$cif(pstate, std.err, conf.level, fit, input)
@@ -475,4 +474,3 @@ ms_transitions <- function(input, ms) {
                                  to = c(states[used_to], if (keep_cens) cens_col))))
 }
 
-anyNaN <- function(...) any(vapply(list(...), function(x) any(is.nan(x)), logical(1)))

@@ -353,7 +353,14 @@ void recount(const EventTable& tab, const int* group, int ngroup, const double* 
     const std::size_t base = (group ? static_cast<std::size_t>(group[i]) : 0) * nrow;
     const std::size_t r = base + tab.stop_row[i];
     out.n_risk[r] += v;
-    if (entry) out.entries[base + tab.first_row[i]] += v;
+    if (entry) {
+      // an observation is at risk at its own stop row (entry < stop is
+      // checked when the table is built)
+      if (tab.first_row[i] > tab.stop_row[i]) {
+        throw std::logic_error("recount(): an observation is never at risk");
+      }
+      out.entries[base + tab.first_row[i]] += v;
+    }
     const int st = tab.obs_status[i];
     if (st > 0) {
       out.n_event[r] += v;

@@ -277,3 +277,13 @@ test_that("conf.type = 'none' gives a fit without lower and upper, with weights 
   ref <- survival::survfit(Surv(t, s) ~ 1, d, weights = w, conf.type = "none")
   expect_same_as_survfit(fits[[2]], ref, tolerance = 1e-10)
 })
+
+test_that("paste_ci(): the one 'estimate (lower, upper)' formatter", {
+  f <- function(v) formatC(v, format = "f", digits = 2)
+  expect_identical(paste_ci(f(c(0.5, 0.25, 0.1)), c(0.3, NA, NA), c(0.7, 0.4, NA), f),
+                   c("0.50 (0.30, 0.70)", "0.25 (NA, 0.40)", "0.10"))
+  expect_identical(paste_ci("12.0", NA, NA, f, na_limit = "NR", no_interval = "NR, NR"),
+                   "12.0 (NR, NR)")
+  expect_identical(paste_ci("3", 1, NA, f, na_limit = "NR"), "3 (1.00, NR)")
+  expect_identical(paste_ci(character(), numeric(), numeric(), f), character())
+})

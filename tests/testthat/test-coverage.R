@@ -438,6 +438,22 @@ test_that("ci_coverage_ms(): fitting the replicates in blocks changes nothing", 
   expect_true(sum(a$n_na) < nrow(a) * 37)
 })
 
+test_that("ci_coverage_ms(): why intervals are missing, by brute force (recovery model)", {
+  R <- matrix(c(0, 1, 1, 0), 2, 2, dimnames = list(c("a", "b"), c("a", "b")))
+  tt <- c(0.2, 1, 3)
+  cv <- ci_coverage_ms(2, tt, R, reps = 300, seed = 3, methods = "log-log", dropout = 0.5)
+  set.seed(3)
+  d <- lab_ms_simulate(2, 300, R, 1L, 3, 0, Inf, 0.5)
+  per <- split(d, d$rep)
+  last <- vapply(per, function(x) max(x$tstop), 0)
+  first <- vapply(per, function(x) min(c(Inf, x$tstop[x$state != "(censored)"])), 0)
+  pt <- attr(cv, "per_time")[1:3, ]
+  expect_equal(pt$p_after_last, vapply(tt, function(t) mean(t > last), 0))
+  expect_equal(pt$p_no_transition, vapply(tt, function(t) mean(t <= last & first > t), 0))
+  # patients back in "a" with p_a = 1 and se 0 are not "no transition yet"
+  expect_true(pt$p_no_transition[3] < 0.05)
+})
+
 test_that("ci_coverage_ms(): bad input is a clear error", {
   Q <- ms_rates()
   expect_error(ci_coverage_ms(10, 2, unname(Q)), "state names as row and column names")
@@ -451,6 +467,8 @@ test_that("ci_coverage_ms(): bad input is a clear error", {
   expect_error(ci_coverage_ms(10, 2, Q, cutoff = 0), "`cutoff`")
   expect_error(ci_coverage_ms(0, 2, Q), "`n` must be")
   expect_error(ci_coverage_ms(10, 2, Q, variance = "delta"), "`variance`")
+  expect_error(ci_coverage_ms(10, 2, Q, states = c("HSCT", "HSCT")), "distinct states")
+  expect_error(ci_coverage_ms(10, 2, Q, states = character()), "distinct states")
   # n = 1 and 2 run; undefined intervals are counted, not hidden
   one <- ci_coverage_ms(1, c(1, 5), Q, reps = 30, seed = 1, methods = "log-log")
   expect_true(all(one$n_na > 0))

@@ -152,6 +152,56 @@ test_that("a cut-off ignores later events, ends follow-up and leaves out later e
   expect_identical(attr(o2, "excluded"), c(D = "origin after the cut-off"))
 })
 
+test_that("`ever` groups: only on request, with the immortal-time warning", {
+  d <- ep_data()
+  expect_silent(o <- endpoints(d, "os", unit = "days"))
+  expect_false(any(grepl("^ever_", names(o))))
+  expect_warning(o <- endpoints(d, "os", unit = "days", ever = c("hsct", "cart")),
+                 "biased by immortal time.*mantel_byar_test")
+  expect_identical(o$ever_hsct, c(FALSE, FALSE, TRUE, FALSE, TRUE, FALSE))
+  expect_identical(o$ever_cart, c(FALSE, TRUE, FALSE, FALSE, FALSE, TRUE))
+  expect_identical(o$time, endpoints(d, "os", unit = "days")$time)
+  # a therapy after the cut-off is not "ever"; rows left out keep alignment
+  cut <- as.Date("2022-01-01") + 30
+  expect_warning(oc <- endpoints(d, "os", unit = "days", cutoff = cut, ever = "hsct"),
+                 "ever_hsct")
+  expect_identical(oc$ever_hsct, c(FALSE, FALSE, TRUE, FALSE, FALSE, FALSE))
+  d2 <- d
+  d2$enrolled[3] <- cut + 1
+  d2$last_contact[3] <- cut + 300
+  d2$hsct_date[3] <- cut + 20
+  d2$relapse_date[3] <- cut + 50
+  expect_warning(o2 <- endpoints(d2, "os", unit = "days", cutoff = cut, ever = "hsct"))
+  expect_identical(o2$id, c("A", "B", "D", "E", "F"))
+  expect_identical(o2$ever_hsct, rep(FALSE, 5))
+  expect_error(endpoints(d, "os", ever = "relapse"), "`ever` must be NULL or any of")
+  expect_error(endpoints(d, "multistate", ever = "hsct"), "does not apply")
+  expect_error(endpoints(d, "os", hsct = NULL, ever = "hsct"), "needs the `hsct` date column")
+  # the note in print() picks the grouping up
+  suppressWarnings(e <- endpoints(d, "os", ever = "hsct"))
+  out <- capture.output(print(km(Surv(time, status) ~ ever_hsct, data = e)))
+  expect_true(any(grepl("immortal", out)))
+})
+
+test_that("first events are found for many patients at once (no per-patient loop)", {
+  set.seed(3)
+  n <- 5000
+  o <- as.Date("2020-01-01")
+  d <- data.frame(id = seq_len(n), enrolled = o,
+                  relapse_date = o + ifelse(runif(n) < 0.4, sample(1:300, n, TRUE), NA),
+                  hsct_date = o + ifelse(runif(n) < 0.3, sample(1:300, n, TRUE), NA),
+                  cart_date = o + NA, death_date = o + NA)
+  d$last_contact <- pmax(d$relapse_date, d$hsct_date, o + 310, na.rm = TRUE)
+  e <- endpoints(d, "competing", events = c("relapse", "hsct"), unit = "days")
+  r <- as.numeric(d$relapse_date - o)
+  h <- as.numeric(d$hsct_date - o)
+  first <- pmin(r, h, na.rm = TRUE)
+  expect_identical(e$time, ifelse(is.na(first), 310, first))
+  want <- ifelse(is.na(first), "censored", ifelse(!is.na(r) & r == first, "relapse", "HSCT"))
+  expect_identical(as.character(e$event), want)
+  expect_identical(attr(e, "ties"), as.character(which(!is.na(r) & !is.na(h) & r == h)))
+})
+
 test_that("endpoints() rebuilds rrall's EFS and OS exactly", {
   efs <- endpoints(rrall, "efs", induction_failure = response %in% c("PR", "NR"))
   os <- endpoints(rrall, "os")
