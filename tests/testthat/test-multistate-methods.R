@@ -61,3 +61,31 @@ test_that("print() says how many subjects and rows", {
   out <- capture.output(print(f))
   expect_match(out[2], "25 subjects, 43 rows")
 })
+
+test_that("ggsurvfit reads the same numbers from multistate() fits as from survfit", {
+  # current CRAN stack only (make check-cran): see test-km.R
+  skip_if_not_installed("ggsurvfit")
+  skip_if_not_installed("ggplot2")
+  skip_if_not(utils::packageVersion("survival") >= "3.6")
+  # survival >= 3.6 gives (p, p) where the standard error is 0; smallsurv's
+  # default is NA there (see ?smallsurv-package), so compare under survival's rule
+  old <- options(smallsurv.limits_at_zero_se = "estimate")
+  on.exit(options(old))
+  gg <- function(f) getExportedValue("ggsurvfit", f)
+  ms <- endpoints(rrall, "multistate")
+  fit <- multistate(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from,
+                    conf.type = "log")
+  ref <- survival::survfit(Surv(tstart, tstop, state) ~ 1, data = ms, id = id, istate = from,
+                           conf.type = "log")
+  expect_equal(as.data.frame(gg("tidy_survfit")(fit)), as.data.frame(gg("tidy_survfit")(ref)),
+               tolerance = 1e-10)
+  draw <- function(f) gg("ggcuminc")(f, outcome = c("HSCT", "relapse")) +
+    gg("add_confidence_interval")()
+  for (layer in 1:2) {
+    expect_equal(ggplot2::layer_data(draw(fit), layer), ggplot2::layer_data(draw(ref), layer),
+                 tolerance = 1e-10, label = paste("layer", layer))
+  }
+  pdf(NULL)
+  on.exit(grDevices::dev.off(), add = TRUE)
+  expect_no_error(print(draw(fit) + gg("add_risktable")()))
+})
