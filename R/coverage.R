@@ -192,8 +192,9 @@ lab_methods <- function() {
   setdiff(intersect(ci_names("km"), lab_methods_cpp()), "bootstrap")
 }
 
-check_lab_methods <- function(methods) {
-  ok <- lab_methods()
+# `methods` among `ok` (default: the km laboratory's); `what` says where
+# they come from in the message.
+check_lab_methods <- function(methods, ok = lab_methods(), what = NULL) {
   if (is.null(methods)) return(ok)
   if (!is.character(methods) || !length(methods) || anyNA(methods)) {
     abort("`methods` must be NULL or a character vector of interval methods; got ",
@@ -201,7 +202,8 @@ check_lab_methods <- function(methods) {
   }
   bad <- setdiff(methods, ok)
   if (length(bad)) {
-    why <- if ("bootstrap" %in% bad) " (the bootstrap is not run in the laboratory)" else ""
+    why <- if (!is.null(what)) paste0(" (", what, ")") else
+      if ("bootstrap" %in% bad) " (the bootstrap is not run in the laboratory)" else ""
     abort("`methods` must be among ", paste0("\"", ok, "\"", collapse = ", "), why,
           "; got ", paste0("\"", bad, "\"", collapse = ", "), ".")
   }
@@ -632,7 +634,7 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
   }
   rep_states <- if (is.null(states)) seq_along(snames) else
     vapply(states, lab_state_arg, 1L, snames = snames, arg = "states", USE.NAMES = FALSE)
-  methods <- check_ms_lab_methods(methods)
+  methods <- check_lab_methods(methods, ms_lab_methods(), "the methods of multistate()")
   reps <- check_reps(reps, 1, 1e5, "simulated cohorts")
   if (n * reps > 5e6) abort("`n` x `reps` must be at most 5e6 patients in all; got ",
                             format(n * reps), ".")
@@ -748,21 +750,6 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
 # The laboratory's multi-state methods: those multistate() accepts.
 ms_lab_methods <- function() {
   setdiff(ci_names("cif"), "bootstrap")
-}
-
-check_ms_lab_methods <- function(methods) {
-  ok <- ms_lab_methods()
-  if (is.null(methods)) return(ok)
-  if (!is.character(methods) || !length(methods) || anyNA(methods)) {
-    abort("`methods` must be NULL or a character vector of interval methods; got ",
-          deparse1(methods), ".")
-  }
-  bad <- setdiff(methods, ok)
-  if (length(bad)) {
-    abort("`methods` must be among ", paste0("\"", ok, "\"", collapse = ", "),
-          " (the methods of multistate()); got ", paste0("\"", bad, "\"", collapse = ", "), ".")
-  }
-  unique(methods)
 }
 
 # `rates`: a square non-negative matrix with matching state names; the
