@@ -667,14 +667,7 @@ step_frame <- function(time, est, lower, upper, p0, cut = Inf) {
     data.frame(xmin = tt[ok], xmax = tt[ok + 1L], ymin = lo[ok], ymax = hi[ok],
                segment = "pre", stringsAsFactors = FALSE)
   } else NULL
-  if (!is.null(band) && is.finite(cut)) {
-    straddle <- band$xmin < cut & band$xmax > cut
-    tail <- band[straddle, , drop = FALSE]
-    band$xmax[straddle] <- cut
-    tail$xmin <- rep(cut, nrow(tail))
-    band <- rbind(band, tail)
-    band$segment[band$xmin >= cut] <- "post"
-  }
+  if (!is.null(band)) band <- split_at_cut(band, cut)
   list(line = line, band = band)
 }
 
@@ -924,3 +917,16 @@ print.smallsurv_ggtable <- function(x, newpage = TRUE, ...) {
 # the tidy-evaluation pronoun used in aes() (ggplot2 is only suggested), and
 # the lazy-loaded data set named in the default of report()
 utils::globalVariables(c(".data", "rrall"))
+
+# Rectangles (xmin, xmax, segment "pre") split at the maturity time `cut`:
+# one straddling it becomes two, and those from `cut` on are "post".
+split_at_cut <- function(b, cut) {
+  if (!is.finite(cut)) return(b)
+  straddle <- b$xmin < cut & b$xmax > cut
+  tail <- b[straddle, , drop = FALSE]
+  b$xmax[straddle] <- cut
+  tail$xmin <- rep(cut, nrow(tail))
+  b <- rbind(b, tail)
+  b$segment[b$xmin >= cut] <- "post"
+  b
+}

@@ -294,10 +294,7 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
   }
   if (!is.null(input$na.action)) fit$na.action <- input$na.action
   fit$call <- call
-  fit$ci <- list(conf.type = fit$conf.type,
-                 label = if (is.null(method)) "none" else method$label,
-                 reference = if (is.null(method)) NA_character_ else method$reference,
-                 conf.level = conf.level, variance = used, variance_requested = requested)
+  fit$ci <- ci_info(method, conf.level, used, requested)
   if (!is.null(ci$info)) fit$ci <- c(fit$ci, ci$info)
   attr(fit, "unit") <- input$unit  # for axis labels (time_label())
   class(fit) <- c("smallsurv_cif", "survfitms", "survfit")

@@ -298,3 +298,12 @@ paste_ci <- function(estimate, lower, upper, fmt, na_limit = "NA", no_interval =
     paste0(estimate[none], " (", no_interval, ")")
   out
 }
+
+# The `ci` component of a cif() or multistate() fit: the interval method
+# (NULL: none), the level, and the variance used and requested.
+ci_info <- function(method, conf.level, variance, requested) {
+  list(conf.type = if (is.null(method)) "none" else method$name,
+       label = if (is.null(method)) "none" else method$label,
+       reference = if (is.null(method)) NA_character_ else method$reference,
+       conf.level = conf.level, variance = variance, variance_requested = requested)
+}

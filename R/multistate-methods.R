@@ -130,15 +130,7 @@ ms_stack_rects <- function(x, k, rows, cut) {
     b <- data.frame(state = x$states[j], xmin = tt[ok], xmax = tt[ok + 1L],
                     ymin = if (j == 1L) 0 else cum[ok, j - 1L], ymax = cum[ok, j],
                     segment = "pre", stringsAsFactors = FALSE)
-    if (is.finite(cut)) {
-      straddle <- b$xmin < cut & b$xmax > cut
-      tail <- b[straddle, , drop = FALSE]
-      b$xmax[straddle] <- cut
-      tail$xmin <- rep(cut, nrow(tail))
-      b <- rbind(b, tail)
-      b$segment[b$xmin >= cut] <- "post"
-    }
-    b
+    split_at_cut(b, cut)
   })
   do.call(rbind, out)
 }

@@ -426,10 +426,7 @@ new_multistate <- function(res, input, ms, start, trans, variance, method, conf.
   if (lay$current) fit$t0 <- start$t0[1L]
   if (!is.null(input$na.action)) fit$na.action <- input$na.action
   fit$call <- call
-  fit$ci <- list(conf.type = fit$conf.type,
-                 label = if (is.null(method)) "none" else method$label,
-                 reference = if (is.null(method)) NA_character_ else method$reference,
-                 conf.level = conf.level, variance = variance, variance_requested = variance)
+  fit$ci <- ci_info(method, conf.level, variance, variance)
   attr(fit, "unit") <- input$unit
   attr(fit, "n.subjects") <- ms_n_id(input)  # (survfit < 3.6 has no n.id)
   class(fit) <- c("smallsurv_ms", "survfitms", "survfit")
