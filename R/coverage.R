@@ -686,8 +686,8 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
       db <- d[rows[[b]], , drop = FALSE]
       db$rep <- factor(as.integer(db$rep) - blocks[[b]][1] + 1L,
                        levels = seq_along(blocks[[b]]))
-      fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = id,
-                        istate = from, variance = variance, conf.type = m,
+      fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = db$id,
+                        istate = db$from, variance = variance, conf.type = m,
                         conf.level = conf.level)
       lab_ms_extract(fit, times, length(blocks[[b]]))
     })
@@ -740,8 +740,8 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
                    "; all start in ", snames[ini]),
     censor = lab_censor_label("none", accrual, cutoff, dropout),
     # 1 - the share of patients censored before the last requested time
-    events = 1 - mean(with(d[!duplicated(d$id, fromLast = TRUE), ],
-                           state == "(censored)" & tstop < times[length(times)])))
+    events = 1 - mean((d$state == "(censored)" & d$tstop < times[length(times)])[
+      !duplicated(d$id, fromLast = TRUE)]))
   attr(out, "per_time") <- per_time
   class(out) <- c("smallsurv_coverage", "data.frame")
   out
