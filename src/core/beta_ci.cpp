@@ -77,10 +77,13 @@ inline bool st_le(const Beta& x, const Beta& y) {  // Beta x <=_st Beta y
 }
 inline bool same(const Beta& x, const Beta& y) { return x.a == y.a && x.b == y.b; }
 
-// Beta(a, b) with the first two moments S = E, T = E[X^2] (Fan 1991).
-inline Beta beta_mm(double S, double T) {
-  const double v = T - S * S;
-  return Beta{((S - T) * S) / v, ((S - T) * (1.0 - S)) / v};
+// Beta(a, b) with mean S and variance v (Fan 1991's method of moments:
+// a + b = S (1 - S) / v - 1; bpcp's abmm writes it with T = E[X^2] as
+// a = (S - T) S / (T - S^2), the same numbers but a variance found by
+// subtraction).
+inline Beta beta_mv(double S, double v) {
+  const double k = S * (1.0 - S) / v - 1.0;
+  return Beta{S * k, (1.0 - S) * k};
 }
 
 // One interval's pair of distributions: `lo` gives the lower limit, `up` the
@@ -103,16 +106,18 @@ class BpcpWalk {
     if (j_ == 1 || allb0_) {
       up = Beta{c_.n_risk[i] - c_.n_event[i] + 1.0, c_.n_event[i]};
     } else {
-      up = beta_mm(static_cast<double>(mu_), static_cast<double>(mu2_));
+      up = beta_mv(static_cast<double>(mu_), static_cast<double>(mu_ * mu_ * std::expm1(lv_)));
     }
     Beta lo;
     if (j_ == c_.m) {
       lo = Beta{0.0, 1.0};
     } else {
       const double a = c_.n_risk[j_];
+      // times one more factor Beta(a, 1): mean a / (a + 1), squared
+      // coefficient of variation 1 / (a (a + 2))
       const long double s = mu_ * static_cast<long double>(a / (a + 1.0));
-      const long double t = mu2_ * static_cast<long double>((a * (a + 1.0)) / ((a + 1.0) * (a + 2.0)));
-      lo = beta_mm(static_cast<double>(s), static_cast<double>(t));
+      const long double lv = lv_ + std::log1p(1.0L / (static_cast<long double>(a) * (a + 2.0)));
+      lo = beta_mv(static_cast<double>(s), static_cast<double>(s * s * std::expm1(lv)));
     }
     return Pair{lo, up};
   }
@@ -120,7 +125,11 @@ class BpcpWalk {
     const std::size_t i = j_;
     const double A = c_.n_risk[i] - c_.n_event[i] + 1.0, B = c_.n_event[i];
     mu_ *= static_cast<long double>(A / (A + B));
-    mu2_ *= static_cast<long double>((A * (A + 1.0)) / ((A + B) * (A + B + 1.0)));
+    // the product's variance is mu^2 (prod(1 + cv_j^2) - 1): kept as the
+    // sum of log(1 + cv_j^2), cv_j^2 = B / (A (A + B + 1)) for Beta(A, B),
+    // so that no variance is a difference of near-equal moments
+    lv_ += std::log1p(static_cast<long double>(B) /
+                      (static_cast<long double>(A) * (A + B + 1.0)));
     if (B != 0.0) allb0_ = false;
     ++j_;
   }
@@ -128,7 +137,8 @@ class BpcpWalk {
  private:
   const CountsView& c_;
   std::size_t j_ = 0;
-  long double mu_ = 1.0L, mu2_ = 1.0L;
+  long double mu_ = 1.0L;  // product of the factor means
+  long double lv_ = 0.0L;  // sum of log(1 + squared coefficients of variation)
   bool allb0_ = true;
 };
 
