@@ -115,10 +115,11 @@ Rcpp::List gray_cpp(Rcpp::NumericVector time, Rcpp::IntegerVector status, int nc
     in.nstrata = nstrata;
   }
   const smallsurv::GrayData data = smallsurv::gray_data(in);
+  const std::vector<smallsurv::GrayScore> all = smallsurv::gray_scores(in, data, rho);
   Rcpp::List scores(ncause), vars(ncause);
   std::vector<double> stat(ncause);
   for (int c = 1; c <= ncause; ++c) {
-    const smallsurv::GrayScore gs = smallsurv::gray_score(in, data, c, rho);
+    const smallsurv::GrayScore& gs = all[c - 1];
     scores[c - 1] = Rcpp::wrap(gs.score);
     vars[c - 1] = as_matrix(gs.var, gs.score.size(), static_cast<int>(gs.score.size()));
     stat[c - 1] = smallsurv::gray_statistic(gs);

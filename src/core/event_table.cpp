@@ -344,7 +344,6 @@ void recount(const EventTable& tab, const int* group, int ngroup, const double* 
   // n_risk first collects the stops at each row, then is accumulated in place
   out.n_risk.assign(m, 0.0);
   out.n_event.assign(m, 0.0);
-  out.n_censor.assign(m, 0.0);
   out.n_event_cause.assign(ncause > 0 ? m * static_cast<std::size_t>(ncause) : 0, 0.0);
   out.entries.assign(entry ? m : 0, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -365,8 +364,6 @@ void recount(const EventTable& tab, const int* group, int ngroup, const double* 
     if (st > 0) {
       out.n_event[r] += v;
       if (ncause > 0) out.n_event_cause[r * ncause + st - 1] += v;
-    } else {
-      out.n_censor[r] += v;
     }
   }
   for (std::size_t g = 0; g < G; ++g) {

@@ -111,8 +111,8 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
 // The table's counts recomputed for relabelled or reweighted observations
 // (a permutation of group labels, a bootstrap draw, a subset by group):
 // per group g and row r, at index g * nrow + r (each group's column
-// contiguous), the weighted number at risk, events and censorings, and
-// with ncause > 0 the events by cause at (g * nrow + r) * ncause + cause - 1.
+// contiguous), the weighted number at risk and events, and with
+// ncause > 0 the events by cause at (g * nrow + r) * ncause + cause - 1.
 // `group` (nullptr: one group) holds 0-based codes < ngroup; `mult`
 // (nullptr: all 1) is each observation's weight times its multiplicity (0
 // drops it).  The numbers at risk are accumulated backwards over each
@@ -122,7 +122,7 @@ EventTable build_event_table(const SurvInput& in, bool keep_obs_rows,
 struct Recount {
   int ngroup = 1;
   int ncause = 0;
-  std::vector<double> n_risk, n_event, n_censor, n_event_cause;
+  std::vector<double> n_risk, n_event, n_event_cause;
   std::vector<double> entries;  // scratch (delayed entry only)
 };
 

@@ -146,10 +146,12 @@ GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho
   return out;
 }
 
-GrayScore gray_score(const GrayInput& in, const GrayData& d, int cause, double rho) {
+std::vector<GrayScore> gray_scores(const GrayInput& in, const GrayData& d, double rho) {
   Recount rc;
   recount(d.tab, in.group, in.ngroup, nullptr, in.ncause, rc);
-  return gray_score(d, rc, cause, rho);
+  std::vector<GrayScore> out;
+  for (int c = 1; c <= in.ncause; ++c) out.push_back(gray_score(d, rc, c, rho));
+  return out;
 }
 
 double gray_statistic(const GrayScore& gs) {

@@ -70,10 +70,11 @@ struct GrayScore {
   std::vector<double> var;    // (ngroup - 1)^2, column-major
 };
 
-// The scores for the labels of a recount of d.tab (by group, with every
-// cause), and for the labels in `in.group`.
+// The scores of one cause for the labels of a recount of d.tab (by group,
+// with every cause); and of every cause 1..ncause for the labels in
+// `in.group` (one recount).
 GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho);
-GrayScore gray_score(const GrayInput& in, const GrayData& d, int cause, double rho);
+std::vector<GrayScore> gray_scores(const GrayInput& in, const GrayData& d, double rho);
 
 // The statistic s' V^{-1} s by Gaussian elimination with partial pivoting;
 // NaN when V is (numerically) singular.
