@@ -210,3 +210,14 @@ check_column_name <- function(x, arg, data) {
   }
   invisible(x)
 }
+
+# The variance of a multi-state fit (multistate() and its coverage
+# laboratory).
+check_ms_variance <- function(variance) {
+  if (!is.character(variance) || length(variance) != 1L ||
+      !variance %in% c("ij", "greenwood", "aalen")) {
+    abort("`variance` must be \"ij\", \"greenwood\" or \"aalen\"; got ", deparse1(variance),
+          ".")
+  }
+  invisible(variance)
+}

@@ -139,18 +139,7 @@ ci_coverage <- function(n, times, methods = NULL, reps = 10000, seed = NULL, eve
   reps <- check_reps(reps, 1, 1e8, "simulated cohorts")
   seed <- check_seed(seed)
   check_conf_level(conf.level)
-  num1 <- function(x, arg, ok, what) {
-    if (!is.numeric(x) || length(x) != 1L || is.na(x) || !ok(x)) {
-      abort("`", arg, "` must be ", what, "; got ", deparse1(x), ".")
-    }
-  }
-  num1(accrual, "accrual", function(x) is.finite(x) && x >= 0, "a single non-negative number")
-  num1(cutoff, "cutoff", function(x) x > 0, "a single positive number or Inf")
-  num1(dropout, "dropout", function(x) is.finite(x) && x >= 0, "a single non-negative rate")
-  if (is.finite(cutoff) && cutoff <= accrual) {
-    abort("`cutoff` (", format(cutoff), ") must exceed `accrual` (", format(accrual),
-          "): every patient must be enrolled before the data cut-off.")
-  }
+  check_lab_censoring(accrual, cutoff, dropout)
   if (missing(event)) abort("`event` is required: a named distribution, a km() fit or a ",
                             "function of n.")
   ev <- lab_event_spec(event, "event")
@@ -184,6 +173,24 @@ ci_coverage <- function(n, times, methods = NULL, reps = 10000, seed = NULL, eve
                              censor = lab_censor_label(ce$label, accrual, cutoff, dropout),
                              conf.level = conf.level, methods = methods,
                              events = res$events / res$obs))
+}
+
+# The censoring design of both laboratories: uniform accrual, a data
+# cut-off after it, exponential loss to follow-up.
+check_lab_censoring <- function(accrual, cutoff, dropout) {
+  num1 <- function(x, arg, ok, what) {
+    if (!is.numeric(x) || length(x) != 1L || is.na(x) || !ok(x)) {
+      abort("`", arg, "` must be ", what, "; got ", deparse1(x), ".")
+    }
+  }
+  num1(accrual, "accrual", function(x) is.finite(x) && x >= 0, "a single non-negative number")
+  num1(cutoff, "cutoff", function(x) x > 0, "a single positive number or Inf")
+  num1(dropout, "dropout", function(x) is.finite(x) && x >= 0, "a single non-negative rate")
+  if (is.finite(cutoff) && cutoff <= accrual) {
+    abort("`cutoff` (", format(cutoff), ") must exceed `accrual` (", format(accrual),
+          "): every patient must be enrolled before the data cut-off.")
+  }
+  invisible()
 }
 
 # The laboratory's methods: registered for km(), known to the C++ table;
@@ -644,22 +651,9 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
       abort("`seed` must be at most ", .Machine$integer.max, " (it is passed to set.seed()).")
     }
   }
-  if (!is.character(variance) || length(variance) != 1L ||
-      !variance %in% c("ij", "greenwood", "aalen")) {
-    abort("`variance` must be \"ij\", \"greenwood\" or \"aalen\"; got ", deparse1(variance),
-          ".")
-  }
+  check_ms_variance(variance)
   check_conf_level(conf.level)
-  for (a in c("accrual", "dropout")) {
-    v <- get(a)
-    if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v < 0) {
-      abort("`", a, "` must be a single non-negative number; got ", deparse1(v), ".")
-    }
-  }
-  if (!is.numeric(cutoff) || length(cutoff) != 1L || is.na(cutoff) || cutoff <= accrual) {
-    abort("`cutoff` must be a single number (or Inf) exceeding `accrual` (", format(accrual),
-          "); got ", deparse1(cutoff), ".")
-  }
+  check_lab_censoring(accrual, cutoff, dropout)
   if (!is.null(seed)) {
     old <- if (exists(".Random.seed", globalenv())) get(".Random.seed", globalenv()) else NULL
     on.exit(if (is.null(old)) rm(".Random.seed", envir = globalenv()) else
@@ -672,33 +666,49 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
   truth <- t(vapply(times, function(t) lab_expm(G * t)[ini, ], numeric(length(snames))))
   dimnames(truth) <- list(NULL, snames)
   k <- length(times)
-  why <- lab_ms_why(d, times, reps)
+  why <- lab_ms_why(d, times)
   res <- list()
-  per_time <- NULL
   # the replicates in blocks of at most 2e5 patients (strata are fitted
   # independently: blocks change nothing but the memory used; the internal
   # option is for the tests)
   per <- max(1, floor(getOption("smallsurv.lab_block", 2e5) / n))
   blocks <- split(seq_len(reps), ceiling(seq_len(reps) / per))
   rows <- split(seq_len(nrow(d)), ceiling(as.integer(d$rep) / per))
-  for (m in methods) {
-    exs <- lapply(seq_along(blocks), function(b) {
-      db <- d[rows[[b]], , drop = FALSE]
-      db$rep <- factor(as.integer(db$rep) - blocks[[b]][1] + 1L,
-                       levels = seq_along(blocks[[b]]))
-      fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = db$id,
-                        istate = db$from, variance = variance, conf.type = m,
-                        conf.level = conf.level)
-      lab_ms_extract(fit, times, length(blocks[[b]]))
-    })
-    ex <- lab_ms_bind(exs, snames)
-    for (j in rep_states) {
-      col <- match(snames[j], ex$states)
+  # one fit per block (the estimates and standard errors do not depend on
+  # the interval); each method's limits from them by the registry's
+  # function, as multistate() computes them
+  fns <- lapply(methods, function(m) ci_method(m, verb = "cif")$cif)
+  per_block <- lapply(seq_along(blocks), function(b) {
+    db <- d[rows[[b]], , drop = FALSE]
+    db$rep <- factor(as.integer(db$rep) - blocks[[b]][1] + 1L, levels = seq_along(blocks[[b]]))
+    fit <- multistate(survival::Surv(tstart, tstop, state) ~ rep, data = db, id = db$id,
+                      istate = db$from, variance = variance, conf.type = "none",
+                      conf.level = conf.level)
+    nb <- length(blocks[[b]])
+    list(at_risk = lab_ms_at_risk(fit, times, nb),
+         limits = lapply(fns, function(f) {
+           ci <- f(fit$pstate, fit$std.err, conf.level, fit, NULL)
+           fit$lower <- matrix(ci$lower, nrow(fit$pstate))
+           fit$upper <- matrix(ci$upper, nrow(fit$pstate))
+           lab_ms_extract(fit, times, nb)
+         }))
+  })
+  at_risk <- Reduce(`+`, lapply(per_block, `[[`, "at_risk"))
+  per_time <- data.frame(state = rep(snames[rep_states], each = k),
+                         time = rep(times, length(rep_states)),
+                         truth = as.vector(truth[, rep_states]),
+                         mean_at_risk = rep(at_risk / reps, length(rep_states)),
+                         p_no_transition = rep(why$none, length(rep_states)),
+                         p_after_last = rep(why$after, length(rep_states)),
+                         stringsAsFactors = FALSE)
+  for (mi in seq_along(methods)) {
+    m <- methods[mi]
+    ex <- lab_ms_bind(lapply(per_block, function(pb) pb$limits[[mi]]), snames)
+    for (j in rep_states) {  # (the bound limits have a column per state of `rates`)
       tr <- truth[, j]
       cnt <- lapply(seq_len(k), function(i) {
-        if (is.na(col)) return(c(na = reps, low = 0, up = 0, w = 0))
-        lo <- ex$lower[[i]][, col]
-        hi <- ex$upper[[i]][, col]
+        lo <- ex$lower[[i]][, j]
+        hi <- ex$upper[[i]][, j]
         ok <- !is.na(lo) & !is.na(hi)
         c(na = sum(!ok), low = sum(lo[ok] > tr[i]), up = sum(hi[ok] < tr[i]),
           w = sum(hi[ok] - lo[ok]))
@@ -708,15 +718,6 @@ ci_coverage_ms <- function(n, times, rates, initial = 1L, methods = NULL, reps =
                                             n_na = cnt[, "na"], n_low = cnt[, "low"],
                                             n_up = cnt[, "up"], sum_w = cnt[, "w"],
                                             truth = tr, stringsAsFactors = FALSE)
-    }
-    if (is.null(per_time)) {
-      per_time <- data.frame(state = rep(snames[rep_states], each = k),
-                             time = rep(times, length(rep_states)),
-                             truth = as.vector(truth[, rep_states]),
-                             mean_at_risk = rep(ex$observed / reps, length(rep_states)),
-                             p_no_transition = rep(why$none, length(rep_states)),
-                             p_after_last = rep(why$after, length(rep_states)),
-                             stringsAsFactors = FALSE)
     }
   }
   res <- do.call(rbind, res)
@@ -857,40 +858,46 @@ lab_ms_extract <- function(fit, times, reps) {
   if (length(st$from) != reps) abort("internal: a replicate has no rows.")
   sid <- rep.int(seq_len(reps), st$to - st$from + 1L)
   last <- fit$time[st$to]
-  cnt <- ms_counts(fit)
-  observed <- rowSums(as.matrix(cnt$n.risk))
   lower <- upper <- vector("list", length(times))
-  obs <- numeric(length(times))
   for (i in seq_along(times)) {
     t <- times[i]
     k <- as.vector(rowsum(as.integer(fit$time <= t), sid, reorder = FALSE))
-    row <- st$from + k - 1L
-    b <- k == 0L
-    a <- t > last
-    lo <- fit$lower[pmax(row, st$from), , drop = FALSE]
-    hi <- fit$upper[pmax(row, st$from), , drop = FALSE]
-    lo[b | a, ] <- NA_real_
-    hi[b | a, ] <- NA_real_
+    row <- pmax(st$from + k - 1L, st$from)
+    none <- k == 0L | t > last
+    lo <- fit$lower[row, , drop = FALSE]
+    hi <- fit$upper[row, , drop = FALSE]
     # no variance (a state's estimate fixed at 0 or 1 so far): no interval,
     # whatever the fit holds there
-    se0 <- fit$std.err[pmax(row, st$from), , drop = FALSE]
-    z <- !is.na(se0) & se0 == 0
+    z <- fit$std.err[row, , drop = FALSE]
+    z <- !is.na(z) & z == 0
+    lo[none, ] <- NA_real_
+    hi[none, ] <- NA_real_
     lo[z] <- NA_real_
     hi[z] <- NA_real_
     lower[[i]] <- lo
     upper[[i]] <- hi
-    # patients under observation at t: at the first row with time >= t
+  }
+  list(lower = lower, upper = upper, states = fit$states)
+}
+
+# The number of patients at risk of a transition at each time, summed over
+# the replicates (strata) of a fit: at the first row with time >= t, as
+# at_times() counts them.
+lab_ms_at_risk <- function(fit, times, reps) {
+  st <- fit_strata(fit)
+  sid <- rep.int(seq_len(reps), st$to - st$from + 1L)
+  n_risk <- rowSums(as.matrix(ms_counts(fit)$n.risk))
+  vapply(times, function(t) {
     ge <- as.vector(rowsum(as.integer(fit$time < t), sid, reorder = FALSE))
     r2 <- st$from + ge
-    obs[i] <- sum(ifelse(r2 > st$to, 0, observed[pmin(r2, length(observed))]))
-  }
-  list(lower = lower, upper = upper, observed = obs, states = fit$states)
+    sum(n_risk[r2[r2 <= st$to]])
+  }, 0)
 }
 
 # Why a replicate has no interval at t, from the simulated rows: past its
 # last observed time (`after`), or not past it but with no transition yet
 # (`none`); proportions of the replicates, the two disjoint.
-lab_ms_why <- function(d, times, reps) {
+lab_ms_why <- function(d, times) {
   last <- as.vector(tapply(d$tstop, d$rep, max))
   tr <- d$state != "(censored)"
   first <- as.vector(tapply(d$tstop[tr], d$rep[tr], min))
@@ -901,7 +908,7 @@ lab_ms_why <- function(d, times, reps) {
 }
 
 # The extracts of blocks of replicates, bound (limits as columns of all
-# states, NA for a state a block never entered).
+# states of `rates`, in their order; NA for a state a block never entered).
 lab_ms_bind <- function(exs, snames) {
   full <- function(x, st) {
     out <- matrix(NA_real_, nrow(x), length(snames))
@@ -912,7 +919,5 @@ lab_ms_bind <- function(exs, snames) {
   list(lower = lapply(seq_len(k), function(i)
          do.call(rbind, lapply(exs, function(e) full(e$lower[[i]], e$states)))),
        upper = lapply(seq_len(k), function(i)
-         do.call(rbind, lapply(exs, function(e) full(e$upper[[i]], e$states)))),
-       observed = Reduce(`+`, lapply(exs, `[[`, "observed")),
-       states = snames)
+         do.call(rbind, lapply(exs, function(e) full(e$upper[[i]], e$states)))))
 }

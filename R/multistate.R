@@ -125,11 +125,7 @@ multistate <- function(formula, data, id, istate, weights, subset, na.action,
                        variance = "ij", conf.type = "log-log", conf.level = 0.95,
                        timefix = TRUE, ...) {
   mcall <- match.call()
-  if (!is.character(variance) || length(variance) != 1L ||
-      !variance %in% c("ij", "greenwood", "aalen")) {
-    abort("`variance` must be \"ij\", \"greenwood\" or \"aalen\"; got ", deparse1(variance),
-          ".")
-  }
+  check_ms_variance(variance)
   method <- ci_method(conf.type, verb = "cif")
   if (!is.null(method) && identical(method$name, "bootstrap")) {
     abort("`conf.type = \"bootstrap\"` is not available for multistate(); use a ",
