@@ -20,6 +20,10 @@ deps:
 # developers only: regenerate RcppExports and man/ + NAMESPACE with roxygen2
 document: deps
 	Rscript -e 'Rcpp::compileAttributes(); roxygen2::roxygenise()'
+	# compileAttributes() includes <RcppEigen.h> in RcppExports.cpp because
+	# RcppEigen is in LinkingTo; no exported signature uses Eigen, so it is
+	# removed: Eigen stays in its one translation unit (src/core/coxreg.cpp)
+	sed -i '/#include <RcppEigen.h>/d' src/RcppExports.cpp
 	rm -f src/*.o src/*.so src/core/*.o  # pkgload's debug build objects
 
 build: deps

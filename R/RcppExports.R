@@ -53,6 +53,10 @@ coverage_cpp <- function(n, reps, seed, times, truth, conf_level, methods, event
     .Call(`_smallsurv_coverage_cpp`, n, reps, seed, times, truth, conf_level, methods, event, censor, accrual, cutoff, dropout, timefix, threads)
 }
 
+coxreg_fit_cpp <- function(stop, entry, status, strata, nstrata, x, weights, offset, efron, fine_gray, timefix, init, control, profile, q, residuals) {
+    .Call(`_smallsurv_coxreg_fit_cpp`, stop, entry, status, strata, nstrata, x, weights, offset, efron, fine_gray, timefix, init, control, profile, q, residuals)
+}
+
 reverse_km_cpp <- function(stop, status, strata, nstrata, timefix, ties) {
     .Call(`_smallsurv_reverse_km_cpp`, stop, status, strata, nstrata, timefix, ties)
 }

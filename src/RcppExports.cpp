@@ -215,6 +215,31 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// coxreg_fit_cpp
+Rcpp::List coxreg_fit_cpp(Rcpp::NumericVector stop, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::NumericMatrix x, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::NumericVector> offset, bool efron, bool fine_gray, bool timefix, Rcpp::NumericVector init, Rcpp::List control, Rcpp::IntegerVector profile, double q, bool residuals);
+RcppExport SEXP _smallsurv_coxreg_fit_cpp(SEXP stopSEXP, SEXP entrySEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP xSEXP, SEXP weightsSEXP, SEXP offsetSEXP, SEXP efronSEXP, SEXP fine_graySEXP, SEXP timefixSEXP, SEXP initSEXP, SEXP controlSEXP, SEXP profileSEXP, SEXP qSEXP, SEXP residualsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type entry(entrySEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type status(statusSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::IntegerVector> >::type strata(strataSEXP);
+    Rcpp::traits::input_parameter< int >::type nstrata(nstrataSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type weights(weightsSEXP);
+    Rcpp::traits::input_parameter< Rcpp::Nullable<Rcpp::NumericVector> >::type offset(offsetSEXP);
+    Rcpp::traits::input_parameter< bool >::type efron(efronSEXP);
+    Rcpp::traits::input_parameter< bool >::type fine_gray(fine_graySEXP);
+    Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
+    Rcpp::traits::input_parameter< Rcpp::NumericVector >::type init(initSEXP);
+    Rcpp::traits::input_parameter< Rcpp::List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< Rcpp::IntegerVector >::type profile(profileSEXP);
+    Rcpp::traits::input_parameter< double >::type q(qSEXP);
+    Rcpp::traits::input_parameter< bool >::type residuals(residualsSEXP);
+    rcpp_result_gen = Rcpp::wrap(coxreg_fit_cpp(stop, entry, status, strata, nstrata, x, weights, offset, efron, fine_gray, timefix, init, control, profile, q, residuals));
+    return rcpp_result_gen;
+END_RCPP
+}
 // reverse_km_cpp
 Rcpp::List reverse_km_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, bool timefix, std::string ties);
 RcppExport SEXP _smallsurv_reverse_km_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP timefixSEXP, SEXP tiesSEXP) {
@@ -475,6 +500,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_lab_pointwise_cpp", (DL_FUNC) &_smallsurv_lab_pointwise_cpp, 6},
     {"_smallsurv_lab_draw_cpp", (DL_FUNC) &_smallsurv_lab_draw_cpp, 3},
     {"_smallsurv_coverage_cpp", (DL_FUNC) &_smallsurv_coverage_cpp, 14},
+    {"_smallsurv_coxreg_fit_cpp", (DL_FUNC) &_smallsurv_coxreg_fit_cpp, 16},
     {"_smallsurv_reverse_km_cpp", (DL_FUNC) &_smallsurv_reverse_km_cpp, 6},
     {"_smallsurv_km_fit_cpp", (DL_FUNC) &_smallsurv_km_fit_cpp, 8},
     {"_smallsurv_ci_transform_cpp", (DL_FUNC) &_smallsurv_ci_transform_cpp, 8},
