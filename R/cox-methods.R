@@ -226,3 +226,13 @@ glance.smallsurv_cox <- function(x, ...) {
   out$firth <- isTRUE(x$firth)
   out
 }
+
+#' @rdname cox-methods
+#' @export
+anova.smallsurv_cox <- function(object, ...) {
+  if (isTRUE(object$firth)) {
+    abort("anova() refits the smaller models without the penalty; for a Firth fit use the ",
+          "penalised likelihood-ratio tests in `summary()` (or compare penalised fits).")
+  }
+  NextMethod()
+}

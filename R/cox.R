@@ -68,7 +68,7 @@
 #'   `linear.predictors`, `residuals`, `means`, `method`, `n`, `nevent`,
 #'   `wald.test`, `terms`, `assign`, `xlevels`, `contrasts`, `y`, `formula`,
 #'   `call`, `timefix`, `na.action`, and with a robust variance `naive.var`
-#'   and `rscore`), plus `firth` (logical), `penalty` (\eqn{\frac12\log|I|}
+#'   and `rscore`), plus `firth` (logical), `firth_penalty` (\eqn{\frac12\log|I|}
 #'   at 0 and at the estimate; 0 without Firth), `profile` (for Firth fits: a
 #'   data frame of profile limits and penalised likelihood-ratio tests),
 #'   `convergence` (iterations, step halvings, last step and score, whether
@@ -111,7 +111,10 @@ cox <- function(formula, data, weights, subset, na.action, ties = c("efron", "br
   p <- ncol(rf$x)
   init <- check_init(init, p)
   if (is.null(robust)) {
-    robust <- !is.null(rf$id) || (!is.null(rf$weights) && any(rf$weights != floor(rf$weights)))
+    # coxph's rule: non-integer weights, or an id with more than one event
+    st <- rf$y[, ncol(rf$y)]
+    robust <- (!is.null(rf$weights) && any(rf$weights != floor(rf$weights))) ||
+      (!is.null(rf$id) && anyDuplicated(rf$id[st == 1]) > 0L)
   }
   res <- reg_fit(rf, ties, firth, init, control, fine_gray = FALSE,
                  profile = if (firth) seq_len(p) else integer(0), conf.level = conf.level)
@@ -123,8 +126,9 @@ cox <- function(formula, data, weights, subset, na.action, ties = c("efron", "br
 #' @param eps Unpenalised fits: converged when the relative change of the
 #'   log partial likelihood is at most `eps` (coxph's rule and default).
 #' @param iter.max Unpenalised fits: most Newton-Raphson iterations.
-#' @param firth.tol Firth fits: converged when every standardised step and
-#'   penalised score component is at most this.
+#' @param firth.tol Firth fits: converged when every component of the
+#'   proposed step \eqn{I^{-1}U^*}, on the scale of the covariates' standard
+#'   deviations, is at most this.
 #' @param firth.iter.max Firth fits: most iterations.
 #' @param max.step Firth fits: largest standardised step (coxphf's
 #'   `maxstep`).
@@ -305,7 +309,10 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   coef <- stats::setNames(res$coef, nm)
   var <- res$var
   w <- if (is.null(rf$weights)) rep(1, nrow(x)) else rf$weights
-  means <- colSums(x * w) / sum(w)
+  # coxph's centring: weighted means (unweighted for counting-process data),
+  # 0 for columns whose values all lie in {-1, 0, 1} (e.g. factor dummies)
+  means <- if (rf$y_type == "counting") colMeans(x) else colSums(x * w) / sum(w)
+  means[apply(x, 2L, function(v) all(v %in% c(-1, 0, 1)))] <- 0
   lp <- as.numeric(x %*% coef) + (if (is.null(rf$offset)) 0 else rf$offset) - sum(coef * means)
   names(lp) <- rownames(rf$mf)
   mart <- stats::setNames(res$martingale, rownames(rf$mf))
@@ -343,13 +350,13 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   fit$contrasts <- rf$contrasts
   fit$y <- rf$y
   if (!is.null(rf$strata)) fit$strata <- rf$strata
-  if (!is.null(rf$weights)) fit$weights <- rf$weights
+  if (!is.null(rf$weights) && any(rf$weights != 1)) fit$weights <- rf$weights
   fit$formula <- rf$formula
   fit$call <- mcall
   fit$timefix <- TRUE
   if (!is.null(rf$na.action)) fit$na.action <- rf$na.action
   fit$firth <- firth
-  fit$penalty <- if (firth) res$penalty else c(0, 0)
+  fit$firth_penalty <- if (firth) res$penalty else c(0, 0)
   fit$loglik_unpenalised <- res$loglik
   fit$conf.level <- conf.level
   fit$convergence <- list(converged = res$converged, iter = res$iter, halvings = res$halvings,

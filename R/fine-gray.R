@@ -49,7 +49,7 @@
 #' @return An object of class `smallsurv_fg`: `coefficients`, `var` (the
 #'   sandwich), `naive.var`, `loglik` (at 0 and at the estimate; penalised
 #'   for Firth fits), `score` (score test at 0), `n`, `nevent`, `cause`,
-#'   `causes`, `firth`, `penalty`, `profile` (Firth fits), `convergence`,
+#'   `causes`, `firth`, `firth_penalty`, `profile` (Firth fits), `convergence`,
 #'   `basehaz` (the Breslow jumps of the baseline cumulative subdistribution
 #'   hazard at the covariate means, crr's `bfitj`, with `time` = crr's
 #'   `uftime`), `means`, `terms`, `xlevels`, `call`, `na.action`.
@@ -116,7 +116,7 @@ fine_gray <- function(formula, data, cause = NULL, cencode = NULL, subset, na.ac
   fit <- list(coefficients = stats::setNames(res$coef, nm), var = unname(sand),
               naive.var = unname(V),
               loglik = res$loglik + if (firth) res$penalty else 0,
-              loglik_unpenalised = res$loglik, penalty = if (firth) res$penalty else c(0, 0),
+              loglik_unpenalised = res$loglik, firth_penalty = if (firth) res$penalty else c(0, 0),
               score = res$score_test,
               wald.test = tryCatch(sum(bd * solve(sand, bd)), error = function(e) NA_real_),
               n = nrow(rf$x), nevent = res$nevent, cause = causes[k], causes = causes,

@@ -305,6 +305,14 @@ struct CoxModel::Impl {
       double smax = 0.0;
       for (std::size_t j = 0; j < p; ++j)
         smax = std::max(smax, std::fabs(step[static_cast<Eigen::Index>(j)]) * sd[j]);
+      if (firth && smax <= ctl.firth_tol) {
+        // the Newton-type step left is below the tolerance: converged (its
+        // l* gain is below the rounding of l*, so no comparison can see it)
+        path.converged = true;
+        path.last_step = smax;
+        path.last_score = scoremax;
+        break;
+      }
       if (firth && smax > ctl.max_step) {
         step *= ctl.max_step / smax;
         smax = ctl.max_step;
@@ -330,7 +338,10 @@ struct CoxModel::Impl {
         for (Eigen::Index a = 0; a < F; ++a)
           sc = std::max(sc, std::fabs(ev.pscore[idx[a]] / sd[static_cast<std::size_t>(idx[a])]));
         path.last_score = sc;
-        if (smax <= ctl.firth_tol && sc <= ctl.firth_tol) {
+        // a profile point needs l* only: where the penalised likelihood is
+        // flat the I^-1 U* steps converge slowly, but l* has settled
+        if (F < static_cast<Eigen::Index>(p) && h == 0 && smax <= 1e-4 &&
+            std::fabs(ev.total() - old) <= 1e-13 * std::max(1.0, std::fabs(ev.total()))) {
           path.converged = true;
           break;
         }

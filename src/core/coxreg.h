@@ -31,8 +31,10 @@
 //          20 iterations).  Firth: steps I^-1 U* with the unpenalised
 //          information (coxphf's scheme), the step scaled so that no
 //          standardised component exceeds `max_step`, halved while l*
-//          decreases; converged when every standardised step and penalised
-//          score component is below `firth_tol`.
+//          decreases; converged when the proposed step (I^-1 U*, before
+//          capping and halving) is below `firth_tol` in every standardised
+//          component (a criterion on l* or U* alone stalls at the rounding
+//          of l* near the optimum).
 //          Profile-likelihood intervals: the (penalised) likelihood maximised
 //          over the other coefficients with one held fixed, the penalty from
 //          the full information (coxphf's convention); the limits are the
