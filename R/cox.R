@@ -330,7 +330,7 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   loglik <- res$loglik + if (firth) res$penalty else 0
   fit <- list(coefficients = coef, var = var, loglik = loglik, score = res$score_test,
               iter = res$iter, linear.predictors = lp, residuals = mart, means = means,
-              method = ties, n = nrow(x), nevent = res$nevent)
+              method = ties, n = nrow(x), nevent = as.numeric(sum(rf$y[, ncol(rf$y)] == 1)))
   if (robust) {
     dfb <- (res$score_resid * w) %*% var
     cl <- if (is.null(rf$id)) seq_len(nrow(x)) else rf$id
@@ -343,7 +343,7 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   if (!is.null(fit$naive.var)) fit$naive.var <- unname(fit$naive.var)
   bd <- coef - init
   fit$wald.test <- tryCatch(sum(bd * solve(fit$var, bd)), error = function(e) NA_real_)
-  fit$concordance <- cox_concordance(rf, lp)
+  fit$concordance <- cox_concordance(rf, lp, if (robust) rf$id)
   fit$terms <- rf$terms
   fit$assign <- rf$assign
   fit$xlevels <- rf$xlevels
@@ -391,10 +391,11 @@ robust_score_test <- function(rf, ties, cl, w) {
 }
 
 # coxph's concordance vector from the linear predictors.
-cox_concordance <- function(rf, lp) {
-  cf <- tryCatch(survival::concordancefit(rf$y, lp, rf$strata, rf$weights, reverse = TRUE,
-                                          timefix = FALSE),
-                 error = function(e) NULL)
+cox_concordance <- function(rf, lp, cluster = NULL) {
+  args <- list(rf$y, lp, rf$strata, rf$weights, reverse = TRUE, timefix = FALSE)
+  if (!is.null(cluster)) args$cluster <- cluster
+  cf <- tryCatch(do.call(survival::concordancefit, args), error = function(e) NULL)
   if (is.null(cf)) return(NULL)
-  c(cf$count, concordance = cf$concordance, std = sqrt(cf$var))
+  count <- if (is.matrix(cf$count)) colSums(cf$count) else cf$count
+  c(count, concordance = cf$concordance, std = sqrt(cf$var))
 }

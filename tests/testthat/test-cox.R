@@ -1,0 +1,312 @@
+# cox(): against survival::coxph() (unpenalised) and coxphf::coxphf()
+# (Firth), on survival's data sets and seeded data; hand-worked values;
+# errors and warnings.
+
+# every coxph component cox() must reproduce (the call aside)
+cox_components <- c("coefficients", "var", "loglik", "score", "linear.predictors",
+                    "residuals", "means", "method", "n", "nevent", "wald.test", "naive.var",
+                    "rscore", "concordance")
+
+expect_same_as_coxph <- function(fit, ref, tolerance = 1e-8, label = "") {
+  expect_s3_class(fit, "coxph")
+  for (k in cox_components) {
+    a <- fit[[k]]
+    b <- ref[[k]]
+    expect_identical(is.null(a), is.null(b), label = paste(label, k, "present"))
+    if (is.null(b)) next
+    if (k == "concordance") b <- b[names(a)]
+    expect_equal(unname(unclass(a)), unname(unclass(b)), tolerance = tolerance,
+                 label = paste(label, k))
+  }
+  expect_equal(names(fit$coefficients), names(ref$coefficients))
+  expect_equal(names(fit$residuals), names(ref$residuals))
+}
+
+seeded_cox_data <- function(seed, n = 60, ties = FALSE, entry = FALSE) {
+  set.seed(seed)
+  x1 <- rbinom(n, 1, 0.5)
+  x2 <- round(rnorm(n), 2)
+  g <- factor(sample(c("a", "b", "c"), n, TRUE))
+  t <- rexp(n, 0.2 * exp(0.6 * x1 - 0.3 * x2))
+  c <- runif(n, 1, 12)
+  d <- data.frame(id = seq_len(n), time = pmin(t, c), status = as.integer(t <= c), x1, x2, g,
+                  s = sample(1:2, n, TRUE), w = round(runif(n, 0.5, 2), 1))
+  if (ties) d$time <- ceiling(d$time)
+  if (entry) {
+    d$start <- d$time * runif(n, 0, 0.6)
+    if (ties) d$start <- floor(d$start)
+  }
+  d
+}
+
+test_that("unpenalised fits equal coxph on lung, veteran and ovarian (Efron and Breslow)", {
+  lung <- survival::lung
+  for (ties in c("efron", "breslow")) {
+    f <- Surv(time, status) ~ age + sex + ph.ecog
+    expect_same_as_coxph(cox(f, data = lung, ties = ties),
+                         survival::coxph(f, data = lung, ties = ties), label = ties)
+    f <- Surv(time, status) ~ trt + karno + celltype
+    expect_same_as_coxph(cox(f, data = survival::veteran, ties = ties),
+                         survival::coxph(f, data = survival::veteran, ties = ties), label = ties)
+    f <- Surv(futime, fustat) ~ age + rx + strata(resid.ds)
+    expect_same_as_coxph(cox(f, data = survival::ovarian, ties = ties),
+                         survival::coxph(f, data = survival::ovarian, ties = ties), label = ties)
+  }
+})
+
+test_that("counting-process data (heart, jasa1) with id: robust variance and rscore", {
+  heart <- survival::heart
+  f <- Surv(start, stop, event) ~ age + year + surgery + transplant
+  for (ties in c("efron", "breslow")) {
+    expect_same_as_coxph(cox(f, data = heart, ties = ties),
+                         survival::coxph(f, data = heart, ties = ties), label = ties)
+    fit <- cox(f, data = heart, ties = ties, id = id, robust = TRUE)
+    ref <- survival::coxph(f, data = heart, ties = ties, cluster = id)
+    expect_same_as_coxph(fit, ref, label = paste("cluster", ties))
+  }
+  jasa1 <- survival::jasa1
+  fit <- cox(Surv(start, stop, event) ~ transplant + age, data = jasa1, id = id, robust = TRUE)
+  ref <- survival::coxph(Surv(start, stop, event) ~ transplant + age, data = jasa1,
+                         cluster = id)
+  expect_same_as_coxph(fit, ref)
+  # the reference values in ../shared/references (coxph on jasa1, cluster = id)
+  expect_equal(unname(coef(fit)), c(-0.00605831, 0.03075781), tolerance = 1e-6)
+  expect_equal(sqrt(diag(fit$var)), c(0.31333833, 0.01518272), tolerance = 1e-6)
+  expect_equal(fit$rscore, 5.581281, tolerance = 1e-6)
+})
+
+test_that("seeded data: ties, strata, weights, delayed entry, factors", {
+  for (seed in 1:12) {
+    ties <- seed %% 2 == 0
+    d <- seeded_cox_data(seed, ties = ties, entry = seed %% 3 == 0)
+    lhs <- if (seed %% 3 == 0) "Surv(start, time, status)" else "Surv(time, status)"
+    f <- stats::as.formula(paste(lhs, "~ x1 + x2 + g", if (seed %% 4 == 0) "+ strata(s)"))
+    for (method in c("efron", "breslow")) {
+      fit <- cox(f, data = d, ties = method)
+      ref <- survival::coxph(f, data = d, ties = method)
+      expect_same_as_coxph(fit, ref, label = paste(seed, method))
+      fit <- cox(f, data = d, ties = method, weights = w)
+      ref <- survival::coxph(f, data = d, ties = method, weights = w)
+      expect_same_as_coxph(fit, ref, label = paste(seed, method, "weights"))
+    }
+  }
+})
+
+test_that("robust default follows coxph: non-integer weights or an id with several events", {
+  d <- seeded_cox_data(5)
+  expect_null(cox(Surv(time, status) ~ x1, data = d)$naive.var)
+  expect_false(is.null(cox(Surv(time, status) ~ x1, data = d, weights = w)$naive.var))
+  expect_null(cox(Surv(time, status) ~ x1, data = d, id = id)$naive.var)
+  d2 <- rbind(d, d)
+  expect_false(is.null(cox(Surv(time, status) ~ x1, data = d2, id = id)$naive.var))
+})
+
+test_that("a hand-worked case: two subjects, one event (exact fractions)", {
+  # times 1 (event, x = 1) and 2 (censored, x = 0): l(b) = b - log(e^b + 1),
+  # U(0) = 1/2, I(0) = 1/4, score test = 1; the MLE is infinite
+  d <- data.frame(time = 1:2, status = c(1, 0), x = c(1, 0))
+  fit <- suppressWarnings(cox(Surv(time, status) ~ x, data = d))
+  expect_equal(fit$score, 1, tolerance = 1e-12)
+  expect_equal(fit$loglik[1], -log(2), tolerance = 1e-12)
+  # Firth: l* = b - log(e^b + 1) + 1/2 log(e^b / (e^b + 1)^2) is maximised
+  # where 1 - p + (1 - 2p)/2 = 0, p = e^b/(e^b + 1): p = 3/4, b = log 3
+  pen <- cox(Surv(time, status) ~ x, data = d, firth = TRUE)
+  expect_equal(unname(coef(pen)), log(3), tolerance = 1e-9)
+  expect_equal(unname(pen$var[1, 1]), 1 / (0.75 * 0.25), tolerance = 1e-8)
+})
+
+test_that("monotone likelihood: a plain warning naming the covariate, and Firth is finite", {
+  set.seed(3)
+  n <- 25
+  x <- rbinom(n, 1, 0.5)
+  d <- data.frame(tt = rexp(n), ev = ifelse(x == 1, rbinom(n, 1, 0.7), 0L), x, z = rnorm(n))
+  expect_warning(cox(Surv(tt, ev) ~ x + z, data = d), "`x`.*monotone likelihood.*firth = TRUE")
+  pen <- expect_silent(cox(Surv(tt, ev) ~ x + z, data = d, firth = TRUE))
+  expect_true(all(is.finite(coef(pen))))
+  expect_true(all(is.finite(pen$profile$lower)))
+})
+
+test_that("Firth fits equal coxphf (tight settings): coefficients, variance, profile limits, p", {
+  skip_if_not_installed("coxphf")
+  tight <- function(f, data) coxphf::coxphf(f, data = data, epsilon = 1e-10, gconv = 1e-10,
+                                            maxit = 200)
+  compare <- function(fit, ref, label) {
+    expect_equal(unname(coef(fit)), unname(coef(ref)), tolerance = 1e-6, label = label)
+    expect_equal(unname(fit$var), unname(ref$var), tolerance = 1e-6, label = label)
+    expect_equal(exp(fit$profile$lower), unname(ref$ci.lower), tolerance = 1e-6, label = label)
+    expect_equal(exp(fit$profile$upper), unname(ref$ci.upper), tolerance = 1e-6, label = label)
+    expect_equal(fit$profile$p.value, unname(ref$prob), tolerance = 1e-6, label = label)
+    expect_equal(diff(fit$loglik), diff(ref$loglik), tolerance = 1e-6, label = label)
+  }
+  d1 <- data.frame(time = 1:3, cens = c(1, 1, 1), x = c(1, 1, 0))
+  compare(cox(Surv(time, cens) ~ x, data = d1, firth = TRUE),
+          tight(Surv(time, cens) ~ x, d1), "example 1")
+  breast <- get(utils::data("breast", package = "coxphf", envir = environment()))
+  fit <- cox(Surv(TIME, CENS) ~ T + N + G + CD, data = breast, firth = TRUE)
+  compare(fit, tight(Surv(TIME, CENS) ~ T + N + G + CD, breast), "breast")
+  # the published reference values (../shared/references, coxphf 1.13.4)
+  expect_equal(unname(coef(fit)), c(1.2244388003, 0.9188881851, 2.4244141347, 0.3971180862),
+               tolerance = 1e-6)
+  expect_equal(exp(fit$profile$upper[3]), 1451.94593832, tolerance = 1e-6)
+  test2 <- data.frame(start = c(1, 2, 5, 2, 1, 7, 3, 4, 8, 8),
+                      stop = c(2, 3, 6, 7, 8, 9, 9, 9, 14, 17),
+                      event = c(1, 1, 1, 1, 1, 1, 1, 0, 0, 0),
+                      x = c(1, 0, 0, 1, 0, 1, 1, 1, 0, 0))
+  compare(cox(Surv(start, stop, event) ~ x, data = test2, firth = TRUE),
+          tight(Surv(start, stop, event) ~ x, test2), "test2")
+  for (seed in 1:8) {
+    set.seed(seed)
+    n <- 25
+    x <- rbinom(n, 1, 0.5)
+    d <- data.frame(tt = round(rexp(n), 1) + 0.1, x, z = round(rnorm(n), 1))
+    # monotone likelihood in half the data sets: every event in x = 1
+    d$ev <- if (seed %% 2) ifelse(x == 1, rbinom(n, 1, 0.7), 0L) else rbinom(n, 1, 0.5)
+    compare(cox(Surv(tt, ev) ~ x + z, data = d, firth = TRUE),
+            tight(Surv(tt, ev) ~ x + z, d), paste("seed", seed))
+  }
+})
+
+test_that("Firth's modified score is the gradient of the penalised likelihood", {
+  d <- seeded_cox_data(7, n = 30, ties = TRUE)
+  for (ties in c("breslow", "efron")) {
+    fit <- cox(Surv(time, status) ~ x1 + x2, data = d, firth = TRUE, ties = ties)
+    lstar <- function(b) {
+      rf <- fit$fit_input$rf
+      ctl <- fit$fit_input$control
+      ctl$firth.iter.max <- 0L
+      r <- smallsurv:::reg_fit(rf, ties, TRUE, b, ctl, fine_gray = FALSE)
+      r$loglik[2] + r$penalty[2]
+    }
+    b <- unname(coef(fit))
+    h <- 1e-5
+    g <- vapply(seq_along(b), function(j) {
+      e <- replace(numeric(length(b)), j, h)
+      (lstar(b + e) - lstar(b - e)) / (2 * h)
+    }, numeric(1))
+    expect_lt(max(abs(g)), 1e-6)
+    # away from the estimate the gradient is not 0 (the check can fail)
+    g2 <- (lstar(b + c(0.3, 0) + c(h, 0)) - lstar(b + c(0.3, 0) - c(h, 0))) / (2 * h)
+    expect_gt(abs(g2), 1e-3)
+  }
+})
+
+test_that("survival's methods work on the fits", {
+  d <- seeded_cox_data(11)
+  fit <- cox(Surv(time, status) ~ x1 + x2 + g, data = d)
+  ref <- survival::coxph(Surv(time, status) ~ x1 + x2 + g, data = d)
+  nd <- d[1:5, ]
+  expect_equal(predict(fit, nd), predict(ref, nd), tolerance = 1e-8)
+  expect_equal(predict(fit, nd, type = "risk", se.fit = TRUE),
+               predict(ref, nd, type = "risk", se.fit = TRUE), tolerance = 1e-8)
+  expect_equal(predict(fit, type = "expected"), predict(ref, type = "expected"),
+               tolerance = 1e-8)
+  expect_equal(residuals(fit, "score"), residuals(ref, "score"), tolerance = 1e-8)
+  expect_equal(residuals(fit, "dfbeta"), residuals(ref, "dfbeta"), tolerance = 1e-8)
+  s1 <- survival::survfit(fit, newdata = nd[1:2, ])
+  s2 <- survival::survfit(ref, newdata = nd[1:2, ])
+  expect_equal(s1$surv, s2$surv, tolerance = 1e-8)
+  expect_equal(s1$std.err, s2$std.err, tolerance = 1e-8)
+  expect_equal(summary(fit)$coefficients, summary(ref)$coefficients, tolerance = 1e-8)
+  expect_equal(confint(fit), confint(ref), tolerance = 1e-8)
+  expect_equal(anova(fit)$Chisq, anova(ref)$Chisq, tolerance = 1e-6)
+  expect_equal(vcov(fit), vcov(ref), tolerance = 1e-8)
+})
+
+test_that("tidy() and glance() equal broom's on unpenalised fits", {
+  skip_if_not_installed("broom")
+  d <- seeded_cox_data(12)
+  fit <- cox(Surv(time, status) ~ x1 + x2, data = d)
+  ref <- survival::coxph(Surv(time, status) ~ x1 + x2, data = d)
+  a <- tidy(fit, conf.int = TRUE, exponentiate = TRUE)
+  b <- as.data.frame(broom::tidy(ref, conf.int = TRUE, exponentiate = TRUE))
+  expect_equal(a[names(b)], b, tolerance = 1e-8, ignore_attr = TRUE)
+  g1 <- glance(fit)
+  g2 <- as.data.frame(broom::glance(ref))
+  # broom takes the Wald statistic from summary.coxph(), which rounds it to
+  # 2 decimals; glance() keeps it unrounded
+  common <- intersect(setdiff(names(g2), c("nobs", "r.squared", "r.squared.max",
+                                           "statistic.wald", "p.value.wald")), names(g1))
+  expect_true(all(c("statistic.log", "statistic.sc", "logLik", "concordance") %in% common))
+  expect_equal(g1[common], g2[common], tolerance = 1e-8, ignore_attr = TRUE)
+  expect_equal(g1$statistic.wald, g2$statistic.wald, tolerance = 0.006 / g2$statistic.wald)
+  expect_equal(g1$statistic.wald, ref$wald.test, tolerance = 1e-8)
+})
+
+test_that("confint(): Wald by default without Firth, profile on request and for Firth fits", {
+  d <- seeded_cox_data(13, n = 40)
+  fit <- cox(Surv(time, status) ~ x1 + x2, data = d)
+  pr <- confint(fit, method = "profile")
+  # the profile limits are where the likelihood-ratio statistic is chi2(0.95)
+  lr_at <- function(j, b) {
+    rf <- fit$fit_input$rf
+    off <- rf$x[, j] * b
+    rf2 <- rf
+    rf2$x <- rf$x[, -j, drop = FALSE]
+    rf2$offset <- off
+    r <- smallsurv:::reg_fit(rf2, "efron", FALSE, 0, fit$fit_input$control, fine_gray = FALSE)
+    2 * (fit$loglik[2] - r$loglik[2])
+  }
+  for (j in 1:2) for (k in 1:2) {
+    expect_equal(lr_at(j, pr[j, k]), stats::qchisq(0.95, 1), tolerance = 1e-7)
+  }
+  pen <- cox(Surv(time, status) ~ x1 + x2, data = d, firth = TRUE)
+  expect_equal(unname(confint(pen)), unname(cbind(pen$profile$lower, pen$profile$upper)))
+  ci90 <- confint(pen, level = 0.9)
+  expect_true(all(ci90[, 1] > pen$profile$lower & ci90[, 2] < pen$profile$upper))
+  expect_equal(unname(confint(pen, method = "wald")),
+               unname(coef(pen) + outer(sqrt(diag(pen$var)), c(-1, 1) * stats::qnorm(0.975))))
+})
+
+test_that("print() names the interval and warns about few events per coefficient", {
+  d <- seeded_cox_data(14, n = 25)
+  pen <- cox(Surv(time, status) ~ x1 + x2, data = d, firth = TRUE)
+  out <- capture.output(print(pen))
+  expect_true(any(grepl("profile penalised likelihood", out)))
+  expect_true(any(grepl("per coefficient, fewer than 10", out)))
+  expect_error(anova(pen), "without the penalty")
+})
+
+test_that("bad input gets a clear error", {
+  d <- seeded_cox_data(15)
+  expect_error(cox(Surv(time, status) ~ 1, data = d), "no covariates")
+  d$k <- 1
+  expect_error(cox(Surv(time, status) ~ x1 + k, data = d), "`k` has no variation")
+  d$x3 <- 2 * d$x1
+  expect_error(cox(Surv(time, status) ~ x1 + x3, data = d), "rank deficient: `x3`")
+  d$w[3] <- -1
+  expect_error(cox(Surv(time, status) ~ x1, data = d, weights = w), "row 3")
+  expect_error(cox(Surv(time, status) ~ x1, data = d, conf.int = 0.9), "unused argument")
+  expect_error(cox(Surv(time, status) ~ x1, data = d, init = 1:2), "`init` must be 1")
+  d$ev <- factor(ifelse(d$status == 1, "a", "cens"), c("cens", "a"))
+  expect_error(cox(Surv(time, ev) ~ x1, data = d), "fine_gray")
+  d0 <- seeded_cox_data(16)
+  d0$status <- 0L
+  expect_error(suppressWarnings(cox(Surv(time, status) ~ x1, data = d0)), "singular|no events")
+})
+
+test_that("missing values follow na.action and are reported", {
+  d <- seeded_cox_data(17)
+  d$x2[c(2, 9)] <- NA
+  fit <- cox(Surv(time, status) ~ x1 + x2, data = d)
+  ref <- survival::coxph(Surv(time, status) ~ x1 + x2, data = d)
+  expect_equal(fit$n, 58)
+  expect_equal(as.integer(fit$na.action), c(2L, 9L))
+  expect_same_as_coxph(fit, ref)
+  expect_error(cox(Surv(time, status) ~ x1 + x2, data = d, na.action = na.fail), "x2")
+})
+
+test_that("large and degenerate input: n = 1e5, heavy ties, n = 2", {
+  set.seed(20)
+  n <- 1e5
+  d <- data.frame(time = ceiling(rexp(n) * 10), status = rbinom(n, 1, 0.7),
+                  x1 = rbinom(n, 1, 0.5), x2 = rnorm(n))
+  fit <- cox(Surv(time, status) ~ x1 + x2, data = d)
+  ref <- survival::coxph(Surv(time, status) ~ x1 + x2, data = d)
+  expect_equal(coef(fit), coef(ref), tolerance = 1e-8)
+  expect_equal(fit$var, ref$var, tolerance = 1e-8)
+  d2 <- data.frame(time = c(1, 2), status = c(1, 1), x = c(0, 1))
+  pen <- cox(Surv(time, status) ~ x, data = d2, firth = TRUE)
+  expect_true(is.finite(coef(pen)))
+  expect_equal(unname(coef(pen)), unname(coef(cox(Surv(time, status) ~ x, data = d2[2:1, ],
+                                                  firth = TRUE))), tolerance = 1e-10)
+})
