@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "coxreg.h"
 #include "aalen_johansen.h"
 #include "multistate.h"
 #include "bootstrap.h"
@@ -31,6 +32,24 @@ static bool near(double a, double b, double tol = 1e-12) { return std::fabs(a - 
 
 int main() {
   using namespace smallsurv;
+  // Cox, hand-worked: times 1 (event, x = 1), 2 (censored, x = 0):
+  // l(b) = b - log(e^b + 1); Firth's penalised estimate is log 3
+  // (1 - p + (1 - 2p)/2 = 0 with p = e^b/(e^b + 1) gives p = 3/4)
+  {
+    std::vector<double> t{1, 2}, x{1, 0};
+    std::vector<int> s{1, 0};
+    CoxInput in; in.n = 2; in.p = 1; in.stop = t.data(); in.status = s.data(); in.x = x.data();
+    CoxModel model(in);
+    CoxControl ctl;
+    ctl.firth = true;
+    CoxFitResult f = model.fit({0.0}, ctl);
+    check(f.converged && near(f.coef[0], std::log(3.0), 1e-8), "Firth Cox: log 3");
+    check(near(f.loglik_init, -std::log(2.0)) && near(f.score_test, 1.0), "Cox l(0) = -log 2, score test 1");
+    CoxProfile pr = model.profile(f, {0}, 3.841458820694124, ctl);
+    check(pr.lower.size() == 1 && pr.lower[0] < f.coef[0] && pr.upper[0] > f.coef[0], "profile limits bracket the estimate");
+    CoxResiduals r = model.residuals(f.coef);
+    check(near(r.score[0] + r.score[1], f.score[0], 1e-10), "score residuals add up to the score");
+  }
   // times 1,2,2,3,4 status 1,1,0,1,0: rows 1,2,3,4
   {
     std::vector<double> t{4, 2, 1, 3, 2};
