@@ -68,8 +68,13 @@ print_firth_table <- function(x, digits) {
   cat("\n")
   stats::printCoefmat(tab, digits = digits, P.values = TRUE, has.Pvalue = TRUE,
                       signif.stars = FALSE, cs.ind = integer(0), tst.ind = 6L)
-  cat("Intervals (of exp(coef)): profile penalised likelihood; p: penalised likelihood-ratio ",
-      "test of coef = 0.\n", sep = "")
+  cat_wrapped("Intervals (of exp(coef)): profile penalised likelihood; p: penalised ",
+              "likelihood-ratio test of coef = 0.")
+}
+
+# A message printed in lines of at most getOption("width") characters.
+cat_wrapped <- function(...) {
+  cat(strwrap(paste0(...), width = getOption("width"), exdent = 2L), sep = "\n")
 }
 
 # Lines under every regression print: events per coefficient, monotone
@@ -78,15 +83,18 @@ reg_footnotes <- function(x) {
   p <- length(x$coefficients)
   epv <- x$nevent / p
   if (epv < 10) {
-    cat("Note: ", format(x$nevent), " events for ", p, " coefficient", if (p > 1L) "s",
-        " (", format(signif(epv, 2)), " per coefficient, fewer than 10): ",
-        if (isTRUE(x$firth)) "the penalised estimates reduce the small-sample bias; read the intervals, not the point estimates"
-        else "maximum-likelihood estimates are biased away from 0 and Wald intervals too narrow; consider `firth = TRUE`",
-        ".\n", sep = "")
+    cat_wrapped("Note: ", format(x$nevent), " events for ", p, " coefficient",
+                if (p > 1L) "s", " (", format(signif(epv, 2)),
+                " per coefficient, fewer than 10): ",
+                if (isTRUE(x$firth)) {
+                  "the penalised estimates reduce the small-sample bias; read the intervals, not the point estimates."
+                } else {
+                  "maximum-likelihood estimates are biased away from 0 and Wald intervals unreliable; consider `firth = TRUE`."
+                })
   }
   if (length(x$monotone)) {
-    cat("Note: monotone likelihood for ", paste0("`", x$monotone, "`", collapse = ", "),
-        ": the estimate is not finite; use `firth = TRUE`.\n", sep = "")
+    cat_wrapped("Note: monotone likelihood for ", paste0("`", x$monotone, "`", collapse = ", "),
+                ": the estimate is not finite; use `firth = TRUE`.")
   }
   if (!isTRUE(x$convergence$converged)) cat("Note: the fit did not converge.\n")
 }

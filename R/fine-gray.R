@@ -141,9 +141,9 @@ fine_gray <- function(formula, data, cause = NULL, cencode = NULL, subset, na.ac
 #' @rdname cox-methods
 #' @export
 print.smallsurv_fg <- function(x, digits = max(1L, getOption("digits") - 3L), ...) {
-  cat("Fine-Gray subdistribution-hazard model for \"", x$cause, "\" (competing: ",
-      paste0("\"", setdiff(x$causes, x$cause), "\"", collapse = ", "), ")",
-      if (isTRUE(x$firth)) ", Firth's penalised likelihood" else "", "\n", sep = "")
+  cat_wrapped("Fine-Gray subdistribution-hazard model for \"", x$cause, "\" (competing: ",
+              paste0("\"", setdiff(x$causes, x$cause), "\"", collapse = ", "), ")",
+              if (isTRUE(x$firth)) ", Firth's penalised likelihood" else "")
   if (isTRUE(x$firth)) {
     print_firth_table(x, digits)
   } else {
@@ -158,8 +158,8 @@ print.smallsurv_fg <- function(x, digits = max(1L, getOption("digits") - 3L), ..
     cat("\n")
     stats::printCoefmat(tab, digits = digits, P.values = TRUE, has.Pvalue = TRUE,
                         signif.stars = FALSE, cs.ind = integer(0), tst.ind = 6L)
-    cat("Standard errors: crr's sandwich (with the censoring-weight term); Wald intervals ",
-        "(of exp(coef)) and tests.\n", sep = "")
+    cat_wrapped("Standard errors: crr's sandwich (with the censoring-weight term); Wald ",
+                "intervals (of exp(coef)) and tests.")
   }
   cat("n = ", x$n, ", events of \"", x$cause, "\" = ", format(x$nevent), "\n", sep = "")
   if (!is.null(x$na.action)) cat(length(x$na.action), " rows removed (missing values)\n")
