@@ -65,7 +65,7 @@ demo: install
 
 # every benchmark script writes its own bench/RESULTS-<area>.md; collect.R
 # gathers them (goals first) into bench/RESULTS.md
-BENCHES = km cif logrank rmst small-ci-bpcp small-ci-likelihood coverage exposure multistate
+BENCHES = km cif logrank rmst small-ci-bpcp small-ci-likelihood coverage exposure multistate regression
 bench: install
 	for b in $(BENCHES); do Rscript bench/$$b.R || exit 1; done
 	Rscript bench/collect.R

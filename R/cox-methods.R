@@ -242,5 +242,9 @@ anova.smallsurv_cox <- function(object, ...) {
     abort("anova() refits the smaller models without the penalty; for a Firth fit use the ",
           "penalised likelihood-ratio tests in `summary()` (or compare penalised fits).")
   }
+  if (!is.null(attr(object$terms, "offset"))) {
+    abort("anova() of a single model with an offset refits the smaller models without it; ",
+          "compare nested cox() fits instead.")
+  }
   NextMethod()
 }

@@ -27,7 +27,11 @@
 #'   from 0 with step halving until the relative change of the log partial
 #'   likelihood is at most `eps` (coxph's rule). The robust (sandwich)
 #'   variance sums the dfbeta residuals within `id`; it is the default when
-#'   an `id` is given or a weight is not a whole number (coxph's rule).
+#'   some `id` has more than one event or a weight is not a whole number
+#'   (coxph's rule). Offsets enter the linear predictors as the installed
+#'   survival does (minus their mean before survival 3.5-6). An empty
+#'   factor level is dropped (coxph keeps it with an `NA` coefficient); a
+#'   covariate without variation within the risk sets is an error.
 #' * **Firth fits** use Breslow ties by default (`ties` not given), as coxphf
 #'   does; Efron's are available. The variance is \eqn{I(\hat\beta)^{-1}},
 #'   the unpenalised information at the penalised estimate (coxphf's). The
@@ -53,9 +57,10 @@
 #' @param ties `"efron"` (coxph's default) or `"breslow"`. When `firth = TRUE`
 #'   and `ties` is not given, `"breslow"` (coxphf's).
 #' @param firth Use Firth's penalised partial likelihood.
-#' @param robust Sandwich variance from dfbeta residuals summed within `id`.
-#'   `NULL` (default): `TRUE` when `id` is given or a weight is not a whole
-#'   number (coxph's rule).
+#' @param robust Sandwich variance from dfbeta residuals summed within `id`
+#'   (each row its own cluster without `id`; counting-process data need
+#'   `id`). `NULL` (default): `TRUE` when a weight is not a whole number or
+#'   some `id` has more than one event (coxph's rule).
 #' @param id Optional subject identifier (a column of `data`): the cluster of
 #'   the robust variance, for data with several rows per subject.
 #' @param conf.level Level of the intervals stored with a Firth fit and used
@@ -107,7 +112,16 @@ cox <- function(formula, data, weights, subset, na.action, ties = c("efron", "br
     abort("cox(): the response must be `Surv(time, status)` or `Surv(start, stop, status)` ",
           "with a 0/1 status; for competing risks use fine_gray().")
   }
+  # near-tied times merged as coxph does (aeqSurv()), so that the stored
+  # response -- read by survival's methods and the concordance -- is the one
+  # the fit used
+  rf$y <- survival::aeqSurv(rf$y)
+  if (isTRUE(robust) && rf$y_type == "counting" && is.null(rf$id)) {
+    abort("cox(): a robust variance for `Surv(start, stop, status)` data needs `id` (the ",
+          "subject of each row).")
+  }
   check_reg_design(rf, "cox")
+  if (!any(rf$y[, ncol(rf$y)] == 1)) abort("cox(): there are no events; a model needs some.")
   p <- ncol(rf$x)
   init <- check_init(init, p)
   if (is.null(robust)) {
@@ -207,6 +221,10 @@ reg_frame <- function(mcall, env, verb, extra = character(0), multi = FALSE, cen
   mf <- eval(mf, env)
   mf <- apply_na_action(mf, mcall, env)
   if (nrow(mf) == 0L) abort(verb, "(): no observations left to analyse.")
+  # a factor level no kept row has would be a column of zeros (coxph gives it
+  # an NA coefficient): dropped
+  fac <- vapply(mf, is.factor, logical(1))
+  mf[fac] <- lapply(mf[fac], droplevels)
   Terms <- stats::terms(mf)
   y <- stats::model.response(mf)
   if (multi) {
@@ -313,8 +331,11 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   # 0 for columns whose values all lie in {-1, 0, 1} (e.g. factor dummies)
   means <- if (rf$y_type == "counting") colMeans(x) else colSums(x * w) / sum(w)
   means[apply(x, 2L, function(v) all(v %in% c(-1, 0, 1)))] <- 0
-  lp <- as.numeric(x %*% coef) + (if (is.null(rf$offset)) 0 else rf$offset) - sum(coef * means)
-  names(lp) <- rownames(rf$mf)
+  # the offset enters as the installed survival does: raw from 3.5-6, minus
+  # its mean before (survival's NEWS, 3.5-6)
+  off <- if (is.null(rf$offset)) 0 else
+    rf$offset - if (utils::packageVersion("survival") < "3.5-6") mean(rf$offset) else 0
+  lp <- as.numeric(x %*% coef) + off - sum(coef * means)
   mart <- stats::setNames(res$martingale, rownames(rf$mf))
   if (!res$converged) {
     warning("cox(): the fit did not converge in ", res$iter, " iterations; see `control`.",
@@ -337,7 +358,7 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
     dfb <- rowsum(dfb, cl, reorder = FALSE)
     fit$naive.var <- var
     fit$var <- crossprod(dfb)
-    fit$rscore <- robust_score_test(rf, ties, cl, w)
+    fit$rscore <- robust_score_test(rf, ties, cl, w, init)
   }
   fit$var <- unname(fit$var)
   if (!is.null(fit$naive.var)) fit$naive.var <- unname(fit$naive.var)
@@ -349,7 +370,6 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   fit$xlevels <- rf$xlevels
   fit$contrasts <- rf$contrasts
   fit$y <- rf$y
-  if (!is.null(rf$strata)) fit$strata <- rf$strata
   if (!is.null(rf$weights) && any(rf$weights != 1)) fit$weights <- rf$weights
   fit$formula <- rf$formula
   fit$call <- mcall
@@ -377,13 +397,13 @@ profile_table <- function(res, nm, conf.level) {
              row.names = NULL)
 }
 
-# coxph's robust score test: u' (U0'U0)^-1 u with the null model's score
-# residuals summed within clusters.
-robust_score_test <- function(rf, ties, cl, w) {
-  p <- ncol(rf$x)
+# coxph's robust score test: u' (U0'U0)^-1 u with the score residuals at
+# `init` summed within clusters; as coxph, without the offset.
+robust_score_test <- function(rf, ties, cl, w, init) {
   ctl <- cox_control(iter.max = 1L)
   ctl$iter.max <- 0L
-  r0 <- reg_fit(rf, ties, FALSE, rep(0, p), ctl, fine_gray = FALSE)
+  rf$offset <- NULL
+  r0 <- reg_fit(rf, ties, FALSE, init, ctl, fine_gray = FALSE)
   u <- rowsum(r0$score_resid * w, cl, reorder = FALSE)
   tot <- colSums(u)
   v <- crossprod(u)

@@ -14,7 +14,10 @@
 #'   leave first), so with censorings tied to event times the two differ in
 #'   the third digit; without such ties `fine_gray()` also equals `coxph()`
 #'   on `finegray()` data with Breslow ties. Near-tied times are merged as
-#'   `survival::aeqSurv()` does.
+#'   `survival::aeqSurv()` does. Censorings at time 0: \eqn{\hat G(0-) = 1}
+#'   (crr reads \eqn{\hat G} just after them there, an artefact of how it
+#'   evaluates \eqn{\hat G} just before a time; the two differ only with
+#'   censorings at time 0).
 #' * **Ties** among events: Breslow's (crr's).
 #' * **Variance**: crr's sandwich, \eqn{I^{-1} [\sum_i (\eta_i + \psi_i)
 #'   (\eta_i + \psi_i)^T] I^{-1}}, whose \eqn{\psi} term accounts for

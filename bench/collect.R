@@ -4,7 +4,8 @@
 # Run from the package root: Rscript bench/collect.R (make bench does).
 areas <- c(km = "km.R", cif = "cif.R", logrank = "logrank.R", rmst = "rmst.R",
            bpcp = "small-ci-bpcp.R", likelihood = "small-ci-likelihood.R",
-           coverage = "coverage.R", exposure = "exposure.R", multistate = "multistate.R")
+           coverage = "coverage.R", exposure = "exposure.R", multistate = "multistate.R",
+           regression = "regression.R")
 files <- file.path("bench", paste0("RESULTS-", names(areas), ".md"))
 missing <- files[!file.exists(files)]
 if (length(missing)) stop("missing reports: ", paste(missing, collapse = ", "))

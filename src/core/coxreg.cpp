@@ -21,6 +21,20 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMaxEta = 700.0;  // exp() of more overflows near 1.0e304
+constexpr const char* kSingular =
+    "the information matrix is singular: a covariate has no variation within the risk sets "
+    "(e.g. it differs only among subjects who are never at risk at an event time), or every "
+    "event has weight 0";
+
+// Positive definite up to coxph's tolerance (toler.chol = eps^0.75,
+// relative to the largest pivot): information that is 0 up to rounding
+// (a covariate without variation in the risk sets) counts as singular.
+bool positive_definite(const Eigen::LDLT<MatrixXd>& ldlt) {
+  const VectorXd d = ldlt.vectorD();
+  if (d.size() == 0) return true;
+  const double tol = std::pow(std::numeric_limits<double>::epsilon(), 0.75);
+  return d.minCoeff() > tol * std::max(d.maxCoeff(), 0.0) && d.minCoeff() > 0.0;
+}
 
 // One evaluation of the (penalised) log partial likelihood.
 struct Eval {
@@ -30,7 +44,12 @@ struct Eval {
   VectorXd score;        // unpenalised
   VectorXd pscore;       // penalised (= score without Firth)
   MatrixXd info;
+  VectorXd scale;  // sum of a S2_jj / S0 (x centred): what I_jj would be
+                   // without the within-risk-set centring
   double total() const { return loglik + penalty; }
+  // every diagonal of I is a visible share of its scale: a covariate with
+  // no variation within the risk sets leaves only rounding there
+  bool varies(Eigen::Index j) const { return info(j, j) > 1e-10 * scale[j]; }
 };
 
 }  // namespace
@@ -165,6 +184,7 @@ struct CoxModel::Impl {
     double ll = 0.0;
     VectorXd U = VectorXd::Zero(P);
     MatrixXd I = MatrixXd::Zero(P, P);
+    VectorXd scale = VectorXd::Zero(P);
     for (std::size_t e = 0; e < ev_row.size(); ++e) {
       for (std::size_t k = dead_ptr[e]; k < dead_ptr[e + 1]; ++k) {
         const std::size_t i = dead_obs[k];
@@ -183,6 +203,7 @@ struct CoxModel::Impl {
       for (std::size_t j = 0; j < p; ++j) {
         const double xb = s[1 + j] / s0;
         U[static_cast<Eigen::Index>(j)] -= a * xb;
+        scale[static_cast<Eigen::Index>(j)] += a * s[1 + p + j * p + j] / s0;
         for (std::size_t l = 0; l < p; ++l) {
           I(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) +=
               a * (s[1 + p + j * p + l] / s0 - xb * s[1 + l] / s0);
@@ -193,6 +214,7 @@ struct CoxModel::Impl {
     out.loglik = ll;
     out.score = U;
     out.info = I;
+    out.scale = scale;
     out.pscore = U;
     out.ok = true;
     if (!firth) return out;
@@ -269,7 +291,10 @@ struct CoxModel::Impl {
       if (free[j]) idx.push_back(static_cast<Eigen::Index>(j));
     const Eigen::Index F = static_cast<Eigen::Index>(idx.size());
     Eval ev = evaluate(beta, firth);
-    if (!ev.ok) throw input_error("the log partial likelihood is not finite at the start values");
+    if (!ev.ok) {
+      throw input_error(firth ? kSingular
+                              : "the log partial likelihood is not finite at the start values");
+    }
     auto sub_step = [&](const Eval& e, double& scoremax) -> VectorXd {
       MatrixXd If(F, F);
       VectorXd Uf(F);
@@ -281,9 +306,8 @@ struct CoxModel::Impl {
       }
       Eigen::LDLT<MatrixXd> ldlt(If);
       VectorXd st = ldlt.solve(Uf);
-      if (ldlt.info() != Eigen::Success || !st.allFinite() || !(ldlt.vectorD().minCoeff() > 0.0)) {
-        throw input_error("the information matrix is singular: a covariate has no variation "
-                          "within the risk sets, or the design is rank deficient");
+      if (ldlt.info() != Eigen::Success || !st.allFinite() || !positive_definite(ldlt)) {
+        throw input_error(kSingular);
       }
       VectorXd full = VectorXd::Zero(static_cast<Eigen::Index>(p));
       for (Eigen::Index a = 0; a < F; ++a) full[idx[a]] = st[a];
@@ -328,6 +352,15 @@ struct CoxModel::Impl {
         ++h;
       }
       path.halvings += h;
+      if (firth && (!en.ok || en.total() < ev.total()) && smax * std::ldexp(1.0, h) <= 1e-6) {
+        // no step along I^-1 U* raises l* above its rounding, and that step
+        // is already below 1e-6 standardised units: the optimum up to the
+        // conditioning of I (the proposed step cannot reach firth_tol)
+        path.converged = true;
+        path.last_step = smax * std::ldexp(1.0, h);
+        path.last_score = scoremax;
+        break;
+      }
       if (!en.ok) break;
       const double old = ev.total();
       beta = nb;
@@ -371,7 +404,14 @@ CoxModel::CoxModel(const CoxInput& in) : impl_(new Impl) {
   const std::size_t n = in.n, p = in.p;
   m.w.assign(n, 1.0);
   if (in.weight) std::copy(in.weight, in.weight + n, m.w.begin());
-  if (in.offset) m.off.assign(in.offset, in.offset + n);
+  if (in.offset) {
+    // centred (the likelihood is unchanged; exp() of large offsets is not)
+    m.off.assign(in.offset, in.offset + n);
+    double mo = 0.0;
+    for (double o : m.off) mo += o;
+    mo /= static_cast<double>(n);
+    for (double& o : m.off) o -= mo;
+  }
   m.status.assign(in.status, in.status + n);
   const int maxstatus = in.fine_gray ? 2 : 1;
   for (std::size_t i = 0; i < n; ++i) {
@@ -481,8 +521,14 @@ CoxFitResult CoxModel::fit(const std::vector<double>& init, const CoxControl& ct
   CoxFitResult out;
   const Eval e0 = m.evaluate(b0, ctl.firth);
   if (!e0.ok) {
-    throw input_error(ctl.firth ? "the information matrix is singular at the start values"
+    throw input_error(ctl.firth ? kSingular
                                 : "the log partial likelihood is not finite at the start values");
+  }
+  {
+    Eigen::LDLT<MatrixXd> l0(e0.info);
+    if (!positive_definite(l0)) throw input_error(kSingular);
+    for (Eigen::Index j = 0; j < P; ++j)
+      if (!e0.varies(j)) throw input_error(kSingular);
   }
   out.loglik_init = e0.loglik;
   out.penalty_init = e0.penalty;
@@ -506,7 +552,7 @@ CoxFitResult CoxModel::fit(const std::vector<double>& init, const CoxControl& ct
   out.score.assign(path.ev.score.data(), path.ev.score.data() + P);
   Eigen::LDLT<MatrixXd> ldlt(path.ev.info);
   MatrixXd V = ldlt.solve(MatrixXd::Identity(P, P));
-  if (ldlt.info() != Eigen::Success || !V.allFinite())
+  if (ldlt.info() != Eigen::Success || !V.allFinite() || !positive_definite(ldlt))
     V = MatrixXd::Constant(P, P, std::nan(""));
   out.var.assign(V.data(), V.data() + P * P);
   // coxph's rule: a coefficient "may be infinite" when the Newton step left
@@ -562,7 +608,9 @@ CoxProfile CoxModel::profile(const CoxFitResult& fit, const std::vector<int>& wh
         f_in = f_out;
         sol_in = sol_out;
         if (h * m.sd[j] > ctl.profile_limit) break;
-        h *= 2.0;
+        // grow slowly: a profile that is not monotone (it can cross the
+        // threshold, dip and cross again) must not be stepped over
+        h *= 1.5;
       }
       double lim = dir < 0 ? -kInf : kInf;
       if (found) {

@@ -39,7 +39,7 @@
 //          over the other coefficients with one held fixed, the penalty from
 //          the full information (coxphf's convention); the limits are the
 //          roots of 2 (l*(b^) - l*_prof(b_j)) = q, bracketed outwards and
-//          refined by bisection-secant; a limit that the likelihood never
+//          refined by the Illinois method; a limit that the likelihood never
 //          reaches within `profile_limit` standardised units is infinite.
 // Outputs: coefficients, I(b^)^-1, log-likelihoods at init and at b^, the
 //          score test at init, iterations and flags, linear predictors,
@@ -117,7 +117,7 @@ struct CoxProfile {
 };
 
 struct CoxResiduals {
-  std::vector<double> lp;          // n, x b + offset (x uncentred)
+  std::vector<double> lp;          // n, (x - mean) b + offset - mean offset
   std::vector<double> martingale;  // n
   std::vector<double> score;       // n x p, column-major, unweighted; with
                                    // Fine-Gray the score influence eta_i of

@@ -19,6 +19,7 @@ expect_same_as_coxph <- function(fit, ref, tolerance = 1e-8, label = "") {
                  label = paste(label, k))
   }
   expect_equal(names(fit$coefficients), names(ref$coefficients))
+  expect_equal(names(fit$linear.predictors), names(ref$linear.predictors))
   expect_equal(names(fit$residuals), names(ref$residuals))
 }
 
@@ -189,7 +190,10 @@ test_that("bad input gets a clear error", {
   expect_error(cox(Surv(time, ev) ~ x1, data = d), "fine_gray")
   d0 <- seeded_cox_data(16)
   d0$status <- 0L
-  expect_error(suppressWarnings(cox(Surv(time, status) ~ x1, data = d0)), "singular|no events")
+  expect_error(cox(Surv(time, status) ~ x1, data = d0), "no events")
+  d0$status[1] <- 1L
+  d0$w <- ifelse(d0$status == 1, 0, 1)
+  expect_error(cox(Surv(time, status) ~ x1, data = d0, weights = w), "weight 0")
 })
 
 test_that("missing values follow na.action and are reported", {
@@ -217,4 +221,55 @@ test_that("large and degenerate input: n = 1e5, heavy ties, n = 2", {
   expect_true(is.finite(coef(pen)))
   expect_equal(unname(coef(pen)), unname(coef(cox(Surv(time, status) ~ x, data = d2[2:1, ],
                                                   firth = TRUE))), tolerance = 1e-10)
+})
+
+test_that("offsets: coefficients, linear predictors and rscore as coxph; anova() refuses", {
+  d <- seeded_cox_data(21, n = 40)
+  d$off <- round(stats::rnorm(40), 1)
+  f <- Surv(time, status) ~ x1 + g + offset(off)
+  fit <- cox(f, data = d)
+  ref <- survival::coxph(f, data = d)
+  expect_same_as_coxph(fit, ref)
+  expect_equal(predict(fit, type = "risk"), predict(ref, type = "risk"), tolerance = 1e-8)
+  expect_error(anova(fit), "offset")
+  d2 <- rbind(d, d)
+  fit <- cox(f, data = d2, id = id)
+  ref <- survival::coxph(f, data = d2, cluster = id)
+  expect_equal(fit$rscore, ref$rscore, tolerance = 1e-8)
+  # a large offset is centred inside the kernel: no overflow
+  d$big <- 705 + d$x2
+  expect_equal(coef(cox(Surv(time, status) ~ x1 + offset(big), data = d)),
+               coef(survival::coxph(Surv(time, status) ~ x1 + offset(big), data = d)),
+               tolerance = 1e-8)
+})
+
+test_that("anova() of a stratified fit equals coxph's", {
+  d <- seeded_cox_data(22)
+  f <- Surv(time, status) ~ x1 + x2 + strata(s)
+  expect_equal(anova(cox(f, data = d))$Chisq, anova(survival::coxph(f, data = d))$Chisq,
+               tolerance = 1e-8)
+})
+
+test_that("near-tied times: the stored response, concordance and residuals are coxph's", {
+  d <- data.frame(time = c(1, 1 + 1e-10, 2, 3, 3 - 1e-10, 4, 5, 6),
+                  status = c(1, 1, 1, 0, 1, 1, 0, 1), x = c(.1, .5, -.2, .3, .9, -1, .4, 0))
+  fit <- cox(Surv(time, status) ~ x, data = d)
+  ref <- survival::coxph(Surv(time, status) ~ x, data = d)
+  expect_same_as_coxph(fit, ref)
+  expect_equal(residuals(fit, "score"), residuals(ref, "score"), tolerance = 1e-8)
+  expect_equal(residuals(fit, "schoenfeld"), residuals(ref, "schoenfeld"), tolerance = 1e-8)
+})
+
+test_that("a covariate without variation in the risk sets, an empty level, robust without id", {
+  d <- data.frame(time = 1:6, status = c(0, 1, 1, 1, 0, 0), x = c(1, 0, 0, 0, 0, 0))
+  expect_error(cox(Surv(time, status) ~ x, data = d), "no variation within the risk sets")
+  expect_error(cox(Surv(time, status) ~ x, data = d, firth = TRUE),
+               "no variation within the risk sets")
+  e <- seeded_cox_data(23)
+  e$g <- factor(e$g, levels = c("a", "b", "c", "unused"))
+  fit <- cox(Surv(time, status) ~ x1 + g, data = e)
+  ref <- survival::coxph(Surv(time, status) ~ x1 + g, data = e)
+  expect_equal(coef(fit), coef(ref)[!is.na(coef(ref))], tolerance = 1e-8)
+  e$start <- 0
+  expect_error(cox(Surv(start, time, status) ~ x1, data = e, robust = TRUE), "needs `id`")
 })

@@ -122,7 +122,7 @@ test_that("Firth: the penalised pseudo-likelihood's gradient is 0 at the estimat
     # the penalty moves the estimate towards 0 relative to the unpenalised fit
     ml <- fine_gray(Surv(time, ev) ~ x1 + x2, data = d, cencode = 0)
     expect_false(isTRUE(all.equal(coef(ml), coef(fit))))
-    # profile limits bracket the estimate; the statistic at the limits is chi2
+    # profile limits bracket the estimate
     expect_true(all(fit$profile$lower < b & b < fit$profile$upper))
   }
 })

@@ -5,10 +5,9 @@ test_that("the summaries are computed from the simulated fits", {
   expect_s3_class(r, "smallsurv_regcov")
   expect_equal(r$method, c("ml-wald", "ml-profile", "firth-profile", "firth-wald"))
   expect_true(all(r$coverage >= 0 & r$coverage <= 1))
+  # every limit is ordered (lower <= upper), so each trial is below, inside
+  # or above
   expect_equal(r$coverage + r$below + r$above, rep(1, 4), tolerance = 1e-12)
-  # the same estimate for both interval types of a method
-  expect_equal(r$bias[1], r$bias[2])
-  expect_equal(r$bias[3], r$bias[4])
   # reproducible with a seed, and R's generator left as it was
   set.seed(5)
   a <- stats::runif(1)
