@@ -352,10 +352,13 @@ struct CoxModel::Impl {
         ++h;
       }
       path.halvings += h;
-      if (firth && (!en.ok || en.total() < ev.total()) && smax * std::ldexp(1.0, h) <= 1e-6) {
-        // no step along I^-1 U* raises l* above its rounding, and that step
-        // is already below 1e-6 standardised units: the optimum up to the
-        // conditioning of I (the proposed step cannot reach firth_tol)
+      if (firth && h > 0 && (((!en.ok || en.total() < ev.total()) &&
+                             smax * std::ldexp(1.0, h) <= 1e-6) ||
+                            (smax <= 1e-12 && smax * std::ldexp(1.0, h) <= 1e-3))) {
+        // no step along I^-1 U* raises l* above its rounding (or only one
+        // halved to below 1e-12 does, by noise), and the proposed step is
+        // already small: the optimum up to the conditioning of I (with an
+        // ill-conditioned I the proposed step cannot reach firth_tol)
         path.converged = true;
         path.last_step = smax * std::ldexp(1.0, h);
         path.last_score = scoremax;
@@ -588,7 +591,8 @@ CoxProfile CoxModel::profile(const CoxFitResult& fit, const std::vector<int>& wh
     const double se = std::sqrt(fit.var[j * m.p + j]);
     double h0 = std::sqrt(q) * se;
     if (!(h0 > 0.0) || !std::isfinite(h0)) h0 = 1.0 / m.sd[j];
-    h0 = std::min(h0, 2.0 / m.sd[j]);
+    // at most half a standard deviation of the covariate per step
+    h0 = std::min(h0, 0.5 / m.sd[j]);
     for (int dir = -1; dir <= 1; dir += 2) {
       double b_in = bhat[static_cast<Eigen::Index>(j)], f_in = -q;
       VectorXd sol_in = bhat;
@@ -608,9 +612,10 @@ CoxProfile CoxModel::profile(const CoxFitResult& fit, const std::vector<int>& wh
         f_in = f_out;
         sol_in = sol_out;
         if (h * m.sd[j] > ctl.profile_limit) break;
-        // grow slowly: a profile that is not monotone (it can cross the
-        // threshold, dip and cross again) must not be stepped over
-        h *= 1.5;
+        // equal steps: a profile that is not monotone (it can cross the
+        // threshold, dip below it and cross again) must not be stepped over
+        // (at most profile_limit / 0.5 evaluations up to an infinite limit)
+        h += h0;
       }
       double lim = dir < 0 ? -kInf : kInf;
       if (found) {

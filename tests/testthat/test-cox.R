@@ -273,3 +273,21 @@ test_that("a covariate without variation in the risk sets, an empty level, robus
   e$start <- 0
   expect_error(cox(Surv(start, time, status) ~ x1, data = e, robust = TRUE), "needs `id`")
 })
+
+test_that("Firth: an ill-conditioned information converges; a non-monotone profile is not stepped over", {
+  skip_if_not_installed("coxphf")
+  d9 <- data.frame(time = c(1.69, 1.19, 0.21, 3.92, 0.53, 2.76), status = 1,
+                   x = c(0, 0, 1, 0, 0, 1), z = c(.9, .3, -.1, .2, -.1, -1.4))
+  f <- expect_silent(cox(Surv(time, status) ~ x + z, data = d9, firth = TRUE))
+  r <- suppressWarnings(coxphf::coxphf(Surv(time, status) ~ x + z, data = d9, epsilon = 1e-10,
+                                       gconv = 1e-10, maxit = 200))
+  expect_equal(unname(coef(f)), unname(coef(r)), tolerance = 1e-6)
+  # this profile crosses chi2(0.95) at 4.34, dips below it and crosses
+  # again at 21.1: the limit is the first crossing (coxphf's)
+  d10 <- data.frame(tt = c(2.10, 2.20, 9.77, 0.84, 18.10, 6.28), ev = c(1, 0, 1, 0, 1, 1),
+                    x = c(0, 0, 0, 0, 1, 1), z = c(-.5, .9, .9, -.8, 1.5, 1.4))
+  f <- cox(Surv(tt, ev) ~ x + z, data = d10, firth = TRUE)
+  r <- suppressWarnings(coxphf::coxphf(Surv(tt, ev) ~ x + z, data = d10, epsilon = 1e-10,
+                                       gconv = 1e-10, maxit = 200))
+  expect_equal(f$profile$upper[1], unname(log(r$ci.upper[1])), tolerance = 1e-6)
+})
