@@ -291,7 +291,7 @@ check_reg_design <- function(rf, verb) {
   }
   bad <- which(!is.finite(rowSums(x)))
   if (length(bad)) abort(verb, "(): covariates must be finite; not so in ", rows(bad), ".")
-  const <- colnames(x)[apply(x, 2L, function(v) all(v == v[1L]))]
+  const <- colnames(x)[colSums(x != rep(x[1L, ], each = nrow(x))) == 0]
   if (length(const)) {
     abort(verb, "(): ", paste0("`", const, "`", collapse = ", "), " has no variation ",
           "(the same value in every row); remove it from the formula.")
@@ -330,7 +330,7 @@ new_cox <- function(res, rf, ties, firth, robust, init, control, conf.level, mca
   # coxph's centring: weighted means (unweighted for counting-process data),
   # 0 for columns whose values all lie in {-1, 0, 1} (e.g. factor dummies)
   means <- if (rf$y_type == "counting") colMeans(x) else colSums(x * w) / sum(w)
-  means[apply(x, 2L, function(v) all(v %in% c(-1, 0, 1)))] <- 0
+  means[colSums(x != -1 & x != 0 & x != 1) == 0] <- 0
   # the offset enters as the installed survival does: raw from 3.5-6, minus
   # its mean before (survival's NEWS, 3.5-6)
   off <- if (is.null(rf$offset)) 0 else

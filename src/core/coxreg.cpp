@@ -59,7 +59,7 @@ struct CoxModel::Impl {
   bool fine_gray = false;
   CoxTies ties = CoxTies::efron;
   EventTable tab;
-  std::vector<double> xc;    // centred covariates, n x p column-major
+  std::vector<double> xc;    // centred covariates, n x p column-major (construction only)
   std::vector<double> means;
   std::vector<double> sd;    // column standard deviations (standardised scale)
   std::vector<double> w, off;
@@ -76,7 +76,12 @@ struct CoxModel::Impl {
   double wevents = 0.0;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  double x(std::size_t i, std::size_t j) const { return xc[j * n + i]; }
+  std::vector<double> xr;    // the same, row-major (the sweeps read rows)
+  // Efron only: the compact index of an event row with tied events (its
+  // sums over the events are needed), or npos
+  std::vector<std::size_t> tie_index;
+  std::size_t ntied = 0;
+  double x(std::size_t i, std::size_t j) const { return xr[i * p + j]; }
 
   // Linear predictors (centred) and risk weights; false when one overflows.
   bool risk(const VectorXd& beta, std::vector<double>& eta, std::vector<double>& v) const {
@@ -98,8 +103,8 @@ struct CoxModel::Impl {
   void sweep(const std::vector<double>& v, std::size_t m, Feat feat, std::vector<double>& E,
              std::vector<double>& D) const {
     const std::size_t nev = ev_row.size();
-    E.assign(nev * m, 0.0);
-    D.assign(nev * m, 0.0);
+    E.resize(nev * m);
+    D.assign(ntied * m, 0.0);
     std::vector<double> acc(m), f(m), comp(m);
     for (int s = 0; s < tab.nstrata; ++s) {
       const std::size_t lo = tab.offset[s], hi = tab.offset[s + 1];
@@ -114,10 +119,13 @@ struct CoxModel::Impl {
         const std::size_t e = row_event[r];
         if (e != npos) {
           std::copy(acc.begin(), acc.end(), E.begin() + e * m);
-          for (std::size_t k = dead_ptr[e]; k < dead_ptr[e + 1]; ++k) {
-            const std::size_t i = dead_obs[k];
-            feat(i, f.data());
-            for (std::size_t a = 0; a < m; ++a) D[e * m + a] += v[i] * f[a];
+          const std::size_t t = tie_index[e];
+          if (t != npos) {
+            for (std::size_t k = dead_ptr[e]; k < dead_ptr[e + 1]; ++k) {
+              const std::size_t i = dead_obs[k];
+              feat(i, f.data());
+              for (std::size_t a = 0; a < m; ++a) D[t * m + a] += v[i] * f[a];
+            }
           }
         }
         for (std::size_t k = first_ptr[r]; k < first_ptr[r + 1]; ++k) {
@@ -161,7 +169,8 @@ struct CoxModel::Impl {
       } else {
         for (std::size_t k = 0; k < d; ++k) {
           const double frac = static_cast<double>(k) / static_cast<double>(d);
-          for (std::size_t a = 0; a < m; ++a) S[a] = E[e * m + a] - frac * D[e * m + a];
+          const std::size_t t = tie_index[e];
+          for (std::size_t a = 0; a < m; ++a) S[a] = E[e * m + a] - frac * D[t * m + a];
           term(e, wd / static_cast<double>(d), k, S);
         }
       }
@@ -255,7 +264,7 @@ struct CoxModel::Impl {
       const double frac = (ties == CoxTies::breslow || d == 1)
                               ? 0.0 : static_cast<double>(k) / static_cast<double>(d);
       for (std::size_t j = 0; j < p; ++j) {
-        Sq[j] = E2[e * p + j] - frac * D2[e * p + j];
+        Sq[j] = E2[e * p + j] - (frac > 0.0 ? frac * D2[tie_index[e] * p + j] : 0.0);
         xb[static_cast<Eigen::Index>(j)] = s[1 + j] / s0;
         for (std::size_t l = 0; l < p; ++l)
           M(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = s[1 + p + j * p + l] / s0;
@@ -321,6 +330,10 @@ struct CoxModel::Impl {
     }
     const int iter_max = firth ? ctl.firth_iter_max : ctl.iter_max;
     int iter = 0;
+    // Firth: the fraction of the I^-1 U* step the last line search accepted,
+    // doubled, starts the next one (where the penalty's curvature makes
+    // full steps overshoot, this saves the same halvings every iteration)
+    double damp = 1.0;
     while (iter < iter_max) {
       if (poll) poll();
       ++iter;
@@ -341,8 +354,20 @@ struct CoxModel::Impl {
         step *= ctl.max_step / smax;
         smax = ctl.max_step;
       }
+      if (firth && damp < 1.0) {
+        step *= damp;
+        smax *= damp;
+      }
       VectorXd nb = beta + step;
       Eval en = evaluate(nb, firth);
+      if (firth && smax <= 1e-8 && (!en.ok || en.total() <= ev.total())) {
+        // a step this small that does not raise l* is at its rounding
+        // floor: converged (halving it further only repeats that)
+        path.converged = true;
+        path.last_step = smax;
+        path.last_score = scoremax;
+        break;
+      }
       int h = 0;
       while ((!en.ok || en.total() < ev.total()) && h < ctl.max_halving) {
         step *= 0.5;
@@ -365,6 +390,7 @@ struct CoxModel::Impl {
         break;
       }
       if (!en.ok) break;
+      if (firth) damp = std::min(1.0, 2.0 * damp * std::ldexp(1.0, -h));
       const double old = ev.total();
       beta = nb;
       ev = en;
@@ -440,6 +466,10 @@ CoxModel::CoxModel(const CoxInput& in) : impl_(new Impl) {
     m.sd[j] = sdj > 0.0 ? sdj : 1.0;
     for (std::size_t i = 0; i < n; ++i) m.xc[j * n + i] -= m.means[j];
   }
+  m.xr.resize(n * p);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < p; ++j) m.xr[i * p + j] = m.xc[j * n + i];
+  std::vector<double>().swap(m.xc);
   // the one event table: sort, timefix, risk-set rows of every observation
   SurvInput si;
   si.n = n;
@@ -494,6 +524,11 @@ CoxModel::CoxModel(const CoxInput& in) : impl_(new Impl) {
       m.ev_stratum.push_back(s);
       m.dead_ptr.push_back(m.dead_obs.size());
     }
+  }
+  m.tie_index.assign(m.ev_row.size(), Impl::npos);
+  if (m.ties == CoxTies::efron) {
+    for (std::size_t e = 0; e < m.ev_row.size(); ++e)
+      if (m.dead_ptr[e + 1] - m.dead_ptr[e] > 1) m.tie_index[e] = m.ntied++;
   }
   if (m.fine_gray) {
     // Kaplan-Meier of censoring just before each row: failures at a tied
@@ -576,6 +611,11 @@ CoxProfile CoxModel::profile(const CoxFitResult& fit, const std::vector<int>& wh
   const Eigen::Index P = static_cast<Eigen::Index>(m.p);
   const VectorXd bhat = Eigen::Map<const VectorXd>(fit.coef.data(), P);
   const double top = fit.loglik + fit.penalty;
+  // a profile point needs l* only, whose error is quadratic in the error
+  // of the other coefficients: 1e-6 standardised units leave l* within
+  // ~1e-12 relative, far below what moves a limit (tested against coxphf)
+  CoxControl pctl = ctl;
+  pctl.firth_tol = std::max(ctl.firth_tol, 1e-6);
   CoxProfile out;
   for (int jj : which) {
     if (jj < 0 || static_cast<std::size_t>(jj) >= m.p) throw input_error("bad coefficient index");
@@ -585,7 +625,7 @@ CoxProfile CoxModel::profile(const CoxFitResult& fit, const std::vector<int>& wh
     // LR(b) - q and the constrained maximiser, warm-started
     auto stat = [&](double b, VectorXd start) -> std::pair<double, VectorXd> {
       start[static_cast<Eigen::Index>(j)] = b;
-      Impl::Path path = m.maximise(start, free, ctl, poll);
+      Impl::Path path = m.maximise(start, free, pctl, poll);
       return {2.0 * (top - path.ev.total()), path.beta};
     };
     const double se = std::sqrt(fit.var[j * m.p + j]);
