@@ -82,6 +82,11 @@ struct CoxModel::Impl {
   std::vector<std::size_t> tie_index;
   std::size_t ntied = 0;
   double x(std::size_t i, std::size_t j) const { return xr[i * p + j]; }
+  // position of x_a x_b (either order) in the packed feature vector
+  // 1, x_1..x_p, then the upper triangle of x x' row by row
+  std::vector<std::size_t> pk;
+  std::size_t pos(std::size_t a, std::size_t b) const { return pk[a * p + b]; }
+  std::size_t nfeat() const { return 1 + p + p * (p + 1) / 2; }
 
   // Linear predictors (centred) and risk weights; false when one overflows.
   bool risk(const VectorXd& beta, std::vector<double>& eta, std::vector<double>& v) const {
@@ -182,13 +187,15 @@ struct CoxModel::Impl {
     const Eigen::Index P = static_cast<Eigen::Index>(p);
     std::vector<double> eta, v;
     if (!risk(beta, eta, v)) return out;
-    const std::size_t m = 1 + p + p * p;
+    const std::size_t m = nfeat();
     std::vector<double> E, D, S;
     sweep(v, m, [&](std::size_t i, double* f) {
+      const double* xi = &xr[i * p];
       f[0] = 1.0;
-      for (std::size_t a = 0; a < p; ++a) f[1 + a] = x(i, a);
+      std::size_t k = 1;
+      for (std::size_t a = 0; a < p; ++a) f[k++] = xi[a];
       for (std::size_t a = 0; a < p; ++a)
-        for (std::size_t b = 0; b < p; ++b) f[1 + p + a * p + b] = x(i, a) * x(i, b);
+        for (std::size_t b = a; b < p; ++b) f[k++] = xi[a] * xi[b];
     }, E, D);
     double ll = 0.0;
     VectorXd U = VectorXd::Zero(P);
@@ -202,6 +209,7 @@ struct CoxModel::Impl {
       }
     }
     bool finite = true;
+    std::vector<double> xbar(p);
     terms(m, E, D, S, [&](std::size_t, double a, std::size_t, const std::vector<double>& s) {
       const double s0 = s[0];
       if (!(s0 > 0.0)) {
@@ -209,16 +217,20 @@ struct CoxModel::Impl {
         return;
       }
       ll -= a * std::log(s0);
+      const double inv = 1.0 / s0;
+      for (std::size_t j = 0; j < p; ++j) xbar[j] = s[1 + j] * inv;
       for (std::size_t j = 0; j < p; ++j) {
-        const double xb = s[1 + j] / s0;
-        U[static_cast<Eigen::Index>(j)] -= a * xb;
-        scale[static_cast<Eigen::Index>(j)] += a * s[1 + p + j * p + j] / s0;
-        for (std::size_t l = 0; l < p; ++l) {
+        U[static_cast<Eigen::Index>(j)] -= a * xbar[j];
+        scale[static_cast<Eigen::Index>(j)] += a * s[pos(j, j)] * inv;
+        // upper triangle; mirrored below
+        for (std::size_t l = j; l < p; ++l) {
           I(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) +=
-              a * (s[1 + p + j * p + l] / s0 - xb * s[1 + l] / s0);
+              a * (s[pos(j, l)] * inv - xbar[j] * xbar[l]);
         }
       }
     });
+    for (Eigen::Index j = 0; j < P; ++j)
+      for (Eigen::Index l = 0; l < j; ++l) I(j, l) = I(l, j);
     if (!finite || !std::isfinite(ll)) return out;
     out.loglik = ll;
     out.score = U;
@@ -267,7 +279,7 @@ struct CoxModel::Impl {
         Sq[j] = E2[e * p + j] - (frac > 0.0 ? frac * D2[tie_index[e] * p + j] : 0.0);
         xb[static_cast<Eigen::Index>(j)] = s[1 + j] / s0;
         for (std::size_t l = 0; l < p; ++l)
-          M(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = s[1 + p + j * p + l] / s0;
+          M(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(l)) = s[pos(j, l)] / s0;
       }
       const double q0 = (Iinv.cwiseProduct(M)).sum();
       u = Iinv * xb;
@@ -292,14 +304,14 @@ struct CoxModel::Impl {
   };
 
   Path maximise(VectorXd beta, const std::vector<char>& free, const CoxControl& ctl,
-                const std::function<void()>& poll) const {
+                const std::function<void()>& poll, const Eval* start = nullptr) const {
     Path path;
     const bool firth = ctl.firth;
     std::vector<Eigen::Index> idx;
     for (std::size_t j = 0; j < p; ++j)
       if (free[j]) idx.push_back(static_cast<Eigen::Index>(j));
     const Eigen::Index F = static_cast<Eigen::Index>(idx.size());
-    Eval ev = evaluate(beta, firth);
+    Eval ev = start ? *start : evaluate(beta, firth);
     if (!ev.ok) {
       throw input_error(firth ? kSingular
                               : "the log partial likelihood is not finite at the start values");
@@ -466,6 +478,12 @@ CoxModel::CoxModel(const CoxInput& in) : impl_(new Impl) {
     m.sd[j] = sdj > 0.0 ? sdj : 1.0;
     for (std::size_t i = 0; i < n; ++i) m.xc[j * n + i] -= m.means[j];
   }
+  m.pk.assign(p * p, 0);
+  {
+    std::size_t k = 1 + p;
+    for (std::size_t a = 0; a < p; ++a)
+      for (std::size_t b = a; b < p; ++b) m.pk[a * p + b] = m.pk[b * p + a] = k++;
+  }
   m.xr.resize(n * p);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < p; ++j) m.xr[i * p + j] = m.xc[j * n + i];
@@ -577,7 +595,7 @@ CoxFitResult CoxModel::fit(const std::vector<double>& init, const CoxControl& ct
                                                                       : std::nan("");
   }
   std::vector<char> all(m.p, 1);
-  Impl::Path path = m.maximise(b0, all, ctl, poll);
+  Impl::Path path = m.maximise(b0, all, ctl, poll, &e0);
   out.coef.assign(path.beta.data(), path.beta.data() + P);
   out.loglik = path.ev.loglik;
   out.penalty = path.ev.penalty;
