@@ -60,16 +60,24 @@ print.smallsurv_cox <- function(x, digits = max(1L, getOption("digits") - 3L), .
 
 print_firth_table <- function(x, digits) {
   pr <- x$profile
+  print_reg_table(x, pr$lower, pr$upper, c(Chisq = list(pr$statistic)), pr$p.value, digits,
+                  paste0("Intervals (of exp(coef)): profile penalised likelihood; p: ",
+                         "penalised likelihood-ratio test of coef = 0."))
+}
+
+# The coefficient table of a regression fit: coef, exp(coef), se, the
+# interval of exp(coef) from the log-scale limits, a test statistic (named
+# list of one) and its p-value, then a note naming the interval and test.
+print_reg_table <- function(x, lower, upper, stat, p, digits, note) {
   tab <- cbind(coef = x$coefficients, `exp(coef)` = exp(x$coefficients),
-               `se(coef)` = sqrt(diag(x$var)), lower = exp(pr$lower), upper = exp(pr$upper),
-               Chisq = pr$statistic, p = pr$p.value)
+               `se(coef)` = sqrt(diag(x$var)), lower = exp(lower), upper = exp(upper),
+               stat[[1L]], p = p)
   lv <- format(100 * x$conf.level)
-  colnames(tab)[4:5] <- paste0(c("lower ", "upper "), lv, "%")
+  colnames(tab)[4:6] <- c(paste0(c("lower ", "upper "), lv, "%"), names(stat))
   cat("\n")
   stats::printCoefmat(tab, digits = digits, P.values = TRUE, has.Pvalue = TRUE,
                       signif.stars = FALSE, cs.ind = integer(0), tst.ind = 6L)
-  cat_wrapped("Intervals (of exp(coef)): profile penalised likelihood; p: penalised ",
-              "likelihood-ratio test of coef = 0.")
+  cat_wrapped(note)
 }
 
 # A message printed in lines of at most getOption("width") characters.
@@ -82,7 +90,10 @@ cat_wrapped <- function(...) {
 reg_footnotes <- function(x) {
   p <- length(x$coefficients)
   epv <- x$nevent / p
-  if (epv < 10) {
+  if (x$nevent < 5) {
+    cat_wrapped("Note: only ", format(x$nevent), " events: too few for any regression model; ",
+                "report the counts and the curves (km(), cif()) instead.")
+  } else if (epv < 10) {
     cat_wrapped("Note: ", format(x$nevent), " events for ", p, " coefficient",
                 if (p > 1L) "s", " (", format(signif(epv, 2)),
                 " per coefficient, fewer than 10): ",

@@ -71,8 +71,8 @@
 #' ep$mrd_negative <- rrall$mrd_negative
 #' # HSCT as the cause of interest; relapse, CAR-T and death compete
 #' fine_gray(survival::Surv(time, event) ~ mrd_negative, data = ep, cause = "HSCT")
-#' # 3 relapses only: Firth's penalty and profile intervals
-#' fine_gray(survival::Surv(time, event) ~ mrd_negative, data = ep, cause = "relapse",
+#' # with Firth's penalty and profile intervals
+#' fine_gray(survival::Surv(time, event) ~ mrd_negative, data = ep, cause = "HSCT",
 #'           firth = TRUE)
 #' @export
 fine_gray <- function(formula, data, cause = NULL, cencode = NULL, subset, na.action,
@@ -150,19 +150,11 @@ print.smallsurv_fg <- function(x, digits = max(1L, getOption("digits") - 3L), ..
   if (isTRUE(x$firth)) {
     print_firth_table(x, digits)
   } else {
-    se <- sqrt(diag(x$var))
-    z <- x$coefficients / se
+    z <- x$coefficients / sqrt(diag(x$var))
     ci <- stats::confint(x, level = x$conf.level)
-    lv <- format(100 * x$conf.level)
-    tab <- cbind(coef = x$coefficients, `exp(coef)` = exp(x$coefficients), `se(coef)` = se,
-                 lower = exp(ci[, 1L]), upper = exp(ci[, 2L]), z = z,
-                 p = 2 * stats::pnorm(-abs(z)))
-    colnames(tab)[4:5] <- paste0(c("lower ", "upper "), lv, "%")
-    cat("\n")
-    stats::printCoefmat(tab, digits = digits, P.values = TRUE, has.Pvalue = TRUE,
-                        signif.stars = FALSE, cs.ind = integer(0), tst.ind = 6L)
-    cat_wrapped("Standard errors: crr's sandwich (with the censoring-weight term); Wald ",
-                "intervals (of exp(coef)) and tests.")
+    print_reg_table(x, ci[, 1L], ci[, 2L], list(z = z), 2 * stats::pnorm(-abs(z)), digits,
+                    paste0("Standard errors: crr's sandwich (with the censoring-weight ",
+                           "term); Wald intervals (of exp(coef)) and tests."))
   }
   cat("n = ", x$n, ", events of \"", x$cause, "\" = ", format(x$nevent), "\n", sep = "")
   if (!is.null(x$na.action)) cat(length(x$na.action), " rows removed (missing values)\n")

@@ -15,3 +15,11 @@ seeded_cox_data <- function(seed, n = 60, ties = FALSE, entry = FALSE) {
   }
   d
 }
+
+# Central finite-difference gradient of f at b (step h).
+fd_gradient <- function(f, b, h = 1e-5) {
+  vapply(seq_along(b), function(j) {
+    e <- replace(numeric(length(b)), j, h)
+    (f(b + e) - f(b - e)) / (2 * h)
+  }, numeric(1))
+}

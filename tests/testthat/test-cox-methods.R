@@ -76,3 +76,11 @@ test_that("print() names the interval and warns about few events per coefficient
   expect_true(any(grepl("per coefficient, fewer than 10", out)))
   expect_error(anova(pen), "without the penalty")
 })
+
+test_that("print() says when there are too few events for any model", {
+  d <- seeded_cox_data(24, n = 25)
+  d$status <- 0L
+  d$status[c(1, 5, 9)] <- 1L
+  out <- capture.output(print(cox(Surv(time, status) ~ x1, data = d, firth = TRUE)))
+  expect_true(any(grepl("too few for any regression model", out)))
+})
