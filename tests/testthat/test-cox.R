@@ -287,3 +287,15 @@ test_that("Firth: an ill-conditioned information converges; a non-monotone profi
                                        gconv = 1e-10, maxit = 200))
   expect_equal(f$profile$upper[1], unname(log(r$ci.upper[1])), tolerance = 1e-6)
 })
+
+test_that("default calls: all events, one event, n = 1", {
+  d <- seeded_cox_data(31, n = 1000, ties = TRUE)
+  d$status <- 1L
+  expect_equal(coef(cox(Surv(time, status) ~ x1 + x2, data = d)),
+               coef(survival::coxph(Surv(time, status) ~ x1 + x2, data = d)), tolerance = 1e-8)
+  d$status <- 0L
+  d$status[1] <- 1L
+  one <- suppressWarnings(cox(Surv(time, status) ~ x1, data = d, firth = TRUE))
+  expect_true(is.finite(coef(one)))
+  expect_error(cox(Surv(time, status) ~ x1, data = d[1, ]), "no variation")
+})

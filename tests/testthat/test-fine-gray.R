@@ -150,3 +150,21 @@ test_that("bad input gets a clear error", {
   expect_error(fine_gray(Surv(time, evf) ~ x1, data = d, cause = "a"), "no events")
   expect_error(fine_gray(Surv(time, ev) ~ x1 + strata(x2), data = d, cencode = 0), "strata")
 })
+
+test_that("default calls survive large and degenerate input", {
+  set.seed(30)
+  n <- 1e4
+  d <- data.frame(time = ceiling(rexp(n) * 10), ev = sample(0:2, n, TRUE),
+                  x = rbinom(n, 1, 0.5))
+  fit <- fine_gray(Surv(time, ev) ~ x, data = d, cencode = 0)
+  expect_true(is.finite(coef(fit)) && is.finite(fit$var[1, 1]))
+  # one event of the cause: a fit, with the note that no model is supportable
+  d1 <- data.frame(time = 1:6, ev = c(1, 0, 2, 0, 2, 0), x = c(1, 0, 1, 0, 0, 1))
+  f1 <- suppressWarnings(fine_gray(Surv(time, ev) ~ x, data = d1, cencode = 0, firth = TRUE))
+  expect_true(is.finite(coef(f1)))
+  expect_true(any(grepl("too few", capture.output(print(f1)))))
+  # no censoring at all
+  d2 <- data.frame(time = 1:8, ev = c(1, 2, 1, 2, 1, 1, 2, 1), x = c(1, 0, 0, 1, 1, 0, 1, 0))
+  expect_true(is.finite(coef(fine_gray(Surv(time, ev) ~ x, data = d2, cencode = 0,
+                                       firth = TRUE))))
+})
