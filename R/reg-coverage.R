@@ -27,7 +27,9 @@
 #' `above` (beta lies below the lower / above the upper limit), `width`
 #' (median width on the log hazard-ratio scale; infinite limits make it
 #' `Inf`), `infinite` (share of intervals with an infinite limit),
-#' `monotone` (share of maximum-likelihood fits flagged as monotone).
+#' `monotone` (share of maximum-likelihood fits flagged as monotone),
+#' `unconverged` (share of fits that stopped at the iteration limit; they
+#' are kept, as a user would see them with a warning).
 #' Methods: `"ml-wald"` (coxph's / crr's estimate and Wald interval),
 #' `"ml-profile"` (profile likelihood), `"firth-profile"` (Firth's estimate,
 #' profile penalised likelihood, as coxphf) and `"firth-wald"` (Firth's
@@ -77,6 +79,7 @@ reg_coverage <- function(model = c("cox", "fine_gray"), n = 25, beta = log(2), r
   methods <- c("ml-wald", "ml-profile", "firth-profile", "firth-wald")
   est <- lo <- hi <- matrix(NA_real_, reps, length(methods), dimnames = list(NULL, methods))
   mono <- rep(NA, reps)
+  unconv <- matrix(FALSE, reps, 2L)  # maximum likelihood, Firth
   events <- numeric(reps)
   ctl <- cox_control()
   z <- stats::qnorm(1 - (1 - conf.level) / 2)
@@ -102,12 +105,14 @@ reg_coverage <- function(model = c("cox", "fine_gray"), n = 25, beta = log(2), r
       lo[r, 1:2] <- c(ml$coef - z * se, ml$profile$lower)
       hi[r, 1:2] <- c(ml$coef + z * se, ml$profile$upper)
       mono[r] <- ml$infinite[1L]
+      unconv[r, 1L] <- !ml$converged
     }
     if (!is.null(pen)) {
       se <- reg_se(pen, fg)
       est[r, 3:4] <- pen$coef
       lo[r, 3:4] <- c(pen$profile$lower, pen$coef - z * se)
       hi[r, 3:4] <- c(pen$profile$upper, pen$coef + z * se)
+      unconv[r, 2L] <- !pen$converged
     }
   }
   ok <- !is.na(est[, "firth-profile"]) & !is.na(est[, "ml-wald"])
@@ -121,6 +126,7 @@ reg_coverage <- function(model = c("cox", "fine_gray"), n = 25, beta = log(2), r
   out$width <- apply(hi[ok, , drop = FALSE] - lo[ok, , drop = FALSE], 2L, stats::median)
   out$infinite <- colMeans(!is.finite(lo[ok, , drop = FALSE]) | !is.finite(hi[ok, , drop = FALSE]))
   out$monotone <- c(rep(mean(mono[ok]), 2L), NA, NA)
+  out$unconverged <- rep(colMeans(unconv[ok, , drop = FALSE]), each = 2L)
   out$trials <- sum(ok)
   out$no_model <- reps - sum(ok)
   rownames(out) <- NULL
@@ -169,7 +175,7 @@ print.smallsurv_regcov <- function(x, digits = 3, ...) {
               " simulated trials (", x$no_model[1], " without a model), events per trial: mean ",
               format(signif(ev[["mean"]], 3)), ", range ", ev[["min"]], "-", ev[["max"]])
   tab <- as.data.frame(x)[c("method", "bias", "median_bias", "coverage", "below", "above",
-                            "width", "infinite", "monotone")]
+                            "width", "infinite", "monotone", "unconverged")]
   num <- vapply(tab, is.numeric, logical(1))
   tab[num] <- lapply(tab[num], function(v) signif(v, digits))
   print(tab, row.names = FALSE)

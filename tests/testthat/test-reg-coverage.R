@@ -8,6 +8,9 @@ test_that("the summaries are computed from the simulated fits", {
   # every limit is ordered (lower <= upper), so each trial is below, inside
   # or above
   expect_equal(r$coverage + r$below + r$above, rep(1, 4), tolerance = 1e-12)
+  expect_true(all(r$unconverged >= 0 & r$unconverged <= 1))
+  # the Firth fits of this design all converge
+  expect_true(all(r$unconverged[3:4] == 0))
   # reproducible with a seed, and R's generator left as it was
   set.seed(5)
   a <- stats::runif(1)
