@@ -24,33 +24,27 @@ Rcpp::List coxreg_fit_cpp(Rcpp::NumericVector stop, Rcpp::Nullable<Rcpp::Numeric
   const std::size_t n = static_cast<std::size_t>(stop.size());
   if (static_cast<std::size_t>(x.nrow()) != n || static_cast<std::size_t>(status.size()) != n)
     Rcpp::stop("stop, status and x differ in length");
+  // the survival columns converted as for every other verb
+  smallsurv_glue::SurvInputHolder h;
+  smallsurv_glue::fill_surv_input(h, stop, status, fine_gray ? 2 : 1, entry, weights, strata,
+                                  nstrata, timefix);
   smallsurv::CoxInput in;
   in.n = n;
   in.p = static_cast<std::size_t>(x.ncol());
-  in.stop = stop.begin();
-  in.status = status.begin();
+  in.stop = h.in.stop;
+  in.status = h.in.status;
+  in.entry = h.in.entry;
+  in.weight = h.in.weight;
+  in.strata = h.in.strata;
+  in.nstrata = h.in.strata ? h.in.nstrata : 1;
   in.x = x.begin();
   in.timefix = timefix;
   in.fine_gray = fine_gray;
   in.ties = efron ? smallsurv::CoxTies::efron : smallsurv::CoxTies::breslow;
-  Rcpp::NumericVector ent, wt, off;
-  std::vector<int> st;
-  if (entry.isNotNull()) {
-    ent = Rcpp::NumericVector(entry);
-    in.entry = ent.begin();
-  }
-  if (weights.isNotNull()) {
-    wt = Rcpp::NumericVector(weights);
-    in.weight = wt.begin();
-  }
+  Rcpp::NumericVector off;
   if (offset.isNotNull()) {
     off = Rcpp::NumericVector(offset);
     in.offset = off.begin();
-  }
-  if (strata.isNotNull()) {
-    st = smallsurv_glue::zero_based(Rcpp::IntegerVector(strata));
-    in.strata = st.data();
-    in.nstrata = nstrata;
   }
   smallsurv::CoxControl ctl;
   ctl.firth = Rcpp::as<bool>(control["firth"]);
