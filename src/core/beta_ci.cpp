@@ -22,6 +22,7 @@
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include "errors.h"
+#include "product_limit.h"
 
 namespace smallsurv {
 
@@ -255,8 +256,8 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
   std::size_t j = 0;  // rows with time <= t processed
   // Not pointwise.h's km_rows(): R's cumprod accumulates in long double and
   // bpcp's borkowf.calc rounds once at the end, which the double rows would
-  // not reproduce bit for bit.
-  long double km = 1.0L;  // R's cumprod accumulates in long double
+  // not reproduce bit for bit; the one product-limit step in long double.
+  ProductLimitT<long double> km;
   double me = 0.0, mc = 0.0, c_last = 0.0;  // mc: censorings before the last row
   for (std::size_t r = 0; r < k; ++r) {
     const std::size_t i = ord[r];
@@ -268,7 +269,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
     const std::size_t target = rows_upto(c, t);
     while (j < target) {
       mc += c_last;
-      km *= static_cast<long double>((c.n_risk[j] - c.n_event[j]) / c.n_risk[j]);
+      km.step(c.n_risk[j], c.n_event[j]);
       me += c.n_event[j];
       c_last = c.n_censor[j];
       ++j;
@@ -276,7 +277,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
     // at y_j exactly: the closed point [y_j, y_j] (censorings at y_j not yet
     // counted); strictly after: the open interval (y_j, y_{j+1})
     const bool at_row = j > 0 && c.time[j - 1] == t;
-    borkowf_one(static_cast<double>(km), me, at_row ? mc : mc + c_last, n, z, shrunk,
+    borkowf_one(static_cast<double>(km.surv), me, at_row ? mc : mc + c_last, n, z, shrunk,
                 &lower[i], &upper[i]);
   }
 }

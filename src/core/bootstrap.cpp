@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "product_limit.h"
 #include "resample.h"
 #include "rng.h"
 
@@ -161,22 +162,17 @@ BootstrapResult bootstrap_percentile(const EventTable& tab, const double* w, con
         for (int s = 0; s < tab.nstrata; ++s) {
           const std::size_t a = tab.offset[s], z = std::min(tab.offset[s + 1], hi);
           if (a >= hi || tab.offset[s + 1] <= lo) continue;
-          double S = 1.0;
+          ProductLimit pl;
           std::fill(F.begin(), F.end(), 0.0);
           for (std::size_t r = a; r < z; ++r) {
             const double d = dsum[r], nr = nrisk[r];
-            if (d > 0 && nr > 0) {
-              if (spec.all_states) {
-                for (int k = 0; k < K; ++k) {
-                  const double dkr = K > 1 ? dk[r * K + k] : d;
-                  if (dkr > 0) F[k] += S * dkr / nr;
-                }
-              }
-              S *= (nr - d) / nr;
-            }
+            if (spec.all_states)
+              pl.step_causes(nr, d, K, [&](int k) { return K > 1 ? dk[r * K + k] : d; }, F.data());
+            else
+              pl.step(nr, d);
             if (r < lo) continue;
             double* out = tile.data() + ((r - lo) * ns) * kTile + t;
-            out[0] = S;
+            out[0] = pl.surv;
             for (int k = 1; k < ns; ++k) out[k * kTile] = F[k - 1];
           }
         }

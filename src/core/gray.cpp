@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "event_table.h"
+#include "product_limit.h"
 #include "rng.h"
 
 namespace smallsurv {
@@ -66,7 +67,9 @@ GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho
   std::vector<double> d1(G), d2(G);
   std::vector<double> A(static_cast<std::size_t>(G) * G), C(static_cast<std::size_t>(G) * G);
   std::vector<Term> terms;
+  std::vector<ProductLimit> pl(G);  // per group; pl[g].surv == Sm[g] between rows
   for (int st = 0; st < tab.nstrata; ++st) {
+    std::fill(pl.begin(), pl.end(), ProductLimit{});
     std::fill(Sm.begin(), Sm.end(), 1.0);
     std::fill(Fm.begin(), Fm.end(), 0.0);
     std::fill(C.begin(), C.end(), 0.0);
@@ -91,8 +94,9 @@ GrayScore gray_score(const GrayData& d, const Recount& rc, int cause, double rho
           Fn[g] = Fm[g];
           h[g] = 0;
           if (Y[g] <= 0) continue;
-          S[g] = Sm[g] * (Y[g] - d1[g] - d2[g]) / Y[g];
-          Fn[g] = Fm[g] + Sm[g] * d1[g] / Y[g];
+          // the group's curves: one product-limit step (cause, then all)
+          pl[g].step_causes(Y[g], d1[g] + d2[g], 1, [&](int) { return d1[g]; }, &Fn[g]);
+          S[g] = pl[g].surv;
           h[g] = Y[g] / Sm[g];
           Hs += h[g];
           Qs += h[g] * (1.0 - Fm[g]);

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "product_limit.h"
+
 namespace smallsurv {
 
 namespace {
@@ -115,22 +117,15 @@ KmResult kaplan_meier(const EventTable& tab, bool robust, const double* weights)
 bool kaplan_meier(const EventTable& tab, bool robust, const double* weights, KmOutput res) {
   const std::size_t nrow = tab.nrow();
   for (int s = 0; s < tab.nstrata; ++s) {
-    double S = 1.0, H = 0.0, gw = 0.0, vh = 0.0, se = 0.0, sh = 0.0;
+    ProductLimit pl;  // survival's operations in survival's order
+    double se = 0.0, sh = 0.0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
-      const double d = tab.n_event[r];
-      if (d > 0) {  // rows with censorings only leave every quantity as it was
-        // the operations and their order are survival's (survfitkm.c), so
-        // the results agree to the last bit
-        const double nr = tab.n_risk[r];
-        S *= (nr - d) / nr;
-        gw += d / (nr * (nr - d));  // Greenwood; Inf when nr == d, as survival
-        H += d / nr;
-        vh += d / (nr * nr);
-        se = std::sqrt(gw);
-        sh = std::sqrt(vh);
+      if (pl.step(tab.n_risk[r], tab.n_event[r])) {
+        se = std::sqrt(pl.greenwood);  // Inf once n == d, as survival
+        sh = std::sqrt(pl.var_cumhaz);
       }
-      res.surv[r] = S;
-      res.cumhaz[r] = H;
+      res.surv[r] = pl.surv;
+      res.cumhaz[r] = pl.cumhaz;
       res.std_err[r] = se;
       res.std_chaz[r] = sh;
     }

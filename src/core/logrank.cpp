@@ -3,6 +3,7 @@
 
 #include "resample.h"
 #include "rng.h"
+#include "product_limit.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -356,14 +357,12 @@ LogrankCounts logrank_counts(const LogrankInput& in) {
   const bool weighted = in.rho != 0.0 || in.gamma != 0.0;
   std::vector<double> w(R, 1.0), cum(R, 0.0);
   for (std::size_t s = 0; s < S; ++s) {
-    double km = 1.0, c = 0.0;
+    ProductLimit km;  // pooled, left-continuous: read before the row's step
+    double c = 0.0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       const double n = tab.n_risk[r], d = tab.n_event[r];
-      if (weighted) w[r] = std::pow(km, in.rho) * std::pow(1.0 - km, in.gamma);
-      if (n > 0.0) {
-        km *= (n - d) / n;
-        c += w[r] * d / n;
-      }
+      if (weighted) w[r] = std::pow(km.surv, in.rho) * std::pow(1.0 - km.surv, in.gamma);
+      if (km.step(n, d)) c += w[r] * d / n;
       cum[r] = c;
       if (d <= 0.0 || n <= 0.0) continue;
       const auto ng = [&](std::size_t g) { return risk[g * R + r]; };

@@ -11,6 +11,7 @@
 #include "beta_ci.h"
 #include "ci_likelihood.h"
 #include "greenwood_ci.h"
+#include "product_limit.h"
 
 namespace smallsurv {
 
@@ -46,16 +47,11 @@ long last_row(const CountsView& c, double t) {
 void km_rows(const CountsView& c, std::vector<double>& S, std::vector<double>& G) {
   S.resize(c.m);
   G.resize(c.m);
-  double s = 1.0, g = 0.0;
+  ProductLimit pl;
   for (std::size_t r = 0; r < c.m; ++r) {
-    const double d = c.n_event[r];
-    if (d > 0) {
-      const double nr = c.n_risk[r];
-      s *= (nr - d) / nr;
-      g += d / (nr * (nr - d));  // Inf when nr == d, as survival
-    }
-    S[r] = s;
-    G[r] = g;
+    pl.step(c.n_risk[r], c.n_event[r]);  // G = Inf once n == d, as survival
+    S[r] = pl.surv;
+    G[r] = pl.greenwood;
   }
 }
 

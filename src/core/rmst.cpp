@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "resample.h"
+#include "product_limit.h"
 #include "rng.h"
 
 namespace smallsurv {
@@ -25,14 +26,16 @@ RmstEstimate rmst_curve_work(const double* time, const double* n_risk, const dou
   while (m < nrow && time[m] <= tau) ++m;
   w.area.resize(m);
   w.h.resize(m);
-  double s = 1.0, prev = 0.0, total = 0.0;
+  ProductLimit pl;
+  double prev = 0.0, total = 0.0;
   for (std::size_t j = 0; j < m; ++j) {
-    total += (time[j] - prev) * s;  // interval before row j at the previous S
+    total += (time[j] - prev) * pl.surv;  // interval before row j at the previous S
     const double n = n_risk[j], d = n_event[j];
-    if (d > 0.0) s *= 1.0 - d / n;
-    w.h[j] = (d > 0.0 && n - d != 0.0) ? d / (n * (n - d)) : 0.0;
+    pl.step(n, d);
+    // (survRM2: the term of a row where everyone at risk fails is left out)
+    w.h[j] = (d > 0.0 && n - d != 0.0) ? ProductLimit::greenwood_term(n, d) : 0.0;
     const double next = (j + 1 < m) ? time[j + 1] : tau;
-    w.area[j] = (next - time[j]) * s;
+    w.area[j] = (next - time[j]) * pl.surv;
     prev = time[j];
   }
   // the loop added the intervals before each row; the last one runs to tau
