@@ -36,6 +36,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "product_limit.h"
+
 namespace smallsurv {
 
 namespace {
@@ -68,6 +70,48 @@ struct NeumaierSum {
     sum = t;
   }
   double value() const { return sum + comp; }
+};
+
+// sum_j w_j e_j^2 with e_j = a_j - F b_j, kept about the current F (the
+// centre): m0 = sum w b^2, m1 = sum w b e, m2 = sum w e^2.  A term joins
+// with its e at the current centre; moving the centre by delta changes
+// every e by -delta b, so m2 += delta (delta m0 - 2 m1) and
+// m1 -= delta m0: only the change is added, never a difference of the
+// expanded powers of F.  (For (F - F_j)^2 terms, e = F_j - F with b = 1,
+// e = 0 at joining: then m1 <= 0 and every update adds a non-negative
+// amount, as F never decreases.)
+struct CentredSquares {
+  double m0 = 0.0, m1 = 0.0, m2 = 0.0, centre = 0.0;
+  void move_to(double F) {
+    const double delta = F - centre;
+    if (delta == 0.0) return;
+    m2 += delta * (m0 * delta - 2.0 * m1);
+    m1 -= m0 * delta;
+    centre = F;
+  }
+  // a term w (a - F b)^2 whose value at the current centre is e = a - centre b;
+  // for (F - F_j)^2 terms pass b = 1, e = 0 (for a term joining at e = 0
+  // the sign of b does not matter: it enters only through b^2 and b e)
+  void add(double w, double b, double e) {
+    m0 += w * b * b;
+    m1 += w * b * e;
+    m2 += w * e * e;
+  }
+  double sum_squares() const { return m2; }
+};
+
+// sum_j p_j (F - F_j), kept about the current F: each term joins at 0 and
+// grows by p_j delta when F moves by delta.
+struct CentredLinear {
+  double p0 = 0.0, p1 = 0.0, centre = 0.0;
+  void move_to(double F) {
+    const double delta = F - centre;
+    if (delta == 0.0) return;
+    p1 += p0 * delta;
+    centre = F;
+  }
+  void add(double p) { p0 += p; }
+  double sum() const { return p1; }
 };
 
 // A difference array accumulated with compensation: add(r, x) at the
@@ -191,26 +235,18 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   std::vector<int> row_stratum(nrow);
   std::vector<double> F(K), H(K);
   for (int s = 0; s < tab.nstrata; ++s) {
-    double S = 1.0, gw = 0.0;
+    ProductLimit pl;
     std::fill(F.begin(), F.end(), 0.0);
     std::fill(H.begin(), H.end(), 0.0);
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       row_stratum[r] = s;
-      const double n = tab.n_risk[r], d = tab.n_event[r];
-      Sprev[r] = S;
-      if (d > 0) {
-        for (int k = 0; k < K; ++k) {
-          const double dkr = dk(r, k);
-          if (dkr > 0) {
-            F[k] += S * dkr / n;
-            H[k] += dkr / n;
-          }
-        }
-        if (n > d) gw += d / (n * (n - d));
-        S *= (n - d) / n;
-      }
+      Sprev[r] = pl.surv;
+      pl.step_causes(tab.n_risk[r], tab.n_event[r], K, [&](int k) { return dk(r, k); },
+                     F.data(), H.data());
+      const double S = pl.surv;
       P(r, 0) = S;
-      SE(r, 0) = S > 0 ? S * std::sqrt(gw) : 0.0;
+      // (the Greenwood sum is +Inf only where S has become 0)
+      SE(r, 0) = S > 0 ? S * std::sqrt(pl.greenwood) : 0.0;
       for (int k = 0; k < K; ++k) {
         P(r, k + 1) = F[k];
         res.cumhaz[k * nrow + r] = H[k];
@@ -218,56 +254,64 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
     }
   }
 
-  // 2. closed-form variances of F_k (running sums in F = F(t))
+  // 2. closed-form variances of F_k, as centred moments about F = F(t).
+  // Every term has the form w_j (F - F_j)^k (delta, aalen) or
+  // w_j (a_j - F b_j)^2 (gray) for a row j <= t.  Expanding the squares in
+  // powers of F would leave the variance as a difference of large sums,
+  // which loses digits exactly where the variance is small (late times,
+  // F near its plateau).  Instead the moments are kept about a centre that
+  // moves with F (CentredSquares): each term joins at the current F, and
+  // moving the centre forward by delta only adds the change of the squares,
+  // so the rounding error stays relative to the variance itself.  Nothing is
+  // snapped to 0 (a negative rounding residue of a variance that is 0 in
+  // exact arithmetic is 0).
   if (variance != AjVariance::ij) {
     for (int k = 0; k < K; ++k) {
       for (int s = 0; s < tab.nstrata; ++s) {
-        double Aq = 0, Aqf = 0, Aqff = 0, R = 0, Pp = 0, Pf = 0;  // delta / aalen
-        double v1 = 0, v2 = 0, v3 = 0, V = 0;                       // gray
+        // delta / aalen: sum q_j (F - F_j)^2 (m), sum p_j (F - F_j) (lin),
+        // sum r_j (R); gray: sum t6_j (e_j)^2 with e_j = a_j - F b_j (m)
+        const bool aalen_type = variance == AjVariance::aalen;
+        CentredSquares m;
+        CentredLinear lin;
+        double R = 0.0, V = 0.0;
         for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
           const double n = tab.n_risk[r], d = tab.n_event[r], dkr = dk(r, k);
           const double S0 = Sprev[r], S1 = P(r, 0), Fr = P(r, k + 1);
+          m.move_to(Fr);
+          lin.move_to(Fr);
           if (variance == AjVariance::gray) {
+            // at its own row a term has e = (F_j - F)/S_j = 0 (other causes)
+            // or 1 + (F_j - F)/S_j = 1 (cause k); b = 1/S_j
             const double dor = d - dkr;
-            if (dor > 0 && S1 > 0) {  // other causes pooled
-              const double t6 = S0 * S0 * tie_factor(dor, n) * dor / (n * n);
-              const double t3 = 1.0 / S1, t4 = Fr / S1;
-              v1 += t4 * t4 * t6;
-              v2 += t3 * t4 * t6;
-              v3 += t3 * t3 * t6;
-            }
+            if (dor > 0 && S1 > 0)  // other causes pooled
+              m.add(S0 * S0 * tie_factor(dor, n) * dor / (n * n), 1.0 / S1, 0.0);
             if (dkr > 0) {  // the reported value changes only here
-              const double t6 = S0 * S0 * tie_factor(dkr, n) * dkr / (n * n);
-              const double t3 = S1 > 0 ? 1.0 / S1 : 0.0, t4 = 1.0 + t3 * Fr;
-              v1 += t4 * t4 * t6;
-              v2 += t3 * t4 * t6;
-              v3 += t3 * t3 * t6;
-              V = v1 + Fr * Fr * v3 - 2.0 * Fr * v2;
+              m.add(S0 * S0 * tie_factor(dkr, n) * dkr / (n * n), S1 > 0 ? 1.0 / S1 : 0.0, 1.0);
+              V = m.sum_squares();
             }
             SE(r, k + 1) = std::sqrt(V > 0 ? V : 0.0);
             continue;
           }
+          const bool aalen = aalen_type;
           if (d > 0) {
-            const bool aalen = variance == AjVariance::aalen;
-            if (n > d) {
-              const double q = aalen ? d / ((n - 1.0) * (n - d)) : d / (n * (n - d));
-              Aq += q;
-              Aqf += q * Fr;
-              Aqff += q * Fr * Fr;
-            }
+            // the (F - F_j)^2 term skips n_j = d_j: its factor stays 0
+            if (n > d) m.add(aalen ? d / ((n - 1.0) * (n - d)) : d / (n * (n - d)), 1.0, 0.0);
             if (dkr > 0) {
               R += aalen ? S0 * S0 * tie_factor(dkr, n) * dkr / (n * n)
                          : S0 * S0 * dkr * (n - dkr) / (n * n * n);
               double p = 0.0;
               if (!aalen) p = S0 * dkr / (n * n);
               else if (n > d) p = S0 * dkr * (n - dkr) / (n * (n - d) * (n - 1.0));
-              Pp += p;
-              Pf += p * Fr;
+              lin.add(p);
             }
           }
-          const double v = Fr * Fr * Aq - 2.0 * Fr * Aqf + Aqff + R - 2.0 * Fr * Pp + 2.0 * Pf;
-          SE(r, k + 1) = clean_sqrt(v, Fr * Fr * Aq + 2.0 * Fr * std::fabs(Aqf) + Aqff + R +
-                                           2.0 * Fr * std::fabs(Pp) + 2.0 * std::fabs(Pf));
+          // sum q (F - F_j)^2 + R - 2 sum p (F - F_j): each part >= 0.  The
+          // delta variance is exactly 0 at F = 1 (everyone failed of cause
+          // k: it is then Greenwood's S^2 sum with S = 0), where the parts
+          // cancel; Aalen's is not (it is 1/4 for two subjects failing of
+          // cause k one after the other).
+          const double v = m.sum_squares() + R - 2.0 * lin.sum();
+          SE(r, k + 1) = (Fr == 1.0 && !aalen_type) ? 0.0 : std::sqrt(v > 0 ? v : 0.0);
         }
       }
     }

@@ -17,9 +17,10 @@
 //   delta : Dinse & Larson (1986) eq. 6 = Marubini & Valsecchi (1995) =
 //           Greenwood type (ABGK eq. 4.4.19; Allignol et al. 2010)
 //           sum (F - F_j)^2 d_j/(n_j(n_j-d_j)) + sum S_{j-1}^2 d_kj(n_j-d_kj)/n_j^3
-//           - 2 sum (F - F_j) S_{j-1} d_kj/n_j^2, accumulated in O(rows) with
-//           running sums in F = F(t); the first sum skips n_j = d_j (its
-//           factor F - F_j is then 0 for every later t).
+//           - 2 sum (F - F_j) S_{j-1} d_kj/n_j^2, accumulated in O(rows) as
+//           moments centred at F = F(t) (never expanded in powers of F);
+//           the first sum skips n_j = d_j (its factor F - F_j is then 0 for
+//           every later t).
 //   gray  : cmprsk::cuminc's estimator (Gray's notes; reference file 1.2):
 //           sum over cause-k rows of S_{j-1}^2 tau(d_kj) d_kj/n_j^2
 //           (1 - (F - F_j)/S_j)^2  plus over other-cause rows (S_j > 0) of
