@@ -36,6 +36,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "compensated_sum.h"
 #include "product_limit.h"
 
 namespace smallsurv {
@@ -59,18 +60,6 @@ inline double clean_sqrt(double v, double magnitude) {
   if (!(v > 64.0 * 2.220446049250313e-16 * magnitude)) return 0.0;
   return std::sqrt(v);
 }
-
-// Compensated summation (Neumaier 1974): the rounding error of each
-// addition is carried separately.
-struct NeumaierSum {
-  double sum = 0.0, comp = 0.0;
-  void add(double x) {
-    const double t = sum + x;
-    comp += std::fabs(sum) >= std::fabs(x) ? (sum - t) + x : (x - t) + sum;
-    sum = t;
-  }
-  double value() const { return sum + comp; }
-};
 
 // sum_j w_j e_j^2 with e_j = a_j - F b_j, kept about the current F (the
 // centre): m0 = sum w b^2, m1 = sum w b e, m2 = sum w e^2.  A term joins

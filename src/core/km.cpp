@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "compensated_sum.h"
 #include "product_limit.h"
 
 namespace smallsurv {
@@ -30,12 +31,16 @@ std::vector<double> ij_sum_squares(const EventTable& tab, const std::vector<doub
                                    const std::vector<int>& status) {
   const std::size_t nrow = tab.nrow();
   const std::size_t n = tab.stop_row.size();
-  std::vector<double> C(nrow), Cprev(nrow);  // C_j and C_{j-1} within stratum
+  // C_j and C_{j-1} within the stratum, as compensated running sums: an
+  // observation's deviation C_{first-1} - C_j is a difference of two large
+  // sums that may be close (late entrants, the tail), taken with both
+  // compensations so it is accurate relative to itself
+  std::vector<NeumaierSum> C(nrow), Cprev(nrow);
   for (int s = 0; s < tab.nstrata; ++s) {
-    double run = 0.0;
+    NeumaierSum run;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       Cprev[r] = run;
-      run += c[r];
+      run.add(c[r]);
       C[r] = run;
     }
   }
@@ -62,37 +67,44 @@ std::vector<double> ij_sum_squares(const EventTable& tab, const std::vector<doub
   }
   std::vector<double> v(nrow);
   for (int s = 0; s < tab.nstrata; ++s) {
-    double m0 = 0, m1 = 0, m2 = 0, fin = 0, centre = 0, last = 0;
+    // the moments of the observations at risk lose their leavers one by one
+    // (in the tail a handful remain of all who were ever at risk): kept as
+    // compensated sums so that what remains is not a rounding residue
+    NeumaierSum m0, m1, m2, fin;
+    double last = 0.0;
     std::size_t active = 0;
     for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
       // entrants at this row: b = C_{r-1} = centre
       for (std::size_t q = enter_start[r]; q < enter_start[r + 1]; ++q) {
         const double wi = w ? w[enter[q]] : 1.0;
-        m0 += wi * wi;
+        m0.add(wi * wi);
         ++active;
       }
-      // move the centre to C_r
-      const double delta = C[r] - centre;
+      // move the centre from C_{r-1} to C_r: by the row's own term c_r
+      const double delta = c[r];
       if (delta != 0.0) {
-        m2 += -2.0 * delta * m1 + m0 * delta * delta;
-        m1 -= m0 * delta;
-        centre = C[r];
+        const double M0 = m0.value(), M1 = m1.value();
+        m2.add(-2.0 * delta * M1 + M0 * delta * delta);
+        m1.add(-M0 * delta);
       }
       // leavers: from the active moments to the finished sum
       for (std::size_t q = leave_start[r]; q < leave_start[r + 1]; ++q) {
         const std::uint32_t i = leave[q];
         const double wi = w ? w[i] : 1.0, w2 = wi * wi;
-        const double dev = Cprev[tab.first_row[i]] - C[r];  // b - centre
-        m0 -= w2;
-        m1 -= w2 * dev;
-        m2 -= w2 * dev * dev;
+        const double dev = NeumaierSum::difference(Cprev[tab.first_row[i]], C[r]);  // b - centre
+        m0.add(-w2);
+        m1.add(-w2 * dev);
+        m2.add(-w2 * dev * dev);
         --active;
         double f = dev;  // -(C_r - b)
         if (status[i] > 0) f += a[r];
-        if (std::isfinite(f)) fin += w2 * f * f;
+        if (std::isfinite(f)) fin.add(w2 * f * f);
       }
-      if (active == 0) m0 = m1 = m2 = 0.0;  // no residue from the subtractions
-      if (tab.n_event[r] > 0) last = (m2 > 0 ? m2 : 0.0) + fin;
+      if (active == 0) m0 = m1 = m2 = NeumaierSum{};  // no residue from the subtractions
+      if (tab.n_event[r] > 0) {
+        const double M2 = m2.value();
+        last = (M2 > 0 ? M2 : 0.0) + fin.value();
+      }
       v[r] = last;
     }
   }
