@@ -97,8 +97,12 @@ normal_quantile_cpp <- function(p) {
     .Call(`_smallsurv_normal_quantile_cpp`, p)
 }
 
-wilson_neff_cpp <- function(p, se, conf_level) {
-    .Call(`_smallsurv_wilson_neff_cpp`, p, se, conf_level)
+neff_ci_cpp <- function(method, p, se, conf_level) {
+    .Call(`_smallsurv_neff_ci_cpp`, method, p, se, conf_level)
+}
+
+ci_method_table_cpp <- function() {
+    .Call(`_smallsurv_ci_method_table_cpp`)
 }
 
 rmst_fit_cpp <- function(stop, status, strata, nstrata, tau, timefix) {

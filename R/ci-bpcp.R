@@ -164,30 +164,3 @@ add_start_rows <- function(fit) {
   if (!is.null(fit$strata)) out$strata[] <- as.integer(len)
   list(fit = out, orig = keep)
 }
-
-register_ci("bpcp", "beta product (BPCP)", pointwise_ci("bpcp", start_rows = TRUE),
-            paste0("Fay, Brittain & Proschan (2013), Biostatistics 14:723-736, ",
-                   "https://doi.org/10.1093/biostatistics/kxt016; bpcp::bpcp(nmc = 0)"),
-            paste0("quantiles of method-of-moments beta approximations of products of ",
-                   "beta variables, monotone; [(a/2)^(1/n), 1] before the first time; ",
-                   "Clopper-Pearson without censoring"),
-            weights = FALSE, entry = FALSE)
-register_ci("bpcp-midp", "mid-p beta product (BPCP)", pointwise_ci("bpcp-midp", start_rows = TRUE),
-            paste0("Fay & Brittain (2016), Stat Med 35:2726-2740, https://doi.org/10.1002/sim.6905; ",
-                   "bpcp::bpcp(nmc = 0, midp = TRUE)"),
-            paste0("quantiles of the 50/50 mixture of the BPCP lower and upper beta ",
-                   "distributions, monotone; mid-p binomial without censoring"),
-            weights = FALSE, entry = FALSE)
-register_ci("borkowf", "Borkowf hybrid variance (log)", pointwise_ci("borkowf", start_rows = TRUE),
-            paste0("Borkowf (2005), Stat Med 24:827-851, https://doi.org/10.1002/sim.1960; ",
-                   "bpcp::kmciBorkowf(type = \"log\")"),
-            paste0("S exp(-+ z sqrt(w (1 - w) / (n - censored before t)) / S), w = S, 1/2 ",
-                   "or 1 - events/n; log-scale binomial Wald interval without censoring"),
-            weights = FALSE, entry = FALSE)
-register_ci("borkowf-shrunk", "Borkowf hybrid variance, shrunken (log)",
-            pointwise_ci("borkowf-shrunk", start_rows = TRUE),
-            paste0("Borkowf (2005), Stat Med 24:827-851, https://doi.org/10.1002/sim.1960; ",
-                   "bpcp::kmciBorkowf(type = \"logs\")"),
-            paste0("Borkowf's interval with S and w shrunk to x (1 - 1/n) + 1/(2n); ",
-                   "centred on the shrunken estimate"),
-            weights = FALSE, entry = FALSE)

@@ -117,15 +117,19 @@ NULL
 #' @name ci_methods
 NULL
 
-# Rothman's interval rests on the Greenwood variance: refused with the
-# robust one, otherwise the core's pointwise method at every row.
-rothman_ci <- function(fit, input, conf.level, ...) {
-  if (!isTRUE(fit$logse)) {
-    abort("`conf.type = \"rothman\"` uses the Greenwood variance and is not defined with ",
-          "the robust (infinitesimal-jackknife) variance (non-integer case weights or ",
-          "`robust = TRUE`); use integer weights or `robust = FALSE`.")
+# Rothman's interval (the core table's greenwood_only methods) rests on the
+# Greenwood variance: refused with the robust one, otherwise the core's
+# pointwise method at every row.
+greenwood_only_ci <- function(name) {
+  force(name)
+  function(fit, input, conf.level, ...) {
+    if (!isTRUE(fit$logse)) {
+      abort("`conf.type = \"", name, "\"` uses the Greenwood variance and is not defined ",
+            "with the robust (infinitesimal-jackknife) variance (non-integer case weights or ",
+            "`robust = TRUE`); use integer weights or `robust = FALSE`.")
+    }
+    pointwise_ci(name)(fit, input, conf.level)
   }
-  pointwise_ci("rothman")(fit, input, conf.level)
 }
 
 # survival's conf.lower: the standard error used for the lower limit
@@ -158,26 +162,3 @@ check_conf_lower <- function(conf.lower, method) {
   }
   conf.lower
 }
-
-# The registrations. R sources the package's files in C-locale order, so this
-# file is read before conf-int.R (which creates the registry): conf-int.R
-# calls this function after its own registrations.
-register_likelihood_cis <- function() {
-  register_ci("likelihood-ratio", "likelihood ratio (Thomas-Grunkemeier)",
-              pointwise_ci("likelihood-ratio"),
-              paste0("Thomas & Grunkemeier (1975), JASA 70:865-871; bpcp::kmciTG"),
-              paste0("constrained-NPMLE likelihood-ratio interval, -2 log LR <= chi2(1); ",
-                     "[1, 1] before the first event; event times emptying the risk set ",
-                     "are left out (bpcp's convention)"),
-              weights = FALSE, entry = FALSE)
-  register_ci("rothman", "Rothman (Wilson, Greenwood effective n)", rothman_ci,
-              "Rothman (1978), J Chronic Dis 31:557-560; km.ci default",
-              paste0("Wilson interval for S with n' = S (1 - S) / Var_Greenwood; [1, 1] before ",
-                     "the first event; at S = 0 [0, z^2 / (n' + z^2)] with n' = n_K / S(t_K-)"))
-  register_ci("peto", "Peto", pointwise_ci("peto"),
-              "Peto et al. (1977), Br J Cancer 35:1-39; km.ci method \"peto\"",
-              "S -+ z S sqrt((1 - S) / n.risk), truncated to [0, 1]")
-  invisible()
-}
-
-register_likelihood_cis()

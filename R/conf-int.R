@@ -1,6 +1,10 @@
-# The confidence-interval registry. Every pointwise CI method is an entry
-# keyed by name; km() (and later verbs) look the method up and call its
-# `compute` function, so new methods are added here without touching km().
+# The confidence-interval registry. Every interval method is an entry keyed
+# by name; km() and cif() look the method up and call its `compute` (km) or
+# `cif` function. The entries are generated when the package loads from the
+# core's one table of methods (src/core/pointwise.cpp, through
+# ci_method_table_cpp()): its names, labels, references, descriptions and
+# flags, and a `kind` that decides which R function computes the method on a
+# fit (build_ci_registry() below). A method is added to that table, not here.
 #
 # compute(fit, input, conf.level, ...) (for km()) receives the fit built so
 # far (survfit components: surv, std.err, logse, n.risk, n.event, time,
@@ -138,6 +142,7 @@ check_ci_applicable <- function(method, input) {
 # first observed time, and is returned as `fit`.
 pointwise_ci <- function(name, start_rows = FALSE) {
   force(name)
+  force(start_rows)
   function(fit, input, conf.level, ...) {
     st <- fit_strata(fit)
     rows <- as.integer(st$to - st$from + 1L)
@@ -196,88 +201,61 @@ zero_se_point <- function() {
   identical(v, "estimate")
 }
 
-# Wilson score interval with the effective sample size p (1 - p) / se^2
-# (the number of independent binary outcomes that would give the same
-# variance). Undefined (NA) where p is 0 or 1 or se is 0. The one Wilson
-# formula is the core's (core/greenwood_ci.h), which Rothman's interval and
-# the coverage laboratory use too.
-wilson_neff <- function(p, se, conf.level) {
-  wilson_neff_cpp(as.double(p), as.double(se), conf.level)
+# The effective-sample-size intervals ("wilson-neff", "cp-neff"): n_eff =
+# p (1 - p) / se^2 binary outcomes that would give the same variance, then
+# Wilson's score interval or Clopper-Pearson's beta quantiles (x = p n_eff);
+# NA where p is 0 or 1 or se is 0. The one implementation is the core's
+# (core/greenwood_ci.h), which the coverage laboratory calls too.
+neff_interval <- function(name) {
+  force(name)
+  function(p, se, conf.level) neff_ci_cpp(name, as.double(p), as.double(se), conf.level)
 }
+wilson_neff <- neff_interval("wilson-neff")
+cp_neff <- neff_interval("cp-neff")
 
-# Clopper-Pearson (beta quantile) interval with the same effective sample
-# size and x = p n_eff "successes" (non-integer x and n allowed):
-# qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x).
-cp_neff <- function(p, se, conf.level) {
-  a <- 1 - conf.level
-  ok <- !is.na(p) & !is.na(se) & p > 0 & p < 1 & se > 0
-  neff <- ifelse(ok, p * (1 - p) / se^2, NA_real_)
-  x <- p * neff
-  lo <- ifelse(ok, stats::qbeta(a / 2, pmax(x, 1e-300), pmax(neff - x + 1, 1e-300)), NA_real_)
-  hi <- ifelse(ok, stats::qbeta(1 - a / 2, pmax(x + 1, 1e-300), pmax(neff - x, 1e-300)),
-               NA_real_)
-  list(lower = lo, upper = hi)
-}
-
-register_ci("plain", "plain (linear) Greenwood", transform_ci("plain"),
-            "Greenwood (1926); Klein & Moeschberger (2003), eq. 4.3.1",
-            "S +- z se(S), truncated to [0, 1]", cif = transform_ci_cif("plain"))
-register_ci("log", "log", transform_ci("log"),
-            "survival::survfit default; no published reference",
-            "S exp(-+ z se(log S)), upper limit capped at 1", cif = transform_ci_cif("log"))
-register_ci("log-log", "log-log (Kalbfleisch-Prentice)", transform_ci("log-log"),
-            "Kalbfleisch & Prentice (1980), The Statistical Analysis of Failure Time Data",
-            paste0("exp(-exp(log(-log S) -+ z se / log S)); SAS PROC LIFETEST default; ",
-                   "for a cumulative incidence F: exp(-exp(log(-log F) -+ z se(F) / (F log F))) ",
-                   "(tidycmprsk, Pintilie 2006)"),
-            cif = transform_ci_cif("log-log"))
-register_ci("logit", "logit", transform_ci("logit"),
-            "Meeker & Escobar (1998), Statistical Methods for Reliability Data",
-            "expit(logit S -+ z se(log S) / (1 - S))", cif = transform_ci_cif("logit"))
-register_ci("arcsin", "arcsine-square-root", transform_ci("arcsin"),
-            "Nair (1984), Technometrics 26:265-275; Borgan & Liestol (1990), Scand J Stat 17:35-41",
-            "sin^2(asin sqrt(S) -+ z se(log S) sqrt(S / (1 - S)) / 2)",
-            cif = transform_ci_cif("arcsin"))
-register_ci("cloglog", "complementary log-log (log(-log(1 - F)))", NULL,
-            paste0("Beyersmann, Allignol & Schumacher (2012), Competing Risks and Multistate ",
-                   "Models with R, eq. 4.21; etm::summary.etmCIF default"),
-            "1 - (1 - F)^exp(-+ z se(F) / ((1 - F) log(1 - F)))",
-            cif = transform_ci_cif("cloglog"))
-# An effective-sample-size interval `fun(p, se, conf.level)` for km fits (se
-# of S on the probability scale) and for cif fits (matrices of state
-# probabilities).
+# ... for km fits (se of S on the probability scale) and for cif fits
+# (matrices of state probabilities).
 neff_km <- function(fun) {
+  force(fun)
   function(fit, input, conf.level, ...) {
     se <- if (isTRUE(fit$logse)) fit$surv * fit$std.err else fit$std.err
     fun(fit$surv, se, conf.level)
   }
 }
 neff_cif <- function(fun) {
+  force(fun)
   function(p, se, conf.level, fit, input, ...) {
     r <- fun(as.vector(p), as.vector(se), conf.level)
     list(lower = matrix(r$lower, nrow(p), ncol(p)), upper = matrix(r$upper, nrow(p), ncol(p)))
   }
 }
 
-register_ci("wilson-neff", "Wilson with effective sample size", neff_km(wilson_neff),
-            paste0("Wilson (1927), JASA 22:209-212; effective sample size p(1-p)/Var as in ",
-                   "Dorey & Korn (1987), Stat Med 6:679-687"),
-            paste0("Wilson score interval for p with n_eff = p (1 - p) / se(p)^2; ",
-                   "NA where p is 0 or 1 or se is 0"),
-            cif = neff_cif(wilson_neff))
-register_ci("cp-neff", "Clopper-Pearson with effective sample size", neff_km(cp_neff),
-            paste0("Clopper & Pearson (1934), Biometrika 26:404-413; effective sample size ",
-                   "p(1-p)/Var as in Dorey & Korn (1987), Stat Med 6:679-687"),
-            paste0("beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1, n - x) with ",
-                   "n = p (1 - p) / se(p)^2, x = p n; NA where p is 0 or 1 or se is 0"),
-            cif = neff_cif(cp_neff))
-register_ci("bootstrap", "percentile bootstrap", boot_ci_km,
-            paste0("Efron (1981), Censored data and the bootstrap, JASA 76:312-319; ",
-                   "Akritas (1986), JASA 81:1032-1038"),
-            paste0("alpha/2 and 1 - alpha/2 percentiles (R's quantile type 7) of the estimate ",
-                   "refitted on `reps` resamples of the subjects (clusters with `id`), ",
-                   "stratum by stratum; arguments `reps` (default 2000) and `seed`"),
-            cif = boot_ci_cif, args = c("reps", "seed"))
+# The registry from the core's table: the R side of each method by its kind
+# ("transform": the fit's own estimate and standard error through
+# ci_transform_cpp(); "pointwise": the core kernel on each stratum's counts,
+# the same function the coverage laboratory calls; "effective_n"; "resample":
+# the bootstrap of R/bootstrap.R).
+build_ci_registry <- function(tab = ci_method_table_cpp()) {
+  for (i in seq_along(tab$name)) {
+    nm <- tab$name[i]
+    km_fun <- switch(tab$kind[i],
+      transform = transform_ci(nm),
+      pointwise = if (tab$greenwood_only[i]) greenwood_only_ci(nm) else
+        pointwise_ci(nm, start_rows = tab$start_row[i]),
+      effective_n = neff_km(neff_interval(nm)),
+      resample = boot_ci_km)
+    cif_fun <- switch(tab$kind[i],
+      transform = transform_ci_cif(nm),
+      effective_n = neff_cif(neff_interval(nm)),
+      resample = boot_ci_cif,
+      NULL)
+    args <- strsplit(tab$args[i], " ", fixed = TRUE)[[1]]
+    register_ci(nm, tab$label[i], if (tab$km[i]) km_fun, tab$reference[i], tab$description[i],
+                weights = tab$weights[i], entry = tab$entry[i],
+                cif = if (tab$cif[i]) cif_fun, args = args[nzchar(args)])
+  }
+  invisible()
+}
 
 # The one "estimate (lower, upper)" formatter of every table, print method
 # and report: `estimate` is already formatted text, `fmt` formats the

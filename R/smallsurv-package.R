@@ -37,6 +37,12 @@
 # verb whose input is being read (surv_input()).
 .smallsurv_cache <- new.env(parent = emptyenv())
 
+# The interval registry is generated from the core's table of methods when
+# the package loads (R/conf-int.R): the table lives in compiled code.
+.onLoad <- function(libname, pkgname) {
+  build_ci_registry()
+}
+
 #' @importFrom generics tidy
 #' @export
 generics::tidy

@@ -404,15 +404,25 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// wilson_neff_cpp
-Rcpp::List wilson_neff_cpp(Rcpp::NumericVector p, Rcpp::NumericVector se, double conf_level);
-RcppExport SEXP _smallsurv_wilson_neff_cpp(SEXP pSEXP, SEXP seSEXP, SEXP conf_levelSEXP) {
+// neff_ci_cpp
+Rcpp::List neff_ci_cpp(std::string method, Rcpp::NumericVector p, Rcpp::NumericVector se, double conf_level);
+RcppExport SEXP _smallsurv_neff_ci_cpp(SEXP methodSEXP, SEXP pSEXP, SEXP seSEXP, SEXP conf_levelSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type p(pSEXP);
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type se(seSEXP);
     Rcpp::traits::input_parameter< double >::type conf_level(conf_levelSEXP);
-    rcpp_result_gen = Rcpp::wrap(wilson_neff_cpp(p, se, conf_level));
+    rcpp_result_gen = Rcpp::wrap(neff_ci_cpp(method, p, se, conf_level));
+    return rcpp_result_gen;
+END_RCPP
+}
+// ci_method_table_cpp
+Rcpp::List ci_method_table_cpp();
+RcppExport SEXP _smallsurv_ci_method_table_cpp() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    rcpp_result_gen = Rcpp::wrap(ci_method_table_cpp());
     return rcpp_result_gen;
 END_RCPP
 }
@@ -511,7 +521,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_timefix_cpp", (DL_FUNC) &_smallsurv_timefix_cpp, 1},
     {"_smallsurv_pointwise_ci_cpp", (DL_FUNC) &_smallsurv_pointwise_ci_cpp, 9},
     {"_smallsurv_normal_quantile_cpp", (DL_FUNC) &_smallsurv_normal_quantile_cpp, 1},
-    {"_smallsurv_wilson_neff_cpp", (DL_FUNC) &_smallsurv_wilson_neff_cpp, 3},
+    {"_smallsurv_neff_ci_cpp", (DL_FUNC) &_smallsurv_neff_ci_cpp, 4},
+    {"_smallsurv_ci_method_table_cpp", (DL_FUNC) &_smallsurv_ci_method_table_cpp, 0},
     {"_smallsurv_rmst_fit_cpp", (DL_FUNC) &_smallsurv_rmst_fit_cpp, 6},
     {"_smallsurv_rmst_tau_bound_cpp", (DL_FUNC) &_smallsurv_rmst_tau_bound_cpp, 2},
     {"_smallsurv_rmst_contrast_cpp", (DL_FUNC) &_smallsurv_rmst_contrast_cpp, 5},

@@ -80,53 +80,53 @@ void wilson_interval(double p, double neff, double z, double* lower, double* upp
 }
 
 // n_eff = p (1 - p) / se^2; undefined (NaN) where p is 0 or 1 or NaN, or se
-// is 0 or NaN (also p = 0 with se = Inf).
-void wilson_neff_one(double p, double se, double z, double* lower, double* upper) {
+// is 0 or NaN (also p = 0 with se = Inf).  z: the two-sided critical value
+// of conf_level (Wilson's only).
+void neff_interval_one(NeffMethod method, double p, double se, double conf_level, double z,
+                       double* lower, double* upper) {
   if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
     *lower = *upper = kNaN;
     return;
   }
-  wilson_interval(p, p * (1.0 - p) / (se * se), z, lower, upper);
+  const double neff = p * (1.0 - p) / (se * se);
+  if (method == NeffMethod::wilson) {
+    wilson_interval(p, neff, z, lower, upper);
+    return;
+  }
+  // beta_quantile() is core/beta_ci's (Boost.Math, R's qbeta edge rules)
+  const double a = 1.0 - conf_level, x = p * neff, tiny = 1e-300;
+  *lower = beta_quantile(a / 2.0, std::max(x, tiny), std::max(neff - x + 1.0, tiny));
+  *upper = beta_quantile(1.0 - a / 2.0, std::max(x + 1.0, tiny), std::max(neff - x, tiny));
 }
 
-void wilson_neff(const double* p, const double* se, std::size_t n, double conf_level,
-                 double* lower, double* upper) {
+void neff_interval(NeffMethod method, const double* p, const double* se, std::size_t n,
+                   double conf_level, double* lower, double* upper) {
   check_conf_level(conf_level);
   const double z = two_sided_z(conf_level);
-  for (std::size_t i = 0; i < n; ++i) wilson_neff_one(p[i], se[i], z, lower + i, upper + i);
+  for (std::size_t i = 0; i < n; ++i)
+    neff_interval_one(method, p[i], se[i], conf_level, z, lower + i, upper + i);
 }
 
-// Wilson score interval for p = S with n_eff = p (1 - p) / se(p)^2,
-// se(p) = S sqrt(Greenwood sum), undefined where p is 0 or 1 or se(p) is 0.
-void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
-                           double conf_level, double* lower, double* upper) {
+// The same on a stratum's counts: p = S, se(p) = S sqrt(Greenwood sum),
+// with the Greenwood family's edges.
+template <NeffMethod M>
+void pointwise_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
+                    double* lower, double* upper) {
   const double z = two_sided_z(conf_level);
   greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
     if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
-    wilson_neff_one(p, p * se_log, z, lower + i, upper + i);
+    neff_interval_one(M, p, p * se_log, conf_level, z, lower + i, upper + i);
   });
 }
 
-// Clopper-Pearson beta quantiles with n = n_eff and x = p n_eff "successes"
-// (R/conf-int.R's cp_neff(), including its 1e-300 floors on the shape
-// parameters), the same conventions; beta_quantile() is core/beta_ci's
-// (Boost.Math, R's qbeta edge rules).
+void pointwise_wilson_neff(const CountsView& c, const double* at, std::size_t k,
+                           double conf_level, double* lower, double* upper) {
+  pointwise_neff<NeffMethod::wilson>(c, at, k, conf_level, lower, upper);
+}
+
 void pointwise_cp_neff(const CountsView& c, const double* at, std::size_t k, double conf_level,
                        double* lower, double* upper) {
-  const double a = 1.0 - conf_level;
-  greenwood_walk(c, at, k, lower, upper, [&](std::size_t i, double t, double p, double se_log) {
-    if (greenwood_edge(c, t, p, se_log, lower + i, upper + i)) return;
-    const double se = p * se_log;
-    if (!(p > 0.0 && p < 1.0 && se > 0.0)) {
-      lower[i] = upper[i] = kNaN;
-      return;
-    }
-    const double neff = p * (1.0 - p) / (se * se);
-    const double x = p * neff;
-    const double tiny = 1e-300;
-    lower[i] = beta_quantile(a / 2.0, std::max(x, tiny), std::max(neff - x + 1.0, tiny));
-    upper[i] = beta_quantile(1.0 - a / 2.0, std::max(x + 1.0, tiny), std::max(neff - x, tiny));
-  });
+  pointwise_neff<NeffMethod::clopper_pearson>(c, at, k, conf_level, lower, upper);
 }
 
 }  // namespace smallsurv

@@ -22,14 +22,19 @@ namespace smallsurv {
 // edges (p = 0 or 1, n_eff not finite).
 void wilson_interval(double p, double neff, double z, double* lower, double* upper);
 
-// Wilson limits with the effective sample size n_eff = p (1 - p) / se^2 for
-// n estimates p with standard errors se (probability scale): NaN where p is
-// 0 or 1 or NaN, or se is 0 or NaN.  R's wilson_neff() (R/conf-int.R), for
-// km and cif fits with any variance.
-void wilson_neff(const double* p, const double* se, std::size_t n, double conf_level,
-                 double* lower, double* upper);
-// One of them: p, its standard error se and the critical value z.
-void wilson_neff_one(double p, double se, double z, double* lower, double* upper);
+// Intervals with the effective sample size n_eff = p (1 - p) / se^2 for n
+// estimates p with standard errors se (probability scale): NaN where p is 0
+// or 1 or NaN, or se is 0 or NaN.  Wilson's score interval, or Clopper and
+// Pearson's beta quantiles qbeta(a/2, x, n - x + 1), qbeta(1 - a/2, x + 1,
+// n - x) with n = n_eff, x = p n_eff (shape parameters floored at 1e-300).
+// R's "wilson-neff" and "cp-neff" limits of km and cif fits with any
+// variance (neff_ci_cpp()), and the coverage laboratory's (below).
+enum class NeffMethod { wilson, clopper_pearson };
+void neff_interval(NeffMethod method, const double* p, const double* se, std::size_t n,
+                   double conf_level, double* lower, double* upper);
+// One of them: p, its standard error se and the level.
+void neff_interval_one(NeffMethod method, double p, double se, double conf_level, double z,
+                       double* lower, double* upper);
 
 // ---- the pointwise methods written here (Greenwood family) ---------------
 // Each equals what at_times(km(..., conf.type = m), at) reports for its

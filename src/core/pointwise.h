@@ -50,14 +50,45 @@ long last_row(const CountsView& c, double t);
 // variant for Rothman/Peto from these rows.)  Vectors are resized to m.
 void km_rows(const CountsView& c, std::vector<double>& S, std::vector<double>& G);
 
-// The implementation registered under `name` (the conf.type of km()), or
-// nullptr.  The table lives in pointwise.cpp.  km() computes the Greenwood
-// transforms on its own rows (ci_transform.h); their PointwiseFn versions
-// (greenwood_ci.h) serve the coverage laboratory and give the same limits.
+// ---- the one table of interval methods ------------------------------------
+// How R computes a method on a fit (R/conf-int.R attaches the R side by kind):
+//   transform   : a Greenwood-type transform of the fit's own estimate and
+//                 standard error (ci_transform.h), so weights, delayed entry
+//                 and the IJ variance carry over; fn (greenwood_ci.h) is the
+//                 same transform on Greenwood's variance of a stratum's counts;
+//   pointwise   : fn on each stratum's counts -- the very function km() and
+//                 the coverage laboratory call;
+//   effective_n : a binomial interval with n_eff = p (1 - p) / se^2 from the
+//                 fit's estimate and standard error (greenwood_ci.h);
+//   resample    : the percentile bootstrap (bootstrap.h), no fn.
+enum class CiKind { transform, pointwise, effective_n, resample };
+
+struct CiMethod {
+  const char* name;   // the conf.type
+  const char* label;  // for print() and ci_methods()
+  CiKind kind;
+  PointwiseFn fn;     // nullptr: not a function of one stratum's counts
+  bool km, cif;       // which verbs accept it
+  bool weights;       // defined for case weights
+  bool entry;         // defined for delayed entry
+  bool start_row;     // km() adds a row at the start time (its interval is not [1, 1])
+  bool greenwood_only;  // needs Greenwood's variance (not the IJ)
+  const char* args;   // extra arguments through the verb's `...`, space-separated
+  const char* reference;
+  const char* description;
+};
+
+// The method named `name`, or nullptr; the table (sorted by name) lives in
+// pointwise.cpp.
+const CiMethod* find_ci_method(const char* name);
+std::size_t ci_method_count();
+const CiMethod& ci_method(std::size_t i);
+
+// The kernel registered under `name` (a method with fn), or nullptr.
 PointwiseFn find_pointwise(const char* name);
 
-// Number of registered methods and the name of method i (0 <= i < count),
-// in table order.
+// Number of methods with a kernel and the name of the i-th (0 <= i < count),
+// in table order: the coverage laboratory's candidates.
 std::size_t pointwise_count();
 const char* pointwise_name(std::size_t i);
 

@@ -52,6 +52,46 @@ test_that("ci_methods() lists exactly the registered methods with the documented
   }
 })
 
+test_that("the registry is the core's table, and km() runs the coverage laboratory's kernels", {
+  tab <- smallsurv:::ci_method_table_cpp()
+  m <- ci_methods()
+  expect_identical(m$conf.type, tab$name)
+  expect_identical(m$label, tab$label)
+  expect_identical(m$reference, tab$reference)
+  expect_identical(m$description, tab$description)
+  expect_identical(m$km, tab$km)
+  expect_identical(m$cif, tab$cif)
+  expect_identical(m$weights, tab$weights)
+  expect_identical(m$delayed_entry, tab$entry)
+  # every method with a kernel on a stratum's counts is a laboratory method
+  expect_setequal(smallsurv:::lab_methods(), tab$name[tab$kernel & tab$km])
+  # "rothman" is Wilson's interval with Greenwood's n_eff (its alias in
+  # everything but the edge S = 0, see ?small-sample-ci)
+  expect_identical(tab$kind[tab$name %in% c("rothman", "wilson-neff")],
+                   c("pointwise", "effective_n"))
+  # each method's limits from km() at its own times equal the kernel the
+  # laboratory calls (pointwise_ci_cpp), on data with ties, censorings at
+  # event times and a last observation that is an event
+  set.seed(4)
+  for (rep in 1:3) {
+    d <- data.frame(t = ceiling(rexp(25, 0.1)), s = rbinom(25, 1, 0.7))
+    d$s[which.max(d$t)] <- 1
+    for (k in which(tab$kernel & tab$km)) {
+      nm <- tab$name[k]
+      fit <- km(Surv(t, s) ~ 1, data = d, conf.type = nm)
+      keep <- fit$n.risk > 0 & fit$time > 0 & fit$time < max(d$t)
+      r <- smallsurv:::pointwise_ci_cpp(nm, fit$time, fit$n.risk, fit$n.event, fit$n.censor,
+                                        length(fit$time), fit$time[keep], sum(keep), 0.95)
+      # (the transforms: km()'s are survival's, which leave NA where the
+      # laboratory's kernel gives NaN)
+      expect_equal(fit$lower[keep], ifelse(is.nan(r$lower), NA, r$lower), tolerance = 1e-12,
+                   info = nm)
+      expect_equal(fit$upper[keep], ifelse(is.nan(r$upper), NA, r$upper), tolerance = 1e-12,
+                   info = nm)
+    }
+  }
+})
+
 test_that("a newly registered method is listed, looked up and checked for applicability", {
   register_ci <- utils::getFromNamespace("register_ci", "smallsurv")
   reg <- ci_registry()
