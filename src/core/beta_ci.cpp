@@ -175,27 +175,14 @@ void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, const Limi
     return cval;
   };
   std::vector<Pair> skipped;  // intervals passed over since the last request
-  for (std::size_t r = 0; r < k; ++r) {
-    const std::size_t i = ord[r];
-    const double t = at[i];
-    if (std::isnan(t)) {
-      lower[i] = upper[i] = kNaN;
-      continue;
-    }
+  for_each_time(at, k, ord.data(), lower, upper, [&](std::size_t i, double t) {
     const std::size_t target = rows_upto(c, t);
     if (!started || walk.j() < target) {
       skipped.clear();
-      if (started) {
+      if (started) walk.advance();  // (interval walk.j() is already in best)
+      while (walk.j() < target) {
+        skipped.push_back(walk.current());
         walk.advance();
-        while (walk.j() < target) {
-          skipped.push_back(walk.current());
-          walk.advance();
-        }
-      } else {
-        while (walk.j() < target) {
-          skipped.push_back(walk.current());
-          walk.advance();
-        }
       }
       const Pair cur = walk.current();
       const auto v = eval(cur);
@@ -217,7 +204,7 @@ void bpcp_sweep(const CountsView& c, const double* at, std::size_t k, const Limi
     }
     lower[i] = best_lo;
     upper[i] = best_up;
-  }
+  });
 }
 
 // Borkowf's interval for one state; `shrunk` selects type "logs".
@@ -259,13 +246,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
   // not reproduce bit for bit; the one product-limit step in long double.
   ProductLimitT<long double> km;
   double me = 0.0, mc = 0.0, c_last = 0.0;  // mc: censorings before the last row
-  for (std::size_t r = 0; r < k; ++r) {
-    const std::size_t i = ord[r];
-    const double t = at[i];
-    if (std::isnan(t)) {
-      lower[i] = upper[i] = kNaN;
-      continue;
-    }
+  for_each_time(at, k, ord.data(), lower, upper, [&](std::size_t i, double t) {
     const std::size_t target = rows_upto(c, t);
     while (j < target) {
       mc += c_last;
@@ -279,7 +260,7 @@ void borkowf_impl(const CountsView& c, const double* at, std::size_t k, double c
     const bool at_row = j > 0 && c.time[j - 1] == t;
     borkowf_one(static_cast<double>(km.surv), me, at_row ? mc : mc + c_last, n, z, shrunk,
                 &lower[i], &upper[i]);
-  }
+  });
 }
 
 }  // namespace

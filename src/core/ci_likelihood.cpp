@@ -194,16 +194,12 @@ void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_lev
   terms.finish();
   std::size_t last_J = static_cast<std::size_t>(-1);  // cache: same terms, same limits
   double last_lo = 1.0, last_up = 1.0;
-  for (std::size_t i = 0; i < k; ++i) {
-    if (std::isnan(at[i])) {
-      lower[i] = upper[i] = std::numeric_limits<double>::quiet_NaN();
-      continue;
-    }
-    const long r = last_row(c, at[i]);
+  for_each_time(at, k, nullptr, lower, upper, [&](std::size_t i, double t) {
+    const long r = last_row(c, t);
     const std::size_t J = (r < 0) ? 0 : upto[static_cast<std::size_t>(r)];
     if (J == 0) {
       lower[i] = upper[i] = 1.0;
-      continue;
+      return;
     }
     if (J != last_J) {
       tg_limits(terms, J, chi2, &last_lo, &last_up);
@@ -211,7 +207,7 @@ void tg_at(const CountsView& c, const double* at, std::size_t k, double conf_lev
     }
     lower[i] = last_lo;
     upper[i] = last_up;
-  }
+  });
 }
 
 namespace {
@@ -251,25 +247,21 @@ void rothman_at(const CountsView& c, const double* at, std::size_t k, double con
   const double z = two_sided_z(conf_level);
   const double z2 = z * z;
   const KmRows km(c);
-  for (std::size_t i = 0; i < k; ++i) {
-    if (std::isnan(at[i])) {
-      lower[i] = upper[i] = std::numeric_limits<double>::quiet_NaN();
-      continue;
-    }
-    const long r = last_row(c, at[i]);
+  for_each_time(at, k, nullptr, lower, upper, [&](std::size_t i, double t) {
+    const long r = last_row(c, t);
     const double S = (r < 0) ? 1.0 : km.S[r];
     if (S == 1.0) {  // no event yet
       lower[i] = upper[i] = 1.0;
-      continue;
+      return;
     }
     if (S == 0.0) {  // Wilson for 0 successes of n' = n_K / S(t_K-)
       lower[i] = 0.0;
       upper[i] = z2 / (km.n0[r] + z2);
-      continue;
+      return;
     }
     const double V = S * S * km.G[r];  // Greenwood variance
     wilson_interval(S, S * (1.0 - S) / V, z, lower + i, upper + i);  // n' = S(1 - S)/V
-  }
+  });
 }
 
 void peto_at(const CountsView& c, const double* at, std::size_t k, double conf_level,
@@ -277,21 +269,17 @@ void peto_at(const CountsView& c, const double* at, std::size_t k, double conf_l
   check_conf_level(conf_level);
   const double z = two_sided_z(conf_level);
   const KmRows km(c);
-  for (std::size_t i = 0; i < k; ++i) {
-    if (std::isnan(at[i])) {
-      lower[i] = upper[i] = std::numeric_limits<double>::quiet_NaN();
-      continue;
-    }
-    const long r = last_row(c, at[i]);
+  for_each_time(at, k, nullptr, lower, upper, [&](std::size_t i, double t) {
+    const long r = last_row(c, t);
     if (r < 0) {
       lower[i] = upper[i] = 1.0;
-      continue;
+      return;
     }
     const double S = km.S[r];
     const double h = z * S * std::sqrt((1.0 - S) / c.n_risk[r]);
     lower[i] = std::max(0.0, S - h);
     upper[i] = std::min(1.0, S + h);
-  }
+  });
 }
 
 }  // namespace smallsurv

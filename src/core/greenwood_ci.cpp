@@ -26,19 +26,14 @@ void greenwood_walk(const CountsView& c, const double* at, std::size_t k, double
                     double* upper, Finish finish) {
   std::vector<double> S, G;
   km_rows(c, S, G);
-  for (std::size_t i = 0; i < k; ++i) {
-    const double t = at[i];
-    if (std::isnan(t)) {
-      lower[i] = upper[i] = kNaN;
-      continue;
-    }
+  for_each_time(at, k, nullptr, lower, upper, [&](std::size_t i, double t) {
     const long r = last_row(c, t);
     if (r < 0) {
       finish(i, t, 1.0, 0.0);
     } else {
       finish(i, t, S[static_cast<std::size_t>(r)], std::sqrt(G[static_cast<std::size_t>(r)]));
     }
-  }
+  });
 }
 
 // The interval conventions shared by the Greenwood family (see greenwood_ci.h):

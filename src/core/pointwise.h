@@ -11,6 +11,7 @@
 #ifndef SMALLSURV_POINTWISE_H
 #define SMALLSURV_POINTWISE_H
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace smallsurv {
@@ -36,6 +37,23 @@ using PointwiseFn = void (*)(const CountsView& c, const double* at, std::size_t 
                              double conf_level, double* lower, double* upper);
 
 // ---- shared building blocks of the methods -------------------------------
+
+// The loop over requested times that every method shares: visits the k
+// times (in the order `ord`, or 0..k-1 when ord is nullptr), writes NaN
+// limits for a NaN time and calls f(i, t) for every other one.
+template <class F>
+void for_each_time(const double* at, std::size_t k, const std::size_t* ord, double* lower,
+                   double* upper, F f) {
+  for (std::size_t r = 0; r < k; ++r) {
+    const std::size_t i = ord ? ord[r] : r;
+    const double t = at[i];
+    if (t != t) {  // NaN
+      lower[i] = upper[i] = std::numeric_limits<double>::quiet_NaN();
+      continue;
+    }
+    f(i, t);
+  }
+}
 
 // Index of the last row of `c` with time <= t (S(t) is right-continuous),
 // or -1 when t lies before the first row or is NaN.  O(log m) binary search,
