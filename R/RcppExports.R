@@ -21,8 +21,8 @@ quantile7_cpp <- function(x, p) {
     .Call(`_smallsurv_quantile7_cpp`, x, p)
 }
 
-cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, auc = FALSE) {
-    .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, auc)
+cif_fit_cpp <- function(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, states, current, sep) {
+    .Call(`_smallsurv_cif_fit_cpp`, stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, states, current, sep)
 }
 
 gray_cpp <- function(time, status, ncause, group, ngroup, strata, nstrata, rho, timefix, permutation = "none", reps = 0, seed = 0, threads = 1, budget = -1) {

@@ -54,8 +54,9 @@
 #'   `"log"`, etm's is `"cloglog"` (\eqn{\log(-\log(1-F))}). Each equals
 #'   the package that defines it. Before the first event of a cause
 #'   (\eqn{F = 0}) the limits are `NA` except for `"plain"` (0, 0). Where
-#'   \eqn{F = 1} (every subject failed of that cause) the variance is
-#'   exactly 0; survfit's is a rounding residue (~1e-17) there, which its
+#'   \eqn{F = 1} (every subject failed of that cause) the delta and IJ
+#'   variances are exactly 0 (Aalen's and Gray's are not 0 there by their
+#'   formulas); survfit's is a rounding residue (~1e-17) there, which its
 #'   `"logit"` and `"arcsin"` intervals turn into limits such as (0, 1),
 #'   where smallsurv gives `NA`.
 #' * **`n.risk`** is the number still event-free and at risk; `n.event`
@@ -191,16 +192,15 @@ cif_impl <- function(input, variance, method, conf.level, timefix = TRUE, call =
   input$timefix <- timefix  # for interval methods that refit (bootstrap)
   cluster <- NULL
   if (!is.null(input$id)) cluster <- match(input$id, unique(input$id))
+  lay <- survfitms_layout()
   res <- cif_fit_cpp(input$time, input$status, length(input$causes), input$entry, w,
                      if (is.null(strata)) NULL else as.integer(strata),
                      if (is.null(strata)) 1L else nlevels(strata),
                      cluster, if (is.null(cluster)) 0L else max(cluster), timefix, used,
-                     auc = survfitms_layout()$current)
-  bad <- is.nan(res$std.err)
-  if (any(bad)) {
-    res$std.err[bad] <- NA_real_
-    warning("cif(): the ", used, " variance could not be computed at ", sum(bad),
-            " time(s) (first at t = ", format(res$time[row(res$std.err)[bad][1]]),
+                     states = c("(s0)", input$causes), current = lay$current, sep = lay$sep)
+  if (res$nan > 0L) {  # (set to NA by cif_fit_cpp)
+    warning("cif(): the ", used, " variance could not be computed at ", res$nan,
+            " time(s) (first at t = ", format(res$nan_time),
             "); their standard errors and intervals are NA.", call. = FALSE)
   }
   new_cif(res, input, used, variance, method, conf.level, call, ...)
@@ -209,22 +209,12 @@ cif_impl <- function(input, variance, method, conf.level, timefix = TRUE, call =
 # Constructor: survfit's multi-state components, in survfit's order and
 # layout (survfitms_layout()), plus `ci`.
 new_cif <- function(res, input, used, requested, method, conf.level, call, ...) {
+  # the large components come from cif_fit_cpp() in their final shapes
   strata <- input$strata
   states <- c("(s0)", input$causes)
   ns <- length(states)
   nr <- length(res$time)
   lay <- survfitms_layout()
-  n.risk <- matrix(0, nr, ns)
-  n.risk[, 1] <- res$n.risk
-  n.event <- cbind(0, res$n.event)
-  dimnames(n.event) <- NULL
-  pstate <- res$pstate
-  std.err <- res$std.err
-  # as survfit: one cumulative hazard per observed transition "1.k" / "1:k"
-  seen <- tabulate(input$status[input$status > 0L], ns - 1L) > 0L
-  tr_names <- if (any(seen)) paste(1L, seq_len(ns)[-1L][seen], sep = lay$sep) else NULL
-  cumhaz <- res$cumhaz[, seen, drop = FALSE]
-  colnames(cumhaz) <- tr_names
   nst <- if (is.null(strata)) 1L else nlevels(strata)
   if (is.null(strata)) {
     p0 <- if (lay$current) stats::setNames(c(1, rep(0, ns - 1L)), states)
@@ -235,11 +225,13 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
                  dimnames = list(levels(strata), states))
     sp0 <- matrix(0, nst, ns)
   }
+  pstate <- res$pstate
+  std.err <- res$std.err
   if (!lay$current) {
-    fit <- list(n = res$n, time = res$time, n.risk = n.risk, n.event = n.event,
+    fit <- list(n = res$n, time = res$time, n.risk = res$n.risk, n.event = res$n.event,
                 n.censor = res$n.censor, pstate = pstate, p0 = p0)
     if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
-    fit$cumhaz <- cumhaz
+    fit$cumhaz <- res$cumhaz
     fit$std.err <- std.err
     fit$sp0 <- sp0
   } else {
@@ -247,27 +239,14 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
     # censorings per state (all from "(s0)" here), the transitions' counts,
     # the number of subjects per curve, weighted counts (unweighted ones in
     # `counts`)
-    weighted <- !is.null(res$n.risk.w)
-    if (weighted) {
-      n.risk[, 1] <- res$n.risk.w
-      n.event <- cbind(0, res$n.event.w)
-    }
-    colnames(n.risk) <- colnames(n.event) <- colnames(pstate) <- states
-    n.censor <- matrix(0, nr, ns, dimnames = list(NULL, states))
-    n.censor[, 1] <- if (weighted) res$n.censor.w else res$n.censor
-    n.transition <- n.event[, -1L, drop = FALSE][, seen, drop = FALSE]
-    colnames(n.transition) <- tr_names
-    fit <- list(n = res$n, time = res$time, n.risk = n.risk, n.event = n.event,
-                n.censor = n.censor, pstate = pstate, n.transition = n.transition,
-                n.id = cif_n_id(input), cumhaz = cumhaz)
-    w <- input$weights
-    if (weighted && !isTRUE(all.equal(w, rep(1, length(w))))) {
-      fit$counts <- cif_unweighted_counts(res, seen, tr_names, ns)
-    }
+    fit <- list(n = res$n, time = res$time, n.risk = res$n.risk, n.event = res$n.event,
+                n.censor = res$n.censor, pstate = pstate, n.transition = res$n.transition,
+                n.id = cif_n_id(input), cumhaz = res$cumhaz)
+    fit$counts <- res$counts
     fit$p0 <- p0
     if (!is.null(strata)) fit$strata <- stats::setNames(res$rows, levels(strata))
     fit$std.err <- std.err
-    fit$std.chaz <- res$std.chaz[, seen, drop = FALSE]
+    fit$std.chaz <- res$std.chaz
     fit$std.auc <- res$std.auc
   }
   fit$logse <- FALSE
@@ -278,8 +257,12 @@ new_cif <- function(res, input, used, requested, method, conf.level, call, ...) 
     fit$lower <- ci$lower
     fit$upper <- ci$upper
     if (lay$current) {  # survfit >= 3.6: matrices with the states as column names
-      fit$lower <- matrix(fit$lower, nr, ns, dimnames = list(NULL, states))
-      fit$upper <- matrix(fit$upper, nr, ns, dimnames = list(NULL, states))
+      shaped <- function(x) {
+        if (identical(dim(x), c(nr, ns)) && identical(dimnames(x), list(NULL, states))) x
+        else matrix(x, nr, ns, dimnames = list(NULL, states))
+      }
+      fit$lower <- shaped(fit$lower)
+      fit$upper <- shaped(fit$upper)
     }
   }
   fit$conf.type <- if (is.null(method)) "none" else method$name
@@ -373,18 +356,6 @@ cif_drop_continuations <- function(fit, input) {
       sum(keep[seq.int(st$from[k], st$to[k])]), integer(1))
   }
   fit
-}
-
-# survfit's `counts` for weighted fits (survival >= 3.6): the unweighted
-# numbers at risk, of transitions and of censorings at each time.
-cif_unweighted_counts <- function(res, seen, tr_names, ns) {
-  nr <- length(res$time)
-  out <- cbind(res$n.risk, matrix(0, nr, ns - 1L), res$n.event[, seen, drop = FALSE],
-               res$n.censor, matrix(0, nr, ns - 1L))
-  colnames(out) <- c(paste0("nrisk:", seq_len(ns)),
-                     if (length(tr_names)) paste0("nevent:", tr_names),
-                     paste0("ncensor:", seq_len(ns)))
-  out
 }
 
 # survfit's table of observed transitions: from "(s0)" to each cause that

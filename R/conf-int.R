@@ -249,6 +249,10 @@ build_ci_registry <- function(tab = ci_method_table_cpp()) {
       effective_n = neff_cif(neff_interval(nm)),
       resample = boot_ci_cif,
       NULL)
+    if ((tab$cif[i] && is.null(cif_fun)) || (tab$km[i] && is.null(km_fun))) {
+      stop("the core's interval table marks \"", nm, "\" for a verb that its kind (",
+           tab$kind[i], ") cannot serve", call. = FALSE)
+    }
     args <- strsplit(tab$args[i], " ", fixed = TRUE)[[1]]
     register_ci(nm, tab$label[i], if (tab$km[i]) km_fun, tab$reference[i], tab$description[i],
                 weights = tab$weights[i], entry = tab$entry[i],

@@ -87,8 +87,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cif_fit_cpp
-Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix, std::string variance, bool auc);
-RcppExport SEXP _smallsurv_cif_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP timefixSEXP, SEXP varianceSEXP, SEXP aucSEXP) {
+Rcpp::List cif_fit_cpp(Rcpp::NumericVector stop, Rcpp::IntegerVector status, int ncause, Rcpp::Nullable<Rcpp::NumericVector> entry, Rcpp::Nullable<Rcpp::NumericVector> weights, Rcpp::Nullable<Rcpp::IntegerVector> strata, int nstrata, Rcpp::Nullable<Rcpp::IntegerVector> cluster, int ncluster, bool timefix, std::string variance, Rcpp::CharacterVector states, bool current, std::string sep);
+RcppExport SEXP _smallsurv_cif_fit_cpp(SEXP stopSEXP, SEXP statusSEXP, SEXP ncauseSEXP, SEXP entrySEXP, SEXP weightsSEXP, SEXP strataSEXP, SEXP nstrataSEXP, SEXP clusterSEXP, SEXP nclusterSEXP, SEXP timefixSEXP, SEXP varianceSEXP, SEXP statesSEXP, SEXP currentSEXP, SEXP sepSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::traits::input_parameter< Rcpp::NumericVector >::type stop(stopSEXP);
@@ -102,8 +102,10 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type ncluster(nclusterSEXP);
     Rcpp::traits::input_parameter< bool >::type timefix(timefixSEXP);
     Rcpp::traits::input_parameter< std::string >::type variance(varianceSEXP);
-    Rcpp::traits::input_parameter< bool >::type auc(aucSEXP);
-    rcpp_result_gen = Rcpp::wrap(cif_fit_cpp(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, auc));
+    Rcpp::traits::input_parameter< Rcpp::CharacterVector >::type states(statesSEXP);
+    Rcpp::traits::input_parameter< bool >::type current(currentSEXP);
+    Rcpp::traits::input_parameter< std::string >::type sep(sepSEXP);
+    rcpp_result_gen = Rcpp::wrap(cif_fit_cpp(stop, status, ncause, entry, weights, strata, nstrata, cluster, ncluster, timefix, variance, states, current, sep));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -502,7 +504,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_smallsurv_boot_ci_cpp", (DL_FUNC) &_smallsurv_boot_ci_cpp, 17},
     {"_smallsurv_boot_index_cpp", (DL_FUNC) &_smallsurv_boot_index_cpp, 4},
     {"_smallsurv_quantile7_cpp", (DL_FUNC) &_smallsurv_quantile7_cpp, 2},
-    {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 12},
+    {"_smallsurv_cif_fit_cpp", (DL_FUNC) &_smallsurv_cif_fit_cpp, 14},
     {"_smallsurv_gray_cpp", (DL_FUNC) &_smallsurv_gray_cpp, 14},
     {"_smallsurv_confband_critical_cpp", (DL_FUNC) &_smallsurv_confband_critical_cpp, 4},
     {"_smallsurv_confband_prob_cpp", (DL_FUNC) &_smallsurv_confband_prob_cpp, 4},

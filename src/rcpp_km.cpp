@@ -97,6 +97,10 @@ Rcpp::List ci_transform_cpp(std::string type, Rcpp::NumericVector p, Rcpp::Numer
   if (p.hasAttribute("dim")) {  // matrices of state probabilities keep their shape
     lo.attr("dim") = p.attr("dim");
     up.attr("dim") = p.attr("dim");
+    if (p.hasAttribute("dimnames")) {
+      lo.attr("dimnames") = p.attr("dimnames");
+      up.attr("dimnames") = p.attr("dimnames");
+    }
   }
   return Rcpp::List::create(Rcpp::Named("lower") = lo, Rcpp::Named("upper") = up);
 }

@@ -61,6 +61,14 @@ inline double clean_sqrt(double v, double magnitude) {
   return std::sqrt(v);
 }
 
+// Square root of a variance accumulated from non-negative parts (centred
+// moments): a negative rounding residue is 0, a NaN stays NaN (reported as
+// NA with a warning on the R side, never as 0).
+inline double sqrt_nonneg(double v) {
+  if (std::isnan(v)) return v;
+  return v > 0.0 ? std::sqrt(v) : 0.0;
+}
+
 // sum_j w_j e_j^2 with e_j = a_j - F b_j, kept about the current F (the
 // centre): m0 = sum w b^2, m1 = sum w b e, m2 = sum w e^2.  A term joins
 // with its e at the current centre; moving the centre by delta changes
@@ -263,6 +271,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
         CentredSquares m;
         CentredLinear lin;
         double R = 0.0, V = 0.0;
+        bool other_cause = false;  // an event of another cause so far in the stratum
         for (std::size_t r = tab.offset[s]; r < tab.offset[s + 1]; ++r) {
           const double n = tab.n_risk[r], d = tab.n_event[r], dkr = dk(r, k);
           const double S0 = Sprev[r], S1 = P(r, 0), Fr = P(r, k + 1);
@@ -278,7 +287,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
               m.add(S0 * S0 * tie_factor(dkr, n) * dkr / (n * n), S1 > 0 ? 1.0 / S1 : 0.0, 1.0);
               V = m.sum_squares();
             }
-            SE(r, k + 1) = std::sqrt(V > 0 ? V : 0.0);
+            SE(r, k + 1) = sqrt_nonneg(V);
             continue;
           }
           const bool aalen = aalen_type;
@@ -295,12 +304,15 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
             }
           }
           // sum q (F - F_j)^2 + R - 2 sum p (F - F_j): each part >= 0.  The
-          // delta variance is exactly 0 at F = 1 (everyone failed of cause
-          // k: it is then Greenwood's S^2 sum with S = 0), where the parts
-          // cancel; Aalen's is not (it is 1/4 for two subjects failing of
-          // cause k one after the other).
+          // delta variance is exactly 0 once every subject has failed of
+          // cause k (F = 1: it is then Greenwood's S^2 sum with S = 0),
+          // where the parts cancel; decided on exact quantities (S is
+          // exactly 0 once a risk set empties; no other cause so far), as
+          // the computed F may be 1 -+ 1 ulp.  Aalen's is not 0 there (it is
+          // 1/4 for two subjects failing of cause k one after the other).
+          if (d - dkr > 0) other_cause = true;
           const double v = m.sum_squares() + R - 2.0 * lin.sum();
-          SE(r, k + 1) = (Fr == 1.0 && !aalen_type) ? 0.0 : std::sqrt(v > 0 ? v : 0.0);
+          SE(r, k + 1) = (S1 == 0.0 && !other_cause && !aalen_type) ? 0.0 : sqrt_nonneg(v);
         }
       }
     }

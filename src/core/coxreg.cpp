@@ -11,6 +11,7 @@
 
 #include "errors.h"
 #include "event_table.h"
+#include "product_limit.h"
 
 namespace smallsurv {
 
@@ -551,11 +552,13 @@ CoxModel::CoxModel(const CoxInput& in) : impl_(new Impl) {
   if (m.fine_gray) {
     // Kaplan-Meier of censoring just before each row: failures at a tied
     // time are still at risk for the censorings there
+    // (the censorings are the events of this product-limit estimate;
+    // survfit's arithmetic, which crr's censoring fit uses too)
     m.grow.assign(nrow, 1.0);
-    double g = 1.0;
+    ProductLimit g;
     for (std::size_t r = 0; r < nrow; ++r) {
-      m.grow[r] = g;
-      if (m.tab.n_risk[r] > 0.0) g *= 1.0 - m.tab.n_censor[r] / m.tab.n_risk[r];
+      m.grow[r] = g.surv;
+      g.step(m.tab.n_risk[r], m.tab.n_censor[r]);
     }
     m.ginv.assign(n, 0.0);
     for (std::size_t i = 0; i < n; ++i)

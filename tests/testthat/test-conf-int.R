@@ -69,19 +69,20 @@ test_that("the registry is the core's table, and km() runs the coverage laborato
   # everything but the edge S = 0, see ?small-sample-ci)
   expect_identical(tab$kind[tab$name %in% c("rothman", "wilson-neff")],
                    c("pointwise", "effective_n"))
-  # each method's limits from km() at its own times equal the kernel the
-  # laboratory calls (pointwise_ci_cpp), on data with ties, censorings at
-  # event times and a last observation that is an event
+  # each method's limits from km() at its own times equal the laboratory's:
+  # its own cohort builder (the event table of each simulated cohort) and
+  # the kernel from the table, on data with ties, censorings at event times
+  # and a last observation that is an event
   set.seed(4)
   for (rep in 1:3) {
     d <- data.frame(t = ceiling(rexp(25, 0.1)), s = rbinom(25, 1, 0.7))
-    d$s[which.max(d$t)] <- 1
+    d$s[which.max(d$t)] <- 1L
+    d$s <- as.integer(d$s)
     for (k in which(tab$kernel & tab$km)) {
       nm <- tab$name[k]
       fit <- km(Surv(t, s) ~ 1, data = d, conf.type = nm)
-      keep <- fit$n.risk > 0 & fit$time > 0 & fit$time < max(d$t)
-      r <- smallsurv:::pointwise_ci_cpp(nm, fit$time, fit$n.risk, fit$n.event, fit$n.censor,
-                                        length(fit$time), fit$time[keep], sum(keep), 0.95)
+      keep <- fit$time > 0  # (the BPCP family's added start row)
+      r <- smallsurv:::lab_pointwise_cpp(nm, d$t, d$s, fit$time[keep], 0.95)
       # (the transforms: km()'s are survival's, which leave NA where the
       # laboratory's kernel gives NaN)
       expect_equal(fit$lower[keep], ifelse(is.nan(r$lower), NA, r$lower), tolerance = 1e-12,
