@@ -182,3 +182,23 @@ skip_if_no_patchwork <- function() {
     testthat::skip("this patchwork cannot lay out figures with this ggplot2")
   }
 }
+
+# Large data with heavy delayed entry (60% enter late) and fractional
+# weights, ~200 distinct times: in the tail a handful remain at risk of all
+# who ever were (the IJ variance precision tests of test-km.R and
+# test-cif.R). `status`: a 0/1 event ("binary") or a factor of two causes
+# ("causes").
+sim_late_entry <- function(n, status = c("binary", "causes"), seed = 15) {
+  status <- match.arg(status)
+  set.seed(seed)
+  stop <- ceiling(stats::rexp(n, 1 / 20))
+  start <- ifelse(stats::runif(n) < 0.6, floor(stop * stats::runif(n)), 0)
+  d <- data.frame(start = start, stop = stop)
+  if (status == "binary") {
+    d$st <- stats::rbinom(n, 1, 0.7)
+  } else {
+    d$ev <- factor(sample(0:2, n, TRUE, c(0.3, 0.4, 0.3)), 0:2, c("cens", "a", "b"))
+  }
+  d$w <- stats::runif(n, 0.1, 3)
+  d
+}

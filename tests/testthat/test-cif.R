@@ -236,12 +236,8 @@ test_that("IJ variance at n = 1e5 with heavy delayed entry and fractional weight
   # ~180 distinct times, 60% late entry: the tail rests on a handful of the
   # 1e5 subjects ever at risk.  Measured agreement: 1e-14 for S (and the
   # exact influence sums of test-km.R), 4e-12 for the incidences.
-  set.seed(15)
-  n <- 1e5
-  stop <- ceiling(rexp(n, 1 / 20))
-  start <- ifelse(runif(n) < 0.6, floor(stop * runif(n)), 0)
-  ev <- factor(sample(0:2, n, TRUE, c(0.3, 0.4, 0.3)), 0:2, c("cens", "a", "b"))
-  d <- data.frame(start, stop, ev, w = runif(n, 0.1, 3), id = seq_len(n))
+  d <- sim_late_entry(1e5, "causes")
+  d$id <- seq_len(nrow(d))
   f <- cif(survival::Surv(start, stop, ev) ~ 1, data = d, weights = w, id = id)
   s <- survival::survfit(survival::Surv(start, stop, ev) ~ 1, data = d, weights = w, id = id)
   expect_equal(f$pstate, s$pstate, tolerance = 1e-13)

@@ -593,13 +593,11 @@ test_that("IJ variance at n = 1e6 with heavy delayed entry: equal to survfit and
   # survfit only to 6.5e-11 (8e-11 at 1e5) and was the less accurate of
   # the two; with compensated sums it agrees to ~1e-14 and matches the
   # exact sums below to ~1e-15.
-  set.seed(15)
-  n <- 1e6
-  stop <- ceiling(rexp(n, 1 / 20))
-  start <- ifelse(runif(n) < 0.6, floor(stop * runif(n)), 0)
-  st <- rbinom(n, 1, 0.7)
-  w <- runif(n, 0.1, 3)
-  d <- data.frame(start, stop, st, w)
+  d <- sim_late_entry(1e6, "binary")
+  start <- d$start
+  stop <- d$stop
+  st <- d$st
+  w <- d$w
   fit <- km(survival::Surv(start, stop, st) ~ 1, data = d, weights = w)
   ref <- survival::survfit(survival::Surv(start, stop, st) ~ 1, data = d, weights = w)
   expect_equal(fit$surv, ref$surv, tolerance = 1e-13)
