@@ -115,9 +115,13 @@ surv_status <- function(status, row_label) {
 # "event-free", "none", "0", ...) means the levels are out of order, which
 # would silently turn censoring into a cause and the first cause into
 # censoring: refuse, naming both.
+# (One PCRE match with the surrounding whitespace in the pattern: trimws()
+# and TRE's case-insensitive matching cost ~50 us per call, a sixth of a
+# small cif().)
 censoring_like <- function(x) {
-  grepl("^(cens(or(ed|ing)?)?|0|none|no[ _.-]?event|event[ _.-]?free|alive[ _.-]?(and[ _.-]?)?event[ _.-]?free)$",
-        trimws(x), ignore.case = TRUE)
+  grepl(paste0("^[ \t\r\n]*(cens(or(ed|ing)?)?|0|none|no[ _.-]?event|event[ _.-]?free|",
+               "alive[ _.-]?(and[ _.-]?)?event[ _.-]?free)[ \t\r\n]*$"),
+        x, ignore.case = TRUE, perl = TRUE)
 }
 
 check_censoring_first <- function(lev) {
