@@ -252,8 +252,8 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   }
 
   // 2. closed-form variances of F_k, as centred moments about F = F(t).
-  // Every term has the form w_j (F - F_j)^k (delta, aalen) or
-  // w_j (a_j - F b_j)^2 (gray) for a row j <= t.  Expanding the squares in
+  // Every term has the form w_j (F - F_j)^2 or p_j (F - F_j) (delta,
+  // aalen) or w_j (a_j - F b_j)^2 (gray) for a row j <= t.  Expanding the squares in
   // powers of F would leave the variance as a difference of large sums,
   // which loses digits exactly where the variance is small (late times,
   // F near its plateau).  Instead the moments are kept about a centre that
@@ -263,11 +263,11 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
   // snapped to 0 (a negative rounding residue of a variance that is 0 in
   // exact arithmetic is 0).
   if (variance != AjVariance::ij) {
+    const bool aalen = variance == AjVariance::aalen;
     for (int k = 0; k < K; ++k) {
       for (int s = 0; s < tab.nstrata; ++s) {
         // delta / aalen: sum q_j (F - F_j)^2 (m), sum p_j (F - F_j) (lin),
         // sum r_j (R); gray: sum t6_j (e_j)^2 with e_j = a_j - F b_j (m)
-        const bool aalen_type = variance == AjVariance::aalen;
         CentredSquares m;
         CentredLinear lin;
         double R = 0.0, V = 0.0;
@@ -290,7 +290,6 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
             SE(r, k + 1) = sqrt_nonneg(V);
             continue;
           }
-          const bool aalen = aalen_type;
           if (d > 0) {
             // the (F - F_j)^2 term skips n_j = d_j: its factor stays 0
             if (n > d) m.add(aalen ? d / ((n - 1.0) * (n - d)) : d / (n * (n - d)), 1.0, 0.0);
@@ -312,7 +311,7 @@ AjResult aalen_johansen(const EventTable& tab, AjVariance variance, const double
           // 1/4 for two subjects failing of cause k one after the other).
           if (d - dkr > 0) other_cause = true;
           const double v = m.sum_squares() + R - 2.0 * lin.sum();
-          SE(r, k + 1) = (S1 == 0.0 && !other_cause && !aalen_type) ? 0.0 : sqrt_nonneg(v);
+          SE(r, k + 1) = (S1 == 0.0 && !other_cause && !aalen) ? 0.0 : sqrt_nonneg(v);
         }
       }
     }
