@@ -168,9 +168,7 @@ plot.smallsurv_cif <- function(x, causes = NULL, conf.int = TRUE, risk.table = T
            if (!is.null(m) && any(m$limits$rule != "none"))
              paste0("past maturity (dotted line): ", if (beyond == "dashed") "dashed" else
                "not drawn"))
-  if (length(top)) {
-    graphics::mtext(paste(top, collapse = "; "), side = 3, line = 0.5, adj = 1, cex = 0.8)
-  }
+  header_notes(top)
   if (legend) {
     lab <- causes
     lc <- col

@@ -113,9 +113,7 @@ plot.smallsurv_km <- function(x, conf.int = TRUE, mark.time = TRUE, risk.table =
     paste0(format(100 * x$conf.int), "% pointwise CI: ", fit_ci(x)$label),
     if (!is.null(m) && any(m$limits$rule != "none"))
       paste0("past maturity (dotted line): ", if (beyond == "dashed") "dashed" else "not drawn"))
-  if (length(top)) {
-    graphics::mtext(paste(top, collapse = "; "), side = 3, line = 0.5, adj = 1, cex = 0.8)
-  }
+  header_notes(top)
   if (legend && ncurve > 1L) {
     graphics::legend("topright", legend = st$names, col = col, lty = lty, lwd = 2, bty = "n")
   }
@@ -218,4 +216,23 @@ draw_risk_table <- function(tab, strata_names, times, col, compact = FALSE) {
 # Counts print as integers, weighted counts with one decimal.
 format_count <- function(v) {
   if (all(v == round(v))) format(round(v), trim = TRUE) else formatC(v, format = "f", digits = 1)
+}
+
+# The notes above a base figure (interval method, omitted bands, maturity),
+# right-aligned with the plot: on one line when they fit between the
+# figure's left edge and the plot's right edge, else one per line stacked
+# into the top margin (a single line wider than the figure was clipped).
+header_notes <- function(notes, cex = 0.8) {
+  if (!length(notes)) return(invisible())
+  joined <- paste(notes, collapse = "; ")
+  room <- graphics::par("plt")[2]  # figure fraction left of the plot's right edge
+  if (graphics::strwidth(joined, units = "figure", cex = cex) <= room) {
+    graphics::mtext(joined, side = 3, line = 0.5, adj = 1, cex = cex)
+  } else {
+    for (i in seq_along(notes)) {
+      graphics::mtext(notes[i], side = 3, line = 0.5 + 0.9 * (length(notes) - i), adj = 1,
+                      cex = cex)
+    }
+  }
+  invisible()
 }
